@@ -1,0 +1,222 @@
+"""Sheet grids: the cells of one worksheet (or csv) as aligned arrays, merge-aware.
+
+Official forms are read by their labels, not by coordinates, so the readers need every cell as
+Excel shows it. A :class:`Grid` holds, for one sheet, the raw values, the text as Excel renders
+it (``0.95`` with format ``0%`` → ``"95%"``, a date with ``yyyy"年"m"月"`` → ``"2023年12月"``),
+label-normalised text for matching, and the anchor of the merged range covering each cell.
+Merged ranges are filled from their top-left cell (openpyxl leaves the others empty).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import datetime as dt
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+from ..errors import InputError, Location
+
+# Markers people type into a cell to say "nothing here".
+BLANK_MARKERS = frozenset({"", "—", "——", "———", "－", "-", "--", "/", "／", "\\", "无", "…", "……",
+                           "...", "空", "/ ", "不适用"})
+
+_FULLWIDTH = str.maketrans({"（": "(", "）": ")", "：": ":", "　": "", "０": "0", "１": "1", "２": "2",
+                            "３": "3", "４": "4", "５": "5", "６": "6", "７": "7", "８": "8", "９": "9",
+                            "．": ".", "，": ",", "％": "%"})
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+@dataclass(frozen=True, eq=False)
+class Grid:
+    """One sheet's cells; row/column indices are 0-based (Excel row = index + 1)."""
+
+    raw: np.ndarray        # object: numbers, str, datetime or None; merged ranges filled
+    text: np.ndarray       # object (str): the cell as Excel shows it, '' when empty
+    norm: np.ndarray       # object (str): text without spaces, full-width ( ) : → ASCII, for labels
+    percent: np.ndarray    # bool: a number shown with a % number format
+    is_date: np.ndarray    # bool: a date/time cell
+    top: np.ndarray        # int: row of the anchor of the merged range covering the cell (own row if none)
+    left: np.ndarray       # int: column of that anchor
+    file: str
+    sheet: str | None
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.text.shape
+
+    def where(self, row: int | None = None, col: int | None = None) -> Location:
+        """Location of a cell for error messages: 1-based row, column letter."""
+        return Location(file=self.file, sheet=self.sheet,
+                        row=None if row is None else row + 1,
+                        column=None if col is None else get_column_letter(col + 1))
+
+    def is_anchor(self) -> np.ndarray:
+        rows, cols = np.indices(self.shape)
+        return (self.top == rows) & (self.left == cols)
+
+    def vertical_follower(self) -> np.ndarray:
+        """True where a cell is covered by a merged range that starts in a row above."""
+        return self.top < np.arange(self.shape[0])[:, None]
+
+    def row_text(self, row: int) -> str:
+        cells = [t for t, a in zip(self.text[row], self.is_anchor()[row]) if a and t]
+        return " | ".join(cells) if cells else "（空行）"
+
+
+def normalise_labels(text: np.ndarray) -> np.ndarray:
+    """Label form of cell text: no whitespace, full-width brackets/colon/digits as ASCII."""
+    flat = pd.Series(text.ravel(), dtype=object).astype(str)
+    flat = flat.str.translate(_FULLWIDTH).str.replace(r"\s+", "", regex=True)
+    return flat.to_numpy(dtype=object).reshape(text.shape)
+
+
+def _excel_general(value: float) -> str:
+    if np.isfinite(value) and float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return format(value, ".10g")
+
+
+_NUM_FORMAT = re.compile(r"^(?P<sep>#,##)?0(?:\.(?P<dec>0+))?(?:_\S*|\\?\s*)?$")
+_PCT_FORMAT = re.compile(r"0(?:\.(0+))?%")
+
+
+def _render_number(value: float, fmt: str) -> str:
+    fmt = (fmt or "General").split(";")[0]
+    pct = _PCT_FORMAT.search(fmt)
+    if pct:
+        return f"{value * 100:.{len(pct.group(1) or '')}f}%"
+    m = _NUM_FORMAT.match(fmt.replace('"', ""))
+    if m:
+        dec = len(m.group("dec") or "")
+        return f"{value:,.{dec}f}" if m.group("sep") else f"{value:.{dec}f}"
+    return _excel_general(value)
+
+
+_DATE_TOKENS = re.compile(r'"[^"]*"|\\.|yyyy|yy|mm|m|dd|d|hh|h|ss|s|\[[^\]]*\]|AM/PM|.', re.I)
+
+
+def _render_date(value, fmt: str) -> str:
+    """Render a date the way its number format shows it (common Chinese formats)."""
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M:%S")
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime(value.year, value.month, value.day)
+    fmt = (fmt or "").split(";")[0]
+    if not re.search(r"[yd]", fmt, re.I):
+        fmt = "yyyy-mm-dd"
+    out, after_hour = [], False
+    for tok in _DATE_TOKENS.findall(fmt):
+        low = tok.lower()
+        if tok.startswith('"'):
+            out.append(tok[1:-1])
+        elif tok.startswith("\\"):
+            out.append(tok[1:])
+        elif tok.startswith("["):
+            continue
+        elif low == "yyyy":
+            out.append(f"{value.year:04d}")
+        elif low == "yy":
+            out.append(f"{value.year % 100:02d}")
+        elif low in ("mm", "m"):
+            part = value.minute if after_hour else value.month
+            out.append(f"{part:02d}" if low == "mm" else str(part))
+        elif low in ("dd", "d"):
+            out.append(f"{value.day:02d}" if low == "dd" else str(value.day))
+        elif low in ("hh", "h"):
+            after_hour = True
+            out.append(f"{value.hour:02d}" if low == "hh" else str(value.hour))
+        elif low in ("ss", "s"):
+            out.append(f"{value.second:02d}")
+        else:
+            out.append(tok)
+    return "".join(out)
+
+
+def render_cells(raw: np.ndarray, formats: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(text, percent, is_date) for a block of raw cell values and their number formats."""
+    flat = pd.Series(raw.ravel(), dtype=object)
+    fmt = pd.Series(formats.ravel(), dtype=object).fillna("General").astype(str)
+    kind = flat.map(lambda v: "none" if v is None else "bool" if isinstance(v, bool)
+                    else "num" if isinstance(v, (int, float, np.number))
+                    else "date" if isinstance(v, (dt.datetime, dt.date, dt.time)) else "str")
+    text = pd.Series("", index=flat.index, dtype=object)
+    is_str, is_num, is_date = kind == "str", kind == "num", kind == "date"
+    text[is_str] = flat[is_str].astype(str).str.strip()
+    text[kind == "bool"] = flat[kind == "bool"].map({True: "是", False: "否"})
+    nums = pd.to_numeric(flat[is_num], errors="coerce")
+    text[is_num] = [_render_number(v, f) for v, f in zip(nums, fmt[is_num])]
+    text[is_date] = [_render_date(v, f) for v, f in zip(flat[is_date], fmt[is_date])]
+    percent = is_num & fmt.str.contains(r"0%|0\.0*%", regex=True)
+    shape = raw.shape
+    return (text.to_numpy(dtype=object).reshape(shape), percent.to_numpy().reshape(shape),
+            is_date.to_numpy().reshape(shape))
+
+
+def _make_grid(raw, formats, top, left, file, sheet) -> Grid:
+    text, percent, is_date = render_cells(raw, formats)
+    return Grid(raw=raw, text=text, norm=normalise_labels(text), percent=percent, is_date=is_date,
+                top=top, left=left, file=file, sheet=sheet)
+
+
+def load_xlsx_grids(path: Path) -> list[Grid]:
+    """Every worksheet of an .xlsx workbook as a merge-filled Grid (formulas give cached values)."""
+    name = path.name
+    try:
+        wb = load_workbook(path, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, OSError) as exc:
+        raise InputError("无法打开 Excel 工作簿（文件已损坏或不是 .xlsx）(cannot open workbook)",
+                         where=Location(file=name), expected="Excel 2007+ 工作簿 (.xlsx)",
+                         found=f"{type(exc).__name__}: {exc}") from None
+    grids = []
+    for ws in wb.worksheets:
+        nrows, ncols = max(ws.max_row, 1), max(ws.max_column, 1)
+        cells = list(ws.iter_rows(min_row=1, max_row=nrows, min_col=1, max_col=ncols))
+        raw = np.array([[c.value for c in row] for row in cells], dtype=object).reshape(nrows, ncols)
+        fmt = np.array([[c.number_format for c in row] for row in cells], dtype=object).reshape(nrows, ncols)
+        top = np.repeat(np.arange(nrows)[:, None], ncols, axis=1)
+        left = np.repeat(np.arange(ncols)[None, :], nrows, axis=0)
+        for rng in ws.merged_cells.ranges:  # one step per merged range, not per data row
+            r0, c0, r1, c1 = rng.min_row - 1, rng.min_col - 1, min(rng.max_row, nrows), min(rng.max_col, ncols)
+            raw[r0:r1, c0:c1] = raw[r0, c0]
+            fmt[r0:r1, c0:c1] = fmt[r0, c0]
+            top[r0:r1, c0:c1] = r0
+            left[r0:r1, c0:c1] = c0
+        grids.append(_make_grid(raw, fmt, top, left, name, ws.title))
+    wb.close()
+    return grids
+
+
+def load_csv_grid(path: Path) -> tuple[Grid, str]:
+    """A csv form as a Grid of text cells; returns the grid and the encoding that decoded it."""
+    data = path.read_bytes()
+    for encoding in CSV_ENCODINGS:
+        try:
+            content = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise InputError("无法识别 csv 文件编码 (cannot decode csv)", where=Location(file=path.name),
+                         expected="UTF-8 或 GB18030/GBK 编码的文本", found="二进制或其他编码")
+    if "\x00" in content:
+        raise InputError("csv 文件含二进制内容 (csv holds binary data)", where=Location(file=path.name),
+                         expected="逗号分隔的文本", found="二进制数据")
+    lines = list(csv.reader(io.StringIO(content, newline="")))
+    columns = list(itertools.zip_longest(*lines, fillvalue=None))  # pads short lines
+    frame = pd.DataFrame(np.array(columns, dtype=object).T if columns else [[None]], dtype=object)
+    frame = frame.where(frame.notna() & frame.astype(str).apply(lambda col: col.str.strip() != ""), None)
+    raw = frame.to_numpy(dtype=object)
+    nrows, ncols = raw.shape
+    top = np.repeat(np.arange(nrows)[:, None], ncols, axis=1)
+    left = np.repeat(np.arange(ncols)[None, :], nrows, axis=0)
+    fmt = np.full((nrows, ncols), "General", dtype=object)
+    return _make_grid(raw, fmt, top, left, path.name, None), encoding

@@ -1,0 +1,163 @@
+"""Excel output plumbing: styles, CJK column widths, print setup, byte-reproducible atomic saves.
+
+openpyxl stamps the current time into docProps/core.xml and into every zip entry; a save here
+fixes both to a constant so that the same workbook content always gives the same bytes, and
+writes through a temp file in the target folder followed by ``os.replace``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import os
+import tempfile
+import unicodedata
+import zipfile
+from pathlib import Path
+
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.writer.excel import ExcelWriter
+
+from ..errors import InputError, Location
+
+FONT_NAME = "宋体"
+THIN = Side(style="thin", color="000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+FONT = Font(name=FONT_NAME, size=10)
+FONT_BOLD = Font(name=FONT_NAME, size=10, bold=True)
+FONT_TITLE = Font(name=FONT_NAME, size=16, bold=True)
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+MONEY_FORMAT = "0.00"
+RATE_FORMAT = "0.00%"
+TEXT_FORMAT = "@"
+LINE_HEIGHT = 14.0  # points per wrapped line at 10 pt
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def display_width(text) -> int:
+    """Width in Excel character units: East-Asian wide/full-width characters count 2."""
+    if text is None:
+        return 0
+    lines = str(text).split("\n")
+    return max(sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line) for line in lines)
+
+
+def wrapped_lines(text, width_units: float) -> int:
+    """Lines a wrapped cell needs at the given width (character units)."""
+    if text is None or text == "":
+        return 1
+    usable = max(width_units - 1.0, 1.0)
+    return sum(max(1, math.ceil(display_width(line) / usable)) for line in str(text).split("\n"))
+
+
+def set_cell(ws, row: int, col: int, value, *, font=FONT, align=CENTER, number_format=None, border=True):
+    cell = ws.cell(row=row, column=col)
+    cell.value = value
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"  # "=0件" is a target, not a formula
+    cell.font = font
+    cell.alignment = align
+    if number_format:
+        cell.number_format = number_format
+    if border:
+        cell.border = BORDER
+    return cell
+
+
+def merge(ws, r0: int, c0: int, r1: int, c1: int) -> None:
+    if (r0, c0) != (r1, c1):
+        ws.merge_cells(start_row=r0, start_column=c0, end_row=r1, end_column=c1)
+
+
+def frame_borders(ws, r0: int, r1: int, c0: int, c1: int) -> None:
+    """Thin borders on every cell of a block, merged ones included (Excel draws them per cell)."""
+    for row in ws.iter_rows(min_row=r0, max_row=r1, min_col=c0, max_col=c1):
+        for cell in row:
+            cell.border = BORDER
+
+
+def fit_columns(ws, widths: dict[int, float]) -> None:
+    for col, width in widths.items():
+        ws.column_dimensions[get_column_letter(col)].width = round(width, 1)
+
+
+def fit_row_heights(ws, first_row: int, last_row: int, widths: dict[int, float], base: float = 20.0) -> None:
+    """Row heights for wrapped text: lines needed by the widest cell of each row (merges spread)."""
+    spans = {}
+    for rng in ws.merged_cells.ranges:
+        spans[(rng.min_row, rng.min_col)] = (rng.max_row - rng.min_row + 1,
+                                             sum(widths.get(c, 8.43) for c in range(rng.min_col, rng.max_col + 1)))
+    for r in range(first_row, last_row + 1):
+        lines = 1
+        for c in widths:
+            value = ws.cell(row=r, column=c).value
+            if value is None:
+                continue
+            nrows, width = spans.get((r, c), (1, widths[c]))
+            lines = max(lines, math.ceil(wrapped_lines(value, width) / nrows))
+        ws.row_dimensions[r].height = max(base, lines * LINE_HEIGHT + 6)
+
+
+def print_setup(ws, title_rows: str | None = None) -> None:
+    """A4 landscape, fit to one page wide, centred."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    if title_rows:
+        ws.print_title_rows = title_rows
+
+
+def workbook_bytes(wb, stamp: dt.datetime) -> bytes:
+    """The workbook as .xlsx bytes with docProps times and zip entry times fixed to constants."""
+    wb.properties.created = stamp
+    wb.properties.modified = stamp
+    wb.properties.creator = "perfeval"
+    wb.properties.lastModifiedBy = "perfeval"
+    buffer = io.BytesIO()
+    archive = zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+    ExcelWriter(wb, archive).save()  # not save_workbook(): it would stamp `modified` with now()
+    out = io.BytesIO()
+    with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():  # a dozen package parts
+            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_EPOCH)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o600 << 16
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
+
+
+def atomic_write(path, data: bytes) -> None:
+    """Write bytes to `path` via a temp file in the same folder and os.replace."""
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise InputError("输出文件夹不存在 (output folder does not exist)", where=Location(file=str(path)),
+                         expected="已存在的文件夹", found=str(path.parent))
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; give the usual file mode
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def save_workbook(wb, path, stamp: dt.datetime) -> None:
+    atomic_write(path, workbook_bytes(wb, stamp))

@@ -1,0 +1,315 @@
+"""Reader of the official self-evaluation form (项目支出绩效自评表, 财预〔2020〕10号 附件2).
+
+Blocks are located by their labels, never by fixed coordinates: header (项目名称, 主管部门,
+实施单位, 项目负责人, 项目编码), the money block (项目资金, in 万元 or 元), 年度总体目标, the
+indicator table and the footer (总分, 评价等级). Every hazard of real published tables is
+tolerated and written to ``notes``: merged cells, the 指标性质/指标值/度量单位 split, money in
+元 with thousands separators, percent and date cells, blank markers, targets written in the
+indicator name, placeholder and empty rows, "其中" sub-rows, one score per 二级 group, no 分值
+column, a 年度资金总额 row of zeros. Anything unreadable raises
+:class:`~perfeval.errors.InputError` naming file, sheet, row and column.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError, Location
+from . import _cells as C
+from ._grid import Grid, load_csv_grid, load_xlsx_grids
+from ._indicators import read_indicator_rows
+from .selfeval_model import MONEY_COLUMNS, SelfEvaluationForm
+
+FORM_MARKERS = r"^(?:一级指标|二级指标|三级指标|项目名称|主管部门|实施单位|年度总体目标|全年预算数.*|全年执行数.*)$"
+
+
+def read_self_evaluation(path) -> list[SelfEvaluationForm]:
+    """Read every self-evaluation form in an .xlsx workbook (one per sheet) or a .csv file.
+
+    Sheets without the form's labels are skipped and noted; a file without any form, or with a
+    form that cannot be read, raises InputError.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("找不到文件 (file not found)", where=Location(file=str(path)),
+                         expected="存在的 .xlsx 或 .csv 文件", found=str(path))
+    suffix = path.suffix.lower()
+    extra_notes: list[str] = []
+    if suffix == ".csv":
+        grid, encoding = load_csv_grid(path)
+        grids = [grid]
+        if encoding != "utf-8-sig":
+            extra_notes.append(f"csv 文件编码为 {encoding.upper()}，已按此解码")
+    elif suffix in (".xlsx", ".xlsm"):
+        grids = load_xlsx_grids(path)
+    else:
+        raise InputError("不支持的文件类型 (unsupported file type)", where=Location(file=path.name),
+                         expected=".xlsx 或 .csv", found=path.suffix or "（无扩展名）")
+    forms, skipped = [], []
+    for grid in grids:  # one step per sheet
+        if _looks_like_form(grid):
+            forms.append(_FormReader(grid).read())
+        else:
+            skipped.append(grid.sheet)
+    if not forms:
+        raise InputError("文件中没有找到项目支出绩效自评表 (no self-evaluation form found)",
+                         where=Location(file=path.name, sheet=grids[0].sheet, row=1, column="A"),
+                         expected="含“项目名称”“一级指标/二级指标/三级指标”等标签的工作表",
+                         found="工作表：" + "、".join(str(s) for s in skipped))
+    extra_notes += [f"工作表“{s}”不含自评表标签，已跳过" for s in skipped]
+    if extra_notes:
+        forms = [_with_notes(f, extra_notes) for f in forms]
+    return forms
+
+
+def _with_notes(form: SelfEvaluationForm, notes: list[str]) -> SelfEvaluationForm:
+    from dataclasses import replace
+    return replace(form, notes=tuple(form.notes) + tuple(notes))
+
+
+def _looks_like_form(grid: Grid) -> bool:
+    labels = grid.norm[grid.is_anchor() & C.match(grid.norm, FORM_MARKERS)]
+    return len(set(re.sub(r"\(.*", "", str(v)) for v in labels)) >= 2
+
+
+class _FormReader:
+    """Reads one sheet; collects what it tolerated in ``notes``."""
+
+    def __init__(self, grid: Grid):
+        self.g = grid
+        self.notes: list[str] = []
+        self.anchor = grid.is_anchor()
+        self.last_row = 0  # last row of a recognised block, for "missing heading" errors
+
+    # -- cell lookup ------------------------------------------------------------------------
+    def find(self, pattern: str, rows: tuple[int, int] | None = None, cols: tuple[int, int] | None = None
+             ) -> list[tuple[int, int]]:
+        """Anchor cells whose label text matches `pattern`, row-major, within the given spans."""
+        mask = self.anchor & C.match(self.g.norm, pattern)
+        if rows is not None:
+            mask[: rows[0]] = False
+            mask[rows[1]:] = False
+        if cols is not None:
+            mask[:, : cols[0]] = False
+            mask[:, cols[1]:] = False
+        return [(int(r), int(c)) for r, c in np.argwhere(mask)]
+
+    def right_value(self, row: int, col: int, stop_at_labels: bool = True) -> tuple[str | None, int | None]:
+        """The first non-empty cell right of the (merged) label at (row, col), unless it is a label."""
+        g = self.g
+        for j in range(col + 1, g.shape[1]):  # a handful of columns
+            if g.left[row, j] != j:  # inside a merged range (the label's own, or a value's tail)
+                continue
+            if not g.text[row, j]:
+                continue
+            if stop_at_labels and C.ALL_LABELS_RE.match(g.norm[row, j]):
+                return None, None
+            return g.text[row, j], j
+        return None, None
+
+    def labelled(self, pattern: str, rows: tuple[int, int]) -> str | None:
+        """Value of a header field: inline ("项目名称：…") or in the cell right of the label."""
+        inline = self.find(f"^(?:{pattern}):(.+)$", rows)
+        if inline:
+            r, c = inline[0]
+            self.last_row = max(self.last_row, r)
+            return re.split(r"[:：]", self.g.text[r, c], maxsplit=1)[1].strip() or None
+        hits = self.find(f"^(?:{pattern})(?:\\(.*\\))?:?$", rows)
+        if not hits:
+            return None
+        r, c = hits[0]
+        self.last_row = max(self.last_row, r)
+        return self.right_value(r, c)[0]
+
+    # -- the form ---------------------------------------------------------------------------
+    def read(self) -> SelfEvaluationForm:
+        g = self.g
+        heading = self.find(r"^一级指标")
+        heading = [(r, c) for r, c in heading if self.find(r"^(?:二级指标|三级指标)", (r, r + 1))]
+        top_end = heading[0][0] if heading else g.shape[0]
+        header = {k: self.labelled(p, (0, top_end)) for k, p in C.HEADER_LABELS.items()}
+        year = self._year(top_end)
+        money, money_unit, money_end = self._money(top_end)
+        goal_expected, goal_actual = self._goals(money_end, top_end)
+        if not heading:
+            row = min(self.last_row + 1, g.shape[0] - 1)
+            raise InputError("找不到绩效指标表头行 (indicator heading row not found)", where=g.where(row, 0),
+                             expected="含“一级指标”“二级指标”“三级指标”“年度指标值”“实际完成值”的表头行",
+                             found=g.row_text(row))
+        table = read_indicator_rows(g, heading[0][0], self.notes)
+        total, grade = self._footer(table.end, table.columns)
+        code = header["code"]
+        stem = Path(g.file).stem
+        project_id = code if code else (f"{stem}:{g.sheet}" if g.sheet is not None else stem)
+        return SelfEvaluationForm(
+            project_id=project_id, project_name=header["project_name"], department=header["department"],
+            unit=header["unit"], manager=header["manager"], year=year, money_unit=money_unit, money=money,
+            goal_expected=goal_expected, goal_actual=goal_actual, rows=table.rows, published_total=total,
+            published_grade=grade, source_file=g.file, source_sheet=g.sheet, notes=tuple(self.notes))
+
+    def _year(self, top_end: int) -> int | None:
+        texts = self.g.norm[:top_end][self.anchor[:top_end]]
+        years = pd.Series(texts, dtype=object).astype(str).str.extract(r"(\d{4})年度")[0].dropna()
+        if years.empty:
+            titles = pd.Series(texts, dtype=object).astype(str)
+            years = titles[titles.str.contains("自评表")].str.extract(r"(\d{4})年")[0].dropna()
+        return int(years.iloc[0]) if not years.empty else None
+
+    def _money_unit(self, top_end: int, heading_row: int | None) -> str:
+        top = self.g.norm[:top_end]
+        short = self.anchor[:top_end] & (pd.Series(top.ravel(), dtype=object).astype(str).str.len()
+                                         .to_numpy().reshape(top.shape) <= 16)
+        found = {}
+        for kind, pattern in (("note", r"单位:?(万元|亿元|元)\)?$"),
+                              ("title", r"^(?:项目资金|资金情况|项目资金情况|资金|预算资金)\S*?\((万元|亿元|元)\)$"),
+                              ("heading", r"^(?:年初预算数?|全年预算数|全年执行数|年度预算数|预算执行数)\S*?\((万元|亿元|元)\)$")):
+            units = pd.Series(top[short], dtype=object).astype(str).str.extract(pattern)[0].dropna()
+            if not units.empty:
+                found[kind] = units.iloc[0]
+        if not found:
+            if heading_row is not None:
+                self.notes.append("表内未注明金额单位，按万元读取")
+            return "万元"
+        unit = found.get("note") or found.get("title") or found["heading"]
+        if unit != "万元":
+            self.notes.append(f"金额单位为{unit}（据表内标注），已按{unit}读取，汇总时换算为元")
+        if len(set(found.values())) > 1:
+            self.notes.append(f"金额单位标注不一致（{'、'.join(sorted(set(found.values())))}），按“单位”说明读为{unit}")
+        return unit
+
+    def _money(self, top_end: int) -> tuple[pd.DataFrame, str, int]:
+        g = self.g
+        full_year, spent = dict(C.MONEY_HEADINGS)["budget_full_year"], dict(C.MONEY_HEADINGS)["spent"]
+        heads = [(r, c) for r, c in self.find(full_year, (0, top_end)) if self.find(spent, (r, r + 1))]
+        unit = self._money_unit(top_end, heads[0][0] if heads else None)
+        empty = pd.DataFrame(columns=MONEY_COLUMNS, dtype=float)
+        if not heads:
+            self.notes.append("未找到项目资金表（全年预算数/全年执行数），预算执行数据为空")
+            return empty, unit, 0
+        m = heads[0][0]
+        cols = {}
+        for field, pattern in C.MONEY_HEADINGS:  # a handful of headings
+            hits = [c for _, c in self.find(pattern, (m, m + 1)) if c not in cols.values()]
+            if hits:
+                cols[field] = hits[0]
+        first_value_col = min(cols.values())
+        stop = top_end
+        goal = self.find(C.GOAL_LABEL, (m + 1, top_end))
+        if goal:
+            stop = goal[0][0]
+        labels = self.find(C.MONEY_ROW, (m + 1, stop), (0, first_value_col))
+        label_rows = {}
+        for r, c in labels:  # the label nearest the values wins (a block title may sit left of it)
+            label_rows[r] = c
+        rows = np.array(sorted(label_rows), dtype=int)
+        if len(rows) == 0:
+            self.notes.append("项目资金表没有“年度资金总额”等行，预算执行数据为空")
+            return empty, unit, m + 1
+        money = pd.DataFrame(index=pd.Index([g.text[r, label_rows[r]] for r in rows], dtype=object),
+                             columns=MONEY_COLUMNS, dtype=float)
+        separators = np.zeros(len(rows), dtype=bool)
+        for field in ("budget_initial", "budget_full_year", "spent", "score"):
+            if field in cols:
+                what = "预算执行得分" if field == "score" else f"金额（{self._money_label(field)}）"
+                values, sep = C.parse_numbers(g, rows, cols[field], what, "数字" if field == "score" else
+                                              "数字（金额，可含千位分隔符）")
+                money[field] = values
+                separators |= sep
+        if "points" in cols:
+            money["points"], formula = C.parse_exec_points(g, rows, cols["points"])
+            if formula.any():
+                self.notes.append(f"预算执行分值写作“{g.text[rows[formula][0], cols['points']]}”，读为分值 "
+                                  f"{money['points'].to_numpy()[formula][0]:g}")
+        if "rate" in cols:
+            money["rate"], scaled = C.parse_rates(g, rows, cols["rate"])
+            if scaled.any():
+                i = int(np.argmax(scaled))
+                self.notes.append(f"执行率写作数值 {g.text[rows[i], cols['rate']]}（百分数），已读为 "
+                                  f"{money['rate'].iloc[i]:g}")
+        if separators.any():
+            self.notes.append(f"金额含千位分隔符（{C.row_list(rows[separators] + 1)}），已去除")
+        totals = money.index.to_series().astype(str).str.match(C.MONEY_TOTAL_ROW)
+        if totals.any():
+            total = money[totals.to_numpy()].iloc[0]
+            details = money[~totals.to_numpy()]
+            used = [label for field, label in (("budget_full_year", "全年预算数"), ("spent", "全年执行数"))
+                    if (pd.isna(total[field]) or total[field] == 0) and details[field].fillna(0).ne(0).any()]
+            if used:
+                self.notes.append(f"年度资金总额行{'、'.join(used)}为空或 0 而明细行有金额，预算执行按明细行合计计算")
+        self.last_row = max(self.last_row, int(rows[-1]))
+        return money, unit, int(rows[-1]) + 1
+
+    @staticmethod
+    def _money_label(field: str) -> str:
+        return {"budget_initial": "年初预算数", "budget_full_year": "全年预算数", "spent": "全年执行数"}[field]
+
+    def _goals(self, start: int, top_end: int) -> tuple[str | None, str | None]:
+        """年度总体目标: 预期目标 / 实际完成情况 labels with their texts below (or to the right);
+        without them, the text right of the 年度总体目标 label."""
+        expected = self.find(C.GOAL_EXPECTED, (start, top_end)) or self.find(C.GOAL_EXPECTED, (0, top_end))
+        if expected:
+            r = expected[0][0]
+            actual = self.find(C.GOAL_ACTUAL, (r, r + 1)) or self.find(C.GOAL_ACTUAL, (r, top_end))
+            texts = [self._text_below_or_right(*expected[0], top_end),
+                     self._text_below_or_right(*actual[0], top_end) if actual else None]
+            self.last_row = max(self.last_row, r + 1)
+            return texts[0], texts[1]
+        hits = self.find(C.GOAL_LABEL, (start, top_end)) or self.find(C.GOAL_LABEL, (0, top_end))
+        if not hits:
+            self.notes.append("未找到年度总体目标")
+            return None, None
+        r, c = hits[0]
+        self.last_row = max(self.last_row, r)
+        return self.right_value(r, c)[0], None
+
+    def _text_below_or_right(self, r: int, c: int, top_end: int) -> str | None:
+        g = self.g
+        below = r + 1
+        if below < top_end and g.top[below, c] == below and g.text[below, c] \
+                and not C.ALL_LABELS_RE.match(g.norm[below, c]):
+            return g.text[below, c]
+        return self.right_value(r, c)[0]
+
+    def _footer(self, start: int, columns: dict) -> tuple[float | None, str | None]:
+        """总分 and 评价等级 below the indicator table (label left, value right, or "总分：96")."""
+        g = self.g
+        total = grade = None
+        hits = self.find(C.FOOTER_TOTAL, (start, g.shape[0]))
+        if hits:
+            total = self._total_value(*hits[0], columns)
+        hits = self.find(C.FOOTER_GRADE, (start, g.shape[0]))
+        if hits:
+            r, c = hits[0]
+            inline = re.match(C.FOOTER_GRADE, g.norm[r, c]).group("v")
+            value = inline if inline else self.right_value(r, c)[0]
+            grade = None if value is None or C.is_blank([value])[0] else str(value).strip()
+        return total, grade
+
+    def _total_value(self, r: int, c: int, columns: dict) -> float | None:
+        """The published total: inline, else under the 得分 column when the footer is aligned
+        with the table (MOF: 分值 100 | 得分 96), else the first value right of the label."""
+        g = self.g
+        inline = re.match(C.FOOTER_TOTAL, g.norm[r, c]).group("v")
+        if inline:
+            value = pd.to_numeric(pd.Series([inline.rstrip("分")]), errors="coerce").iloc[0]
+            if pd.isna(value):
+                raise InputError("总分无法识别为数字 (total is not a number)", where=g.where(r, c),
+                                 expected="数字", found=g.text[r, c])
+            return float(value)
+        score_col, points_col = columns.get("score"), columns.get("points")
+        table_col = points_col if points_col is not None else score_col
+        first_col = self.right_value(r, c, stop_at_labels=False)[1]
+        if score_col is not None and score_col > c and first_col is not None and first_col >= table_col:
+            # footer aligned with the table (MOF: 总分 | 分值 100 | 得分 96): the total is under 得分
+            if not g.text[r, score_col] or g.left[r, score_col] != score_col:
+                return None
+            value = C.parse_numbers(g, np.array([r]), score_col, "总分", "数字，如 96.5")[0][0]
+            return None if np.isnan(value) else float(value)
+        text, col = self.right_value(r, c)
+        if text is None:
+            return None
+        value = C.parse_numbers(g, np.array([r]), col, "总分", "数字，如 96.5")[0][0]
+        return None if np.isnan(value) else float(value)

@@ -1,0 +1,272 @@
+"""The ``perfeval report`` and ``perfeval batch`` commands (registered into the perfeval CLI).
+
+The task list comes from the data directory's ``projects.csv`` (columns ``project_id,
+project_name, department, sector, key_evaluation``): a self-evaluation report (kind ``self``) for
+every project, a key-evaluation report (kind ``key``) for each project with
+``key_evaluation = true``, and one city-wide portfolio report. Templates are
+``notebooks/project_report.ipynb`` (parameters ``project_id, data_dir, kind, scheme``) and
+``notebooks/portfolio.ipynb`` (``data_dir, year``), looked up in ``$PERFEVAL_NOTEBOOKS``, then in
+the checkout this package runs from; both can be given as arguments.
+
+A task's fingerprint inputs are the data files that belong to it: files whose path names its
+project id, plus the shared files that name no project (``projects.csv``, city-wide tables); the
+portfolio depends on every file.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import re
+import sys
+from pathlib import Path
+
+from ..errors import InputError, Location
+from .batch import KIND_LABELS, Task
+
+PROJECTS_FILE = "projects.csv"
+PROJECT_COLUMNS = ("project_id", "project_name", "department", "sector", "key_evaluation")
+PROJECT_TEMPLATE = "project_report.ipynb"
+PORTFOLIO_TEMPLATE = "portfolio.ipynb"
+TRUE_WORDS = {"true", "1", "yes", "y", "是", "t"}
+FALSE_WORDS = {"false", "0", "no", "n", "否", "f", ""}
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+# --------------------------------------------------------------------------- templates and data
+
+
+def notebooks_dir() -> Path:
+    """``$PERFEVAL_NOTEBOOKS`` or the ``notebooks/`` folder of the checkout this package runs from."""
+    env = os.environ.get("PERFEVAL_NOTEBOOKS")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[3] / "notebooks"
+
+
+def resolve_template(given: str | os.PathLike | None, default_name: str) -> str:
+    path = Path(given) if given else notebooks_dir() / default_name
+    if not path.is_file():
+        raise InputError("找不到报告模板笔记本 (report notebook not found)；可设置环境变量 "
+                         "PERFEVAL_NOTEBOOKS 指向 notebooks 目录",
+                         where=Location(file=str(path)), expected=f"{default_name}")
+    return str(path.resolve())
+
+
+def read_projects(data_dir: str | os.PathLike) -> list[dict]:
+    """The rows of ``projects.csv``, checked: required columns, unique ids, boolean key flag."""
+    path = Path(data_dir) / PROJECTS_FILE
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError("找不到项目清单 (project list not found)", where=Location(file=str(path)),
+                         expected=f"数据目录中的 {PROJECTS_FILE}") from None
+    reader = csv.DictReader(text.splitlines())
+    missing = [c for c in PROJECT_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise InputError("项目清单缺少列 (missing columns)", where=Location(file=str(path), row=1),
+                         expected=", ".join(PROJECT_COLUMNS), found=",".join(reader.fieldnames or []))
+    rows, seen = [], set()
+    for line, row in enumerate(reader, start=2):
+        pid = (row["project_id"] or "").strip()
+        if not pid:
+            raise InputError("项目编号为空 (empty project_id)",
+                             where=Location(file=str(path), row=line, column="project_id"),
+                             expected="非空的项目编号", found=row["project_id"])
+        if pid in seen:
+            raise InputError("项目编号重复 (duplicate project_id)",
+                             where=Location(file=str(path), row=line, column="project_id"),
+                             expected="唯一的项目编号", found=pid)
+        seen.add(pid)
+        flag = (row["key_evaluation"] or "").strip().lower()
+        if flag not in TRUE_WORDS | FALSE_WORDS:
+            raise InputError("是否重点评价应为 true 或 false",
+                             where=Location(file=str(path), row=line, column="key_evaluation"),
+                             expected="true / false", found=row["key_evaluation"])
+        rows.append({**{c: (row[c] or "").strip() for c in PROJECT_COLUMNS},
+                     "key_evaluation": flag in TRUE_WORDS})
+    return rows
+
+
+def _data_files(data_dir: Path) -> list[str]:
+    return sorted(str(p) for p in data_dir.rglob("*")
+                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(data_dir).parts))
+
+
+def _inputs_by_project(files: list[str], ids: list[str], data_dir: Path) -> tuple[list[str], dict]:
+    """Split the data files into shared ones and those naming a project id (whole token)."""
+    if not ids:
+        return files, {}
+    pattern = re.compile("(?<![0-9A-Za-z])(" + "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True))
+                         + ")(?![0-9A-Za-z])")
+    shared, own = [], {}
+    for path in files:
+        named = set(pattern.findall(Path(path).relative_to(data_dir).as_posix()))
+        if not named:
+            shared.append(path)
+        for pid in named:
+            own.setdefault(pid, []).append(path)
+    return shared, own
+
+
+def build_tasks(data_dir: str | os.PathLike, *, kind: str = "all", projects: list[str] | None = None,
+                scheme: str | None = None, year: int | None = None, portfolio: bool = True,
+                project_template: str | os.PathLike | None = None,
+                portfolio_template: str | os.PathLike | None = None) -> list[Task]:
+    """The batch's tasks from the data directory (see the module docstring)."""
+    if kind not in ("self", "key", "all"):
+        raise InputError("报告类型应为 self、key 或 all", expected="self | key | all", found=kind)
+    data = Path(data_dir).resolve()
+    rows = read_projects(data)
+    all_ids = [r["project_id"] for r in rows]
+    if projects:
+        known = {r["project_id"] for r in rows}
+        unknown = [p for p in projects if p not in known]
+        if unknown:
+            raise InputError("项目清单中没有这些项目 (unknown project ids)",
+                             where=Location(file=str(data / PROJECTS_FILE)),
+                             expected="projects.csv 中的项目编号", found=",".join(unknown))
+        wanted = set(projects)
+        rows = [r for r in rows if r["project_id"] in wanted]
+    files = _data_files(data)
+    shared, own = _inputs_by_project(files, all_ids, data)
+    project_nb = resolve_template(project_template, PROJECT_TEMPLATE)
+    tasks = []
+    kinds = ("self", "key") if kind == "all" else (kind,)
+    for report_kind in kinds:
+        for row in rows:
+            if report_kind == "key" and not row["key_evaluation"]:
+                continue
+            pid = row["project_id"]
+            params = {"project_id": pid, "data_dir": str(data), "kind": report_kind}
+            if scheme:
+                params["scheme"] = scheme
+            tasks.append(Task(task_id=f"{report_kind}:{pid}", kind=report_kind, template=project_nb,
+                              parameters=params, project_id=pid, name=row["project_name"] or None,
+                              inputs=tuple(sorted(shared + own.get(pid, []))),
+                              title=f"{KIND_LABELS[report_kind]}报告：{row['project_name'] or pid}（{pid}）"))
+    if portfolio:
+        params = {"data_dir": str(data)}
+        if year is not None:
+            params["year"] = int(year)
+        tasks.append(Task(task_id="portfolio", kind="portfolio",
+                          template=resolve_template(portfolio_template, PORTFOLIO_TEMPLATE),
+                          parameters=params, stem="portfolio", inputs=tuple(files),
+                          title="全市项目支出绩效综合对比", name="全市项目支出绩效综合对比"))
+    return tasks
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def _formats(text: str) -> tuple:
+    from .batch import _check_formats
+
+    return _check_formats(text)
+
+
+def cmd_report(args) -> int:
+    """One report, made alone, in a new kernel (byte-identical to the same report in a batch)."""
+    from .batch import fingerprint, run_task
+    from .export import PDF_MISSING_MESSAGE, pdf_engine
+    from .kernels import ReusableKernel
+
+    formats = _formats(args.format)
+    if "pdf" in formats and pdf_engine() is None:
+        print(PDF_MISSING_MESSAGE, file=sys.stderr)
+        formats = tuple(f for f in formats if f != "pdf")
+    tasks = build_tasks(args.data, kind=args.kind, projects=[args.project_id], scheme=args.scheme,
+                        portfolio=False, project_template=args.project_template)
+    if not tasks:
+        raise InputError("该项目不是重点评价项目，无重点评价报告 (not a key-evaluation project)",
+                         expected="key_evaluation = true", found=args.project_id)
+    task = tasks[0]
+    out_dir = Path(args.out).resolve()
+    with ReusableKernel(fresh=True) as kernel:
+        outcome = run_task(task, out_dir, kernel=kernel, formats=formats, timeout=args.timeout,
+                           task_fingerprint=fingerprint(task))
+    for note in outcome.notes:
+        print(f"提示：{note}", file=sys.stderr)
+    html_path = out_dir / outcome.outputs["html"]["path"] if "html" in outcome.outputs else None
+    if outcome.ok:
+        total = "—" if outcome.total is None else outcome.total
+        grade = "—" if outcome.grade is None else outcome.grade
+        print(f"已生成报告：{html_path}\n总分 {total}，等级 {grade}（用时 {outcome.duration_s:.1f} 秒）")
+        return EXIT_OK
+    print(f"报告生成失败 (failed)：{outcome.describe_error()}", file=sys.stderr)
+    if html_path:
+        print(f"含错误信息的报告：{html_path}", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def cmd_batch(args) -> int:
+    """Every project's report plus the portfolio, with manifest.json and index.html."""
+    from .batch import run_batch
+
+    projects = [p.strip() for p in args.projects.split(",") if p.strip()] if args.projects else None
+    tasks = build_tasks(args.data, kind=args.kind, projects=projects, scheme=args.scheme,
+                        year=args.year, portfolio=not args.no_portfolio,
+                        project_template=args.project_template,
+                        portfolio_template=args.portfolio_template)
+    try:
+        result = run_batch(tasks, args.out, jobs=args.jobs, fresh_kernel=args.fresh_kernel,
+                           resume=args.resume, formats=_formats(args.format), executor=args.executor,
+                           scheduler=args.scheduler, timeout=args.timeout)
+    except KeyboardInterrupt as exc:
+        print(f"\n已中断 (interrupted)。{exc}", file=sys.stderr)
+        return 130
+    print(result.summary(), file=sys.stderr if result.failed else sys.stdout)
+    return result.exit_code
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"应为正整数：{text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"应为正整数：{text!r}")
+    return value
+
+
+def _timeout(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"应为秒数：{text!r}") from None
+    return None if value <= 0 else value
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data", required=True, metavar="DIR", help="数据目录（含 projects.csv）")
+    parser.add_argument("--out", required=True, metavar="DIR", help="输出目录")
+    parser.add_argument("--format", default="html", metavar="html,pdf",
+                        help="输出格式，逗号分隔 (default html；pdf 需安装 weasyprint 或 playwright+chromium)")
+    parser.add_argument("--scheme", metavar="NAME", help="评分方案（传给报告笔记本的 scheme 参数）")
+    parser.add_argument("--timeout", type=_timeout, default=600.0, metavar="S",
+                        help="每个单元格的最长执行秒数 (default 600；0 = 不限)")
+    parser.add_argument("--project-template", metavar="IPYNB", help="项目报告笔记本（默认 notebooks/project_report.ipynb）")
+
+
+def register(subparsers) -> None:
+    """Add ``report`` and ``batch`` to the ``perfeval`` command's subparsers."""
+    r = subparsers.add_parser("report", help="生成单个项目的评价报告 (one project's report)")
+    r.add_argument("project_id", metavar="PROJECT_ID", help="项目编号")
+    r.add_argument("--kind", choices=["self", "key"], default="self", help="self = 绩效自评；key = 重点评价")
+    _common(r)
+    r.set_defaults(func=cmd_report)
+
+    b = subparsers.add_parser("batch", help="批量生成全部项目报告、综合对比、索引和清单 (all reports)")
+    b.add_argument("--kind", choices=["self", "key", "all"], default="all", help="报告类型 (default all)")
+    b.add_argument("--projects", metavar="ID,ID,…", help="只生成这些项目（逗号分隔）")
+    b.add_argument("--jobs", type=_positive_int, default=max(1, os.cpu_count() or 1), metavar="N",
+                   help="并行进程数 (default: CPU 核数)")
+    b.add_argument("--resume", action="store_true", help="只重做失败的和输入有变化的报告")
+    b.add_argument("--fresh-kernel", action="store_true", help="每份报告使用新内核（慢，便于排错）")
+    b.add_argument("--executor", choices=["local", "dask"], default="local", help="执行方式")
+    b.add_argument("--scheduler", metavar="ADDRESS", help="Dask 调度器地址（--executor dask 时必填）")
+    b.add_argument("--year", type=int, help="综合对比的年度（传给 portfolio 笔记本的 year 参数）")
+    b.add_argument("--no-portfolio", action="store_true", help="不生成全市综合对比报告")
+    b.add_argument("--portfolio-template", metavar="IPYNB", help="综合对比笔记本（默认 notebooks/portfolio.ipynb）")
+    _common(b)
+    b.set_defaults(func=cmd_batch)

@@ -1,0 +1,69 @@
+"""Safe file names and atomic writes for report outputs.
+
+- `safe_stem` turns a project id into a file-name stem that cannot leave the output folder
+  (no ``/``, ``\\``, ``..``, NUL or control characters) yet keeps Chinese readable. An id that had
+  to be changed gets a short hash of the original appended, so two different ids never map to
+  the same file.
+- `atomic_write_bytes` writes to a hidden ``.part`` file in the same folder and renames it over
+  the target: an interrupted batch leaves either the old file, the new file, or a ``.part`` file
+  that no one mistakes for a finished report.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+import unicodedata
+from pathlib import Path
+
+MAX_STEM_CHARS = 80
+_FORBIDDEN = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|\s]')
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: str | os.PathLike) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def safe_stem(name: object) -> str:
+    """A file-name stem made from ``name``: readable, inside the folder, never empty."""
+    original = unicodedata.normalize("NFC", str(name))
+    cleaned = "".join("_" if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") else ch
+                      for ch in original)
+    cleaned = _FORBIDDEN.sub("_", cleaned)
+    cleaned = re.sub(r"\.{2,}", "_", cleaned).strip("._ ")
+    cleaned = re.sub(r"_+", "_", cleaned)[:MAX_STEM_CHARS].rstrip("._ ")
+    if cleaned and cleaned == original and cleaned.upper() not in _RESERVED:
+        return cleaned
+    tag = hashlib.sha256(original.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{cleaned}-{tag}" if cleaned else f"id-{tag}"
+
+
+def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> str:
+    """Write ``data`` to ``path`` atomically; returns the sha256 of the data."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    part = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.part")
+    try:
+        with open(part, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(part, target)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+    return sha256_bytes(data)
+
+
+def atomic_write_text(path: str | os.PathLike, text: str) -> str:
+    return atomic_write_bytes(path, text.encode("utf-8"))

@@ -1,0 +1,388 @@
+"""Scorecards: from the indicator-row frame and the budget frame to scores, totals, grades, flags.
+
+``score(rows, budget, scheme)`` is the one entry point. It parses every target and actual,
+picks each row's rule, computes the rule's reference score, keeps the score the assessor
+awarded (never overwriting it), adds the budget-execution score, totals and grades every
+project, and runs the review checks. All of it is vectorised over all rows of all projects.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from . import review as _review
+from .conventions import apply_rounding
+from .errors import InputError, Location
+from .rules import apply_rules, execution_rate, execution_score, infer_kind
+from .schemes import Scheme, get_scheme
+from .targets import parse_values
+
+REQUIRED_ROW_COLUMNS = ("project_id", "level1", "level2", "level3", "target", "actual", "points")
+EXEC_LEVEL1 = "预算执行率"
+
+ROW_LABELS = {
+    "project_id": "项目编码", "level1": "一级指标", "level2": "二级指标", "level3": "三级指标",
+    "target": "年度指标值", "actual": "实际完成值", "points": "分值", "rule": "评分规则",
+    "reference_score": "规则得分", "awarded_score": "自评得分", "score": "得分",
+    "reason": "偏差原因分析及改进措施", "flags": "复核提示",
+}
+TOTAL_LABELS = {
+    "project_id": "项目编码", "project_name": "项目名称", "budget_full_year": "全年预算数(元)",
+    "spent": "全年执行数(元)", "exec_rate": "执行率", "exec_points": "执行分值", "exec_score": "执行得分",
+    "rows_score": "指标得分", "total": "总分", "grade": "评价等级", "published_total": "表内总分",
+    "published_grade": "表内等级", "n_flags": "复核提示数",
+}
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """The result of scoring one or many projects; every table is a DataFrame.
+
+    rows    — one row per indicator row: parsed target/actual, rule, reference/awarded/final score
+    levels  — subtotals per level-1 and level-2 indicator with score rate
+    totals  — one row per project: execution rate and score, total, grade, published values
+    flags   — one row per review finding (code, severity, row, message)
+    scheme  — the Scheme used; conventions — every convention, labelled in Chinese
+    """
+
+    rows: pd.DataFrame
+    levels: pd.DataFrame
+    totals: pd.DataFrame
+    flags: pd.DataFrame
+    scheme: Scheme
+    conventions: dict = field(default_factory=dict)
+
+    def project(self, project_id) -> "Scorecard":
+        """The scorecard of one project."""
+        pid = str(project_id)
+        return Scorecard(self.rows[self.rows.project_id == pid], self.levels[self.levels.project_id == pid],
+                         self.totals[self.totals.project_id == pid], self.flags[self.flags.project_id == pid],
+                         self.scheme, self.conventions)
+
+    @property
+    def project_ids(self) -> list[str]:
+        return self.totals.project_id.tolist()
+
+    def summary(self) -> pd.DataFrame:
+        """Totals with Chinese column labels, for display and export."""
+        cols = [c for c in TOTAL_LABELS if c in self.totals]
+        return self.totals[cols].rename(columns=TOTAL_LABELS)
+
+    def indicator_table(self) -> pd.DataFrame:
+        cols = [c for c in ROW_LABELS if c in self.rows]
+        return self.rows[cols].rename(columns=ROW_LABELS)
+
+    def to_dict(self) -> dict:
+        """JSON-ready: {"projects": [...]} in the CLI's documented shape."""
+        return _to_dict(self)
+
+    def _repr_html_(self) -> str:
+        parts = [f"<h4>评分结果 Scorecard — 方案 {self.scheme.name}，{len(self.totals)} 个项目，"
+                 f"{len(self.flags)} 条复核提示</h4>", self.summary().head(50).to_html(index=False)]
+        if len(self.totals) == 1:
+            parts.append(self.indicator_table().to_html(index=False))
+        return "\n".join(parts)
+
+
+def _numeric_column(rows: pd.DataFrame, col: str) -> np.ndarray:
+    """Float values of a column; a non-numeric entry is an InputError naming its row."""
+    raw = rows[col]
+    num = pd.to_numeric(raw, errors="coerce")
+    suspect = num.isna() & raw.notna()
+    bad = suspect.copy()
+    if suspect.any():
+        bad[suspect] = raw[suspect].astype(str).str.strip() != ""
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        rec = rows.iloc[i]
+        where = Location(file=rec.get("source_file"), sheet=rec.get("source_sheet"),
+                         row=int(rec["source_row"]) if pd.notna(rec.get("source_row", np.nan)) else i + 1,
+                         column=col)
+        raise InputError(f"“{col}”须为数字 (must be a number)", where=where, expected="数字", found=raw.iloc[i])
+    return num.to_numpy(dtype=float)
+
+
+def _harmonise_units(t: pd.DataFrame, a: pd.DataFrame):
+    """Target and actual in one base unit. A bare actual takes the target's unit and vice versa."""
+    t_base = t.base_value.to_numpy(dtype=float)
+    a_base = a.base_value.to_numpy(dtype=float)
+    t_unit = t.base_unit.to_numpy(dtype=object)
+    a_unit = a.base_unit.to_numpy(dtype=object)
+    t_val = t.value.to_numpy(dtype=float)
+    a_val = a.value.to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t_factor = np.where((t_val != 0) & ~np.isnan(t_val), t_base / t_val, 1.0)
+        a_factor = np.where((a_val != 0) & ~np.isnan(a_val), a_base / a_val, 1.0)
+    a_bare = pd.isna(a_unit) & (a.kind.to_numpy() == "quantitative")
+    t_bare = pd.isna(t_unit) & (t.kind.to_numpy() == "quantitative")
+    a_base = np.where(a_bare & ~t_bare, a_val * t_factor, a_base)
+    t_base = np.where(t_bare & ~a_bare, t_val * a_factor, t_base)
+    unit_clash = ~pd.isna(t_unit) & ~pd.isna(a_unit) & (t_unit != a_unit)
+    return t_base, a_base, unit_clash
+
+
+def _prepare_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    if not isinstance(rows, pd.DataFrame):
+        raise InputError("指标行须为 DataFrame (rows must be a DataFrame)", found=type(rows).__name__)
+    missing = [c for c in REQUIRED_ROW_COLUMNS if c not in rows.columns]
+    if missing:
+        raise InputError("指标行缺少必需列 (missing columns)", expected=", ".join(REQUIRED_ROW_COLUMNS),
+                         found=f"缺少 {', '.join(missing)}")
+    out = rows.reset_index(drop=True).copy()
+    out["project_id"] = out["project_id"].astype(str)
+    if "score" not in out:
+        out["score"] = np.nan
+    if "reason" not in out:
+        out["reason"] = None
+    if "counted" not in out:
+        out["counted"] = True
+    out["counted"] = out["counted"].fillna(True).astype(bool)
+    return out
+
+
+def _prepare_budget(budget, project_ids: pd.Index) -> pd.DataFrame:
+    base = pd.DataFrame({"project_id": project_ids})
+    if budget is None:
+        return base.assign(budget_full_year=np.nan, spent=np.nan)
+    if not isinstance(budget, pd.DataFrame):
+        raise InputError("预算表须为 DataFrame (budget must be a DataFrame)", found=type(budget).__name__)
+    missing = [c for c in ("project_id", "budget_full_year", "spent") if c not in budget]
+    if missing:
+        raise InputError("预算表缺少必需列 (budget is missing columns)",
+                         expected="project_id, budget_full_year, spent", found=f"缺少 {', '.join(missing)}")
+    b = budget.copy()
+    b["project_id"] = b["project_id"].astype(str)
+    dup = b.project_id.duplicated()
+    if dup.any():
+        raise InputError("预算表中项目编码重复 (duplicate project_id in budget)", found=b.project_id[dup].iloc[0])
+    for col in ("budget_full_year", "spent", "budget_initial", "exec_points"):
+        if col in b:
+            b[col] = _numeric_column(b.assign(source_row=np.arange(2, len(b) + 2)), col)
+    extra = sorted(set(b.project_id) - set(project_ids))
+    merged = base.merge(b, on="project_id", how="left")
+    if extra:  # a project with a budget but no indicator rows is still scored (execution only)
+        merged = pd.concat([merged, b[b.project_id.isin(extra)]], ignore_index=True)
+    return merged
+
+
+def score(rows: pd.DataFrame, budget: pd.DataFrame | None = None, scheme="mof-2020", **overrides) -> Scorecard:
+    """Score every project in ``rows`` (and ``budget``) under ``scheme``.
+
+    rows:   one row per project and indicator: project_id, level1, level2, level3, target,
+            actual, points; optional score (awarded), reason, counted, rule, rule_params,
+            source_file/source_sheet/source_row (used in messages).
+    budget: one row per project: project_id, budget_full_year, spent; optional budget_initial,
+            exec_points (the form's own 分值), published_rate, published_exec_score,
+            published_total, published_grade, total_row_*/detail_* (see io).
+    scheme: a preset name or a Scheme; keyword overrides replace scheme fields.
+    """
+    sch = get_scheme(scheme, **overrides)
+    r = _prepare_rows(rows)
+    points = _numeric_column(r, "points")
+    awarded = _numeric_column(r, "score")
+
+    t = parse_values(r["target"], names=r["level3"])
+    a = parse_values(r["actual"])
+    t_base, a_base, unit_clash = _harmonise_units(t, a)
+
+    inferred = infer_kind(t.op.to_numpy(), t.kind.to_numpy(), t.level.to_numpy(), t_base, sch.implicit_op)
+    if "rule" in r:
+        explicit = r["rule"].to_numpy(dtype=object)
+        use_explicit = r["rule"].notna().to_numpy() & (explicit != "auto")
+        kind = np.where(use_explicit, explicit, inferred)
+    else:
+        kind = inferred
+    qual = np.flatnonzero(kind == "qualitative")
+    yes_no = r["target"].iloc[qual].astype(str).str.strip().isin(["是", "否"]).to_numpy()
+    kind[qual[yes_no]] = "binary"
+    kind = np.where(unit_clash & np.isin(kind, ("positive", "reverse", "equal")), "none", kind)
+
+    out = apply_rules(kind, points, t_base, a_base, a.level.to_numpy(), actual_text=r["actual"].to_numpy(),
+                      params=r["rule_params"].tolist() if "rule_params" in r else None,
+                      qualitative_tiers=sch.qualitative_tiers, reverse_variant=sch.reverse_variant)
+    reference = apply_rounding(out.reference, sch.score_rounding)
+    if sch.over_completion is not None:
+        ratio_limit, share = sch.over_completion
+        with np.errstate(divide="ignore", invalid="ignore"):
+            over = (kind == "positive") & (t_base > 0) & (a_base > t_base * (1 + ratio_limit))
+        reference = np.where(over, apply_rounding(reference - share * points, sch.score_rounding), reference)
+        reference = np.clip(reference, 0, None)
+
+    res = r.copy()
+    for prefix, parsed in (("t_", t), ("a_", a)):
+        for col in ("op", "value", "unit", "kind", "level"):
+            res[prefix + col] = parsed[col].to_numpy()
+    res["t_base"], res["a_base"], res["unit_clash"] = t_base, a_base, unit_clash
+    res["points"] = points
+    res["rule"] = kind
+    res["reference_score"] = reference
+    res["band_low"], res["band_high"], res["met"] = out.low, out.high, out.met
+    res["awarded_score"] = awarded
+    res["score"] = np.where(np.isnan(awarded), reference, awarded)
+    res["score_source"] = np.where(~np.isnan(awarded), "awarded", np.where(np.isnan(reference), "none", "rule"))
+
+    codes = RowCodes.of(res)
+    budget_frame = _prepare_budget(budget, pd.Index(codes.project_ids))
+    totals = _totals(res, budget_frame, sch, codes)
+    levels = _levels(res, totals, codes)
+    flags = _review.review(res, totals, sch, codes)
+    res["flags"] = _row_codes(flags, len(res))
+    n_flags = flags.groupby("project_id").size()
+    totals["n_flags"] = totals.project_id.map(n_flags).fillna(0).astype(int)
+    conventions = sch.conventions()
+    return Scorecard(res, levels, totals, flags, sch, conventions)
+
+
+def _row_codes(flags: pd.DataFrame, n_rows: int) -> np.ndarray:
+    """Comma-joined flag codes per row ("" where none); flags arrive sorted by row."""
+    out = np.full(n_rows, "", dtype=object)
+    at_rows = flags[flags["row_index"].notna()]
+    if len(at_rows):
+        idx = at_rows["row_index"].to_numpy(dtype=np.int64)
+        starts = np.flatnonzero(np.r_[True, idx[1:] != idx[:-1]])
+        joined = np.add.reduceat((at_rows["code"] + ",").to_numpy(dtype=object), starts)
+        out[idx[starts]] = [s[:-1] for s in joined]
+    return out
+
+
+def _totals(res: pd.DataFrame, b: pd.DataFrame, sch: Scheme, codes: "RowCodes") -> pd.DataFrame:
+    uniques = b["project_id"]
+    row_codes = codes.project
+    counted = res["counted"].to_numpy()
+    sc = np.where(counted, np.nan_to_num(res["score"].to_numpy(dtype=float)), 0.0)
+    pts = np.where(counted, np.nan_to_num(res["points"].to_numpy(dtype=float)), 0.0)
+    rows_score = np.bincount(row_codes, weights=sc, minlength=len(uniques))
+    rows_points = np.bincount(row_codes, weights=pts, minlength=len(uniques))
+    n_rows = np.bincount(row_codes, minlength=len(uniques))
+
+    t = b.copy()
+    base_col = "budget_full_year" if sch.exec_base == "full_year" else "budget_initial"
+    budget_amount = t[base_col] if base_col in t else pd.Series(np.nan, index=t.index)
+    if sch.exec_points_source == "form" and "exec_points" in t:
+        exec_points = t["exec_points"].fillna(sch.exec_points).to_numpy(dtype=float)
+    else:
+        exec_points = np.full(len(t), sch.exec_points)
+    raw_rate = execution_rate(t["spent"], budget_amount)
+    rate = apply_rounding(raw_rate * 100.0, sch.rate_rounding) / 100.0
+    has_budget = ~np.isnan(rate)
+    exec_score = apply_rounding(execution_score(exec_points, np.nan_to_num(rate)), sch.score_rounding)
+    exec_score = np.where(has_budget | (exec_points == 0), exec_score, 0.0)
+    t["exec_points"] = exec_points
+    t["exec_rate_raw"] = raw_rate
+    t["exec_rate"] = rate
+    t["exec_score"] = exec_score
+    t["rows_points"] = rows_points
+    t["rows_score"] = apply_rounding(rows_score, sch.score_rounding if sch.score_rounding != "none" else "none")
+    t["n_rows"] = n_rows
+    total_unrounded = np.round(exec_score + rows_score, 9)
+    t["total_unrounded"] = total_unrounded
+    t["total"] = apply_rounding(total_unrounded, sch.score_rounding)
+    graded = total_unrounded if sch.grades.on == "unrounded" else t["total"].to_numpy()
+    t["grade"] = sch.grades.grade(graded)
+    for col in ("project_name", "published_total", "published_grade", "published_rate", "published_exec_score"):
+        if col not in t:
+            t[col] = np.nan if col != "project_name" and col != "published_grade" else None
+    if t["project_name"].isna().any() and "project_name" in res:
+        names = res.drop_duplicates("project_id").set_index("project_id")["project_name"]
+        t["project_name"] = t["project_name"].fillna(t["project_id"].map(names))
+    return t
+
+
+@dataclass(frozen=True)
+class RowCodes:
+    """Integer codes of the grouping columns, computed once per scoring run.
+
+    ``project`` indexes the projects in order of first appearance, which is also the order of
+    the totals frame (its extra budget-only projects come after).
+    """
+
+    project: np.ndarray
+    project_ids: np.ndarray
+    level1: np.ndarray
+    level1_names: np.ndarray
+    level2: np.ndarray
+    level2_names: np.ndarray
+
+    @classmethod
+    def of(cls, res: pd.DataFrame) -> "RowCodes":
+        p, pids = pd.factorize(res["project_id"])
+        c1, n1 = pd.factorize(res["level1"], use_na_sentinel=False)
+        c2, n2 = pd.factorize(res["level2"], use_na_sentinel=False)
+        return cls(p.astype(np.int64), np.asarray(pids, dtype=object), c1, np.asarray(n1, dtype=object),
+                   c2, np.asarray(n2, dtype=object))
+
+
+def _group_sums(keys: np.ndarray, counted: np.ndarray, points: np.ndarray, score: np.ndarray):
+    """Per unique key (sorted): Σ points and Σ score over counted rows (NaN where nothing counted)."""
+    uniq, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    w = counted.astype(float)
+    n_pts = np.bincount(inverse, weights=w * ~np.isnan(points), minlength=len(uniq))
+    n_sc = np.bincount(inverse, weights=w * ~np.isnan(score), minlength=len(uniq))
+    pts = np.bincount(inverse, weights=w * np.nan_to_num(points), minlength=len(uniq))
+    sc = np.bincount(inverse, weights=w * np.nan_to_num(score), minlength=len(uniq))
+    n_counted = np.bincount(inverse, weights=w, minlength=len(uniq))
+    return first, np.where(n_pts > 0, pts, np.nan), np.where(n_sc > 0, sc, np.nan), n_counted > 0
+
+
+def _levels(res: pd.DataFrame, totals: pd.DataFrame, codes: "RowCodes") -> pd.DataFrame:
+    """Subtotals per level-1 and level-2 indicator, computed on integer codes (fast at scale)."""
+    pcode, c1, c2 = codes.project, codes.level1, codes.level2
+    n1, n2 = max(len(codes.level1_names), 1), max(len(codes.level2_names), 1)
+    counted = res["counted"].to_numpy(dtype=bool)
+    points = res["points"].to_numpy(dtype=float)
+    score = res["score"].to_numpy(dtype=float)
+    parts = [pd.DataFrame({"project_id": totals["project_id"], "level": 1, "level1": EXEC_LEVEL1, "level2": None,
+                           "points": totals["exec_points"], "score": totals["exec_score"], "_k": -1})
+             .loc[lambda d: d.points > 0]]
+    for level, keys in ((1, pcode * n1 + c1), (2, (pcode * n1 + c1) * n2 + c2)):
+        first, pts, sc, keep = _group_sums(keys, counted, points, score)
+        first = first[keep]
+        parts.append(pd.DataFrame({
+            "project_id": res["project_id"].to_numpy()[first], "level": level,
+            "level1": res["level1"].to_numpy(dtype=object)[first],
+            "level2": res["level2"].to_numpy(dtype=object)[first] if level == 2 else None,
+            "points": pts[keep], "score": sc[keep], "_k": first}))
+    out = pd.concat(parts, ignore_index=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["rate"] = np.where(out.points > 0, out.score / out.points, np.nan)
+    out["_o"] = pd.Index(totals["project_id"]).get_indexer(out.project_id)
+    out = out.sort_values(["_o", "level", "_k"], kind="stable").reset_index(drop=True)
+    return out[["project_id", "level", "level1", "level2", "points", "score", "rate"]]
+
+
+def _clean(v):
+    if v is None:
+        return None
+    if isinstance(v, (float, np.floating)):
+        return None if np.isnan(v) else float(v)
+    if isinstance(v, (np.integer,)):
+        return int(v)
+    return v
+
+
+def _to_dict(card: Scorecard) -> dict:
+    projects = []
+    rows_by = {pid: g for pid, g in card.rows.groupby("project_id", sort=False)}
+    flags_by = {pid: g for pid, g in card.flags.groupby("project_id", sort=False)}
+    for rec in card.totals.to_dict("records"):
+        pid = rec["project_id"]
+        g = rows_by.get(pid, card.rows.iloc[0:0])
+        f = flags_by.get(pid, card.flags.iloc[0:0])
+        projects.append({
+            "project_id": pid,
+            "project_name": _clean(rec.get("project_name")),
+            "exec_rate": _clean(rec["exec_rate"]), "exec_score": _clean(rec["exec_score"]),
+            "total": _clean(rec["total"]), "grade": _clean(rec["grade"]),
+            "published_total": _clean(rec.get("published_total")),
+            "published_grade": _clean(rec.get("published_grade")),
+            "rows": [{k: _clean(x[k]) for k in ("level1", "level2", "level3", "target", "actual", "points",
+                                                 "reference_score", "awarded_score", "score")}
+                     | {"flags": [c for c in str(x["flags"]).split(",") if c]}
+                     for x in g.to_dict("records")],
+            "flags": [{"code": x["code"], "severity": x["severity"], "row": _clean(x["row"]),
+                       "message": x["message"]} for x in f.to_dict("records")],
+        })
+    return {"scheme": card.scheme.name, "conventions": {k: _clean(v) for k, v in card.conventions.items()},
+            "projects": projects}
