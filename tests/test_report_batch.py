@@ -17,7 +17,6 @@ import pytest
 
 from perfeval import __version__
 from perfeval.errors import InputError, ValidationError
-from perfeval.report import batch as batch_mod
 from perfeval.report.batch import Task, WorkerPool, reproducible_part, run_batch
 from perfeval.report.commands import build_tasks, read_projects, register
 from perfeval.report.storage import atomic_write_bytes, safe_stem, sha256_file
@@ -95,6 +94,13 @@ def test_one_failing_notebook_fails_only_its_tasks(first):
     assert outcomes["portfolio"].result == {"projects": 5, "year": 2021}
     summary = first.summary()
     assert "失败 2 份" in summary and "self:P003" in summary and "RuntimeError" in summary
+
+
+def test_batch_result_shows_itself_as_a_chinese_table(first):
+    frame = first.to_frame()
+    assert list(frame.columns) == ["任务", "项目编号", "项目名称", "类型", "状态", "总分", "等级", "用时（秒）", "错误"]
+    assert len(frame) == 8 and (frame["状态"] == "失败").sum() == 2
+    assert "&lt;script&gt;" in first._repr_html_()
 
 
 def test_two_runs_give_identical_bytes_and_manifest_checksums(first, second):
@@ -260,15 +266,38 @@ def test_atomic_write_never_leaves_a_file_that_looks_complete(tmp_path, monkeypa
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
 
 
-def test_cli_batch_exit_status_and_summary(tmp_path, capsys):
+def test_cli_batch_exit_status_summary_and_pdf(tmp_path, capsys):
+    from perfeval.report.export import pdf_engine
+
     args = _parser().parse_args(["batch", "--data", str(CITY), "--out", str(tmp_path), "--kind", "self",
                                  "--projects", "P001,P003", "--jobs", "1", "--no-portfolio",
+                                 "--format", "html,pdf",
                                  "--project-template", str(TEMPLATES["project_template"])])
     assert args.func(args) == 1
     err = capsys.readouterr().err
     assert "成功 1 份，失败 1 份" in err and "self:P003" in err and "index.html" in err
     manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
     assert [p["task_id"] for p in manifest["projects"]] == ["self:P001", "self:P003"]
+    if pdf_engine() is None:
+        assert "无法生成 PDF" in err
+    else:  # the failed report is printed too, with its error
+        for entry in manifest["projects"]:
+            assert (tmp_path / entry["outputs"]["pdf"]["path"]).read_bytes().startswith(b"%PDF")
+
+
+def test_templates_are_found_through_perfeval_notebooks(monkeypatch, tmp_path):
+    from perfeval.report.commands import resolve_template
+
+    shutil.copy(NB / "project.ipynb", tmp_path / "project_report.ipynb")
+    shutil.copy(NB / "portfolio.ipynb", tmp_path / "portfolio.ipynb")
+    monkeypatch.setenv("PERFEVAL_NOTEBOOKS", str(tmp_path))
+    tasks = build_tasks(CITY, kind="key", projects=["P001"], year=2021)
+    assert [t.task_id for t in tasks] == ["key:P001", "portfolio"]
+    assert tasks[0].template == str((tmp_path / "project_report.ipynb").resolve())
+    assert tasks[1].parameters == {"data_dir": str(CITY.resolve()), "year": 2021}
+    monkeypatch.setenv("PERFEVAL_NOTEBOOKS", str(tmp_path / "elsewhere"))
+    with pytest.raises(InputError, match="PERFEVAL_NOTEBOOKS"):
+        resolve_template(None, "project_report.ipynb")
 
 
 def test_cli_arguments_are_checked():
@@ -278,4 +307,4 @@ def test_cli_arguments_are_checked():
     with pytest.raises(SystemExit):
         parser.parse_args(["report", "P1", "--data", "d", "--out", "o", "--kind", "all"])
     args = parser.parse_args(["batch", "--data", "d", "--out", "o", "--timeout", "0"])
-    assert args.timeout is None and args.executor == "local" and batch_mod.FORMATS == ("html", "pdf")
+    assert args.timeout is None and args.executor == "local" and args.kind == "all"

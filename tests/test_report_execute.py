@@ -107,6 +107,25 @@ def test_fresh_and_reused_kernels_give_byte_identical_notebooks_and_html(tmp_pat
     assert json.loads(text)["cells"][0]["id"] == "perfeval-setup"
 
 
+@pytest.mark.parametrize("minor", [4, 5])
+def test_a_bare_template_gets_parameters_after_the_reset_and_stable_cell_ids(tmp_path, kernel, minor):
+    # No parameters cell and no cell ids (old notebooks, or 4.5 files written by hand).
+    raw = {"nbformat": 4, "nbformat_minor": minor, "metadata": {},
+           "cells": [{"cell_type": "code", "metadata": {}, "source": "print(f'{city}：{year}')",
+                      "outputs": [], "execution_count": None}]}
+    (tmp_path / "bare.ipynb").write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+    runs = []
+    for name in ("a.ipynb", "b.ipynb"):
+        res = execute_notebook(tmp_path / "bare.ipynb", tmp_path / name, {"city": "示例市", "year": 2021},
+                               kernel=kernel)
+        assert res.ok, res.error
+        runs.append((tmp_path / name).read_bytes())
+    assert runs[0] == runs[1]
+    out = nbformat.read(tmp_path / "a.ipynb", as_version=4)
+    assert [c.id for c in out.cells] == ["perfeval-setup", "injected-parameters", "cell-0"]
+    assert out.cells[2].outputs[0]["text"] == "示例市：2021\n"
+
+
 def test_missing_template_is_an_input_error(tmp_path):
     with pytest.raises(InputError, match="找不到报告模板"):
         execute_notebook(tmp_path / "nope.ipynb", None, {})

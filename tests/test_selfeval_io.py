@@ -362,9 +362,15 @@ ALL_FILES = ["mof_clean.xlsx", "yunnan_split.xlsx", "provincial_exec20.xlsx", "y
              "zero_total_row.xlsx", "multi_sheet.xlsx", "hazards.xlsx", "csv_form.csv", "review_findings.xlsx"]
 
 
+def _content(rows: pd.DataFrame) -> pd.DataFrame:
+    out = rows[CONTENT].reset_index(drop=True).astype({"points": float, "score": float, "counted": bool})
+    text = [c for c in CONTENT if c not in ("points", "score", "counted")]
+    out[text] = out[text].astype(object).where(out[text].notna(), None)
+    return out
+
+
 def assert_same_form(a: SelfEvaluationForm, b: SelfEvaluationForm) -> None:
-    pd.testing.assert_frame_equal(a.rows[CONTENT].reset_index(drop=True), b.rows[CONTENT].reset_index(drop=True),
-                                  check_dtype=False)
+    pd.testing.assert_frame_equal(_content(a.rows), _content(b.rows), check_dtype=False)
     pd.testing.assert_frame_equal(a.money, b.money, check_dtype=False, check_index_type=False)
     for field in ("project_name", "department", "unit", "manager", "year", "money_unit", "goal_expected",
                   "goal_actual", "published_total", "published_grade"):
@@ -415,7 +421,7 @@ def test_writer_layout_merges_formats_widths_and_print_setup(tmp_path):
     assert ws.row_dimensions[1].height == 30
 
 
-def test_writer_refuses_nothing_and_missing_folder(tmp_path):
+def test_writer_errors(tmp_path):
     with pytest.raises(InputError, match="没有要写出的自评表"):
         write_self_evaluation([], tmp_path / "x.xlsx")
     with pytest.raises(InputError, match="输出文件夹不存在"):

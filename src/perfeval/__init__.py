@@ -13,12 +13,14 @@ from .schemes import SCHEMES, ReviewSettings, Scheme, get_scheme
 from .scoring import Scorecard, score
 from .targets import Target, parse_target, parse_values
 from .systems import RULE_KINDS, IndicatorSystem, list_systems, load_system, validate_file
-from . import methods, panel, weights
+from .io import SelfEvaluationForm, forms_to_frames, read_self_evaluation, write_self_evaluation, write_template
+from . import keyeval, methods, monitor, panel, weights
 
 __all__ = [
     "__version__", "GradeBands", "apply_rounding", "InputError", "PerfevalError", "ValidationError",
     "SCHEMES", "ReviewSettings", "Scheme", "get_scheme", "Scorecard", "score",
     "Target", "parse_target", "parse_values",
     "RULE_KINDS", "IndicatorSystem", "list_systems", "load_system", "validate_file",
-    "methods", "panel", "weights",
+    "SelfEvaluationForm", "forms_to_frames", "read_self_evaluation", "write_self_evaluation", "write_template",
+    "keyeval", "methods", "monitor", "panel", "weights",
 ]

@@ -178,6 +178,12 @@ def build_parser() -> argparse.ArgumentParser:
     tpl.add_argument("--form", choices=["self", "declaration"], default="self",
                      help="self = 项目支出绩效自评表；declaration = 绩效目标申报表")
     y.set_defaults(func=cmd_systems)
+
+    from .report import commands as report_commands
+    from .sample import commands as sample_commands
+
+    report_commands.register(sub)
+    sample_commands.register(sub)
     return p
 
 

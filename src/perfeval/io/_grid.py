@@ -79,66 +79,70 @@ def normalise_labels(text: np.ndarray) -> np.ndarray:
     return flat.to_numpy(dtype=object).reshape(text.shape)
 
 
-def _excel_general(value: float) -> str:
-    if np.isfinite(value) and float(value).is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return format(value, ".10g")
-
-
 _NUM_FORMAT = re.compile(r"^(?P<sep>#,##)?0(?:\.(?P<dec>0+))?(?:_\S*|\\?\s*)?$")
 _PCT_FORMAT = re.compile(r"0(?:\.(0+))?%")
-
-
-def _render_number(value: float, fmt: str) -> str:
-    fmt = (fmt or "General").split(";")[0]
-    pct = _PCT_FORMAT.search(fmt)
-    if pct:
-        return f"{value * 100:.{len(pct.group(1) or '')}f}%"
-    m = _NUM_FORMAT.match(fmt.replace('"', ""))
-    if m:
-        dec = len(m.group("dec") or "")
-        return f"{value:,.{dec}f}" if m.group("sep") else f"{value:.{dec}f}"
-    return _excel_general(value)
-
-
 _DATE_TOKENS = re.compile(r'"[^"]*"|\\.|yyyy|yy|mm|m|dd|d|hh|h|ss|s|\[[^\]]*\]|AM/PM|.', re.I)
 
 
-def _render_date(value, fmt: str) -> str:
-    """Render a date the way its number format shows it (common Chinese formats)."""
-    if isinstance(value, dt.time):
-        return value.strftime("%H:%M:%S")
-    if not isinstance(value, dt.datetime):
-        value = dt.datetime(value.year, value.month, value.day)
+def render_numbers(values: np.ndarray, fmt: str) -> np.ndarray:
+    """Numbers as Excel shows them under one number format (percent, fixed, #,##0, General)."""
+    values = np.asarray(values, dtype=float)
+    fmt = (fmt or "General").split(";")[0]
+    pct = _PCT_FORMAT.search(fmt)
+    if pct:
+        return np.char.mod(f"%.{len(pct.group(1) or '')}f%%", values * 100.0).astype(object)
+    fixed = _NUM_FORMAT.match(fmt.replace('"', ""))
+    if fixed:
+        text = pd.Series(np.char.mod(f"%.{len(fixed.group('dec') or '')}f", values), dtype=object)
+        if fixed.group("sep"):  # thousands separators in the integer part
+            parts = text.str.split(".", n=1, expand=True).reindex(columns=[0, 1])
+            ints = parts[0].str.replace(r"(?<=\d)(?=(?:\d{3})+$)", ",", regex=True)
+            text = ints.where(parts[1].isna(), ints + "." + parts[1].astype(str))
+        return text.to_numpy(dtype=object)
+    integral = np.isfinite(values) & (np.abs(values) < 1e15) & (values == np.round(values))
+    whole = np.where(integral, values, 0).astype(np.int64).astype(str)
+    return np.where(integral, whole, np.char.mod("%.10g", values)).astype(object)
+
+
+def render_dates(values: pd.Series, fmt: str) -> np.ndarray:
+    """Dates as Excel shows them under one date format (yyyy"年"m"月", yyyy-mm-dd …)."""
+    when = pd.to_datetime(pd.Series(list(values), dtype=object).map(
+        lambda v: dt.datetime.combine(dt.date(1899, 12, 31), v) if isinstance(v, dt.time) else v))
     fmt = (fmt or "").split(";")[0]
-    if not re.search(r"[yd]", fmt, re.I):
+    if not re.search(r"[ydhs]", fmt, re.I):
         fmt = "yyyy-mm-dd"
-    out, after_hour = [], False
-    for tok in _DATE_TOKENS.findall(fmt):
+    parts = {"yyyy": when.dt.year.astype(str).str.zfill(4), "yy": (when.dt.year % 100).astype(str).str.zfill(2),
+             "month": when.dt.month.astype(str), "minute": when.dt.minute.astype(str),
+             "d": when.dt.day.astype(str), "h": when.dt.hour.astype(str), "s": when.dt.second.astype(str)}
+    out = pd.Series("", index=when.index, dtype=object)
+    after_hour = False
+    for tok in _DATE_TOKENS.findall(fmt):  # a handful of tokens per format
         low = tok.lower()
         if tok.startswith('"'):
-            out.append(tok[1:-1])
+            out = out + tok[1:-1]
         elif tok.startswith("\\"):
-            out.append(tok[1:])
+            out = out + tok[1:]
         elif tok.startswith("["):
             continue
-        elif low == "yyyy":
-            out.append(f"{value.year:04d}")
-        elif low == "yy":
-            out.append(f"{value.year % 100:02d}")
+        elif low in ("yyyy", "yy"):
+            out = out + parts[low]
         elif low in ("mm", "m"):
-            part = value.minute if after_hour else value.month
-            out.append(f"{part:02d}" if low == "mm" else str(part))
-        elif low in ("dd", "d"):
-            out.append(f"{value.day:02d}" if low == "dd" else str(value.day))
-        elif low in ("hh", "h"):
-            after_hour = True
-            out.append(f"{value.hour:02d}" if low == "hh" else str(value.hour))
-        elif low in ("ss", "s"):
-            out.append(f"{value.second:02d}")
+            part = parts["minute" if after_hour else "month"]
+            out = out + (part.str.zfill(2) if low == "mm" else part)
+        elif low in ("dd", "d", "hh", "h", "ss", "s"):
+            after_hour = after_hour or low[0] == "h"
+            out = out + (parts[low[0]].str.zfill(2) if len(low) == 2 else parts[low[0]])
         else:
-            out.append(tok)
-    return "".join(out)
+            out = out + tok
+    return out.to_numpy(dtype=object)
+
+
+def _render_number(value: float, fmt: str) -> str:
+    return render_numbers(np.array([value]), fmt)[0]
+
+
+def _render_date(value, fmt: str) -> str:
+    return render_dates(pd.Series([value], dtype=object), fmt)[0]
 
 
 def render_cells(raw: np.ndarray, formats: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -152,9 +156,12 @@ def render_cells(raw: np.ndarray, formats: np.ndarray) -> tuple[np.ndarray, np.n
     is_str, is_num, is_date = kind == "str", kind == "num", kind == "date"
     text[is_str] = flat[is_str].astype(str).str.strip()
     text[kind == "bool"] = flat[kind == "bool"].map({True: "是", False: "否"})
-    nums = pd.to_numeric(flat[is_num], errors="coerce")
-    text[is_num] = [_render_number(v, f) for v, f in zip(nums, fmt[is_num])]
-    text[is_date] = [_render_date(v, f) for v, f in zip(flat[is_date], fmt[is_date])]
+    for f in fmt[is_num].unique():  # one step per distinct number format
+        sel = is_num & (fmt == f)
+        text[sel] = render_numbers(pd.to_numeric(flat[sel]).to_numpy(dtype=float), f)
+    for f in fmt[is_date].unique():
+        sel = is_date & (fmt == f)
+        text[sel] = render_dates(flat[sel], f)
     percent = is_num & fmt.str.contains(r"0%|0\.0*%", regex=True)
     shape = raw.shape
     return (text.to_numpy(dtype=object).reshape(shape), percent.to_numpy().reshape(shape),
@@ -162,6 +169,10 @@ def render_cells(raw: np.ndarray, formats: np.ndarray) -> tuple[np.ndarray, np.n
 
 
 def _make_grid(raw, formats, top, left, file, sheet) -> Grid:
+    filled = ~pd.isna(raw)
+    rows, cols = np.flatnonzero(filled.any(axis=1)), np.flatnonzero(filled.any(axis=0))
+    nr, nc = (rows[-1] + 1 if len(rows) else 1), (cols[-1] + 1 if len(cols) else 1)
+    raw, formats, top, left = raw[:nr, :nc], formats[:nr, :nc], top[:nr, :nc], left[:nr, :nc]  # drop empty margins
     text, percent, is_date = render_cells(raw, formats)
     return Grid(raw=raw, text=text, norm=normalise_labels(text), percent=percent, is_date=is_date,
                 top=top, left=left, file=file, sheet=sheet)

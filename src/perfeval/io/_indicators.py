@@ -79,137 +79,164 @@ def _compose_targets(nature: pd.Series, value: pd.Series, unit: pd.Series) -> pd
     return composed.where(~qualitative, value).where(value != "", "")
 
 
-def read_indicator_rows(g: Grid, h: int, notes: list[str]) -> IndicatorTable:
-    cols, start = heading_columns(g, h)
-    end = body_end(g, start, cols)
-    R = np.arange(start, end)
-    follower = g.vertical_follower()
-    n = len(R)
+class _Body:
+    """Column access over the body rows R: text as shown (merges filled) or own text only."""
 
-    def filled(field):
-        return pd.Series(g.text[R, cols[field]] if field in cols else np.full(n, ""), dtype=object).astype(str)
+    def __init__(self, g: Grid, cols: dict, rows: np.ndarray):
+        self.g, self.cols, self.R, self.n = g, cols, rows, len(rows)
+        self.follower = g.vertical_follower()[rows]
 
-    def own(field):
-        if field not in cols:
-            return pd.Series(np.full(n, ""), dtype=object)
-        c = cols[field]
-        return pd.Series(np.where(follower[R, c], "", g.text[R, c]), dtype=object).astype(str)
+    def filled(self, field: str) -> pd.Series:
+        if field not in self.cols:
+            return pd.Series(np.full(self.n, ""), dtype=object)
+        return pd.Series(self.g.text[self.R, self.cols[field]], dtype=object).astype(str)
 
-    # 一级/二级 names: merged ranges are already filled; unmerged blanks take the name above
-    l1_raw, l2_raw = filled("level1"), filled("level2")
+    def own(self, field: str) -> pd.Series:
+        """Text only where the cell is not the tail of a vertical merge."""
+        if field not in self.cols:
+            return pd.Series(np.full(self.n, ""), dtype=object)
+        c = self.cols[field]
+        return pd.Series(np.where(self.follower[:, c], "", self.g.text[self.R, c]), dtype=object).astype(str)
+
+    def follows(self, field: str) -> np.ndarray:
+        return self.follower[:, self.cols[field]] if field in self.cols else np.zeros(self.n, bool)
+
+    def rows_text(self, mask) -> str:
+        return C.row_list(self.R[np.asarray(mask, bool)] + 1)
+
+
+def _group_names(b: _Body) -> tuple[pd.Series, pd.Series, np.ndarray, np.ndarray]:
+    """一级/二级 names: merged ranges are filled already; unmerged blanks take the name above."""
+    l1_raw, l2_raw = b.filled("level1"), b.filled("level2")
     l1 = l1_raw.replace("", np.nan).ffill()
-    group = (l1 != l1.shift()).cumsum()
-    l2 = l2_raw.replace("", np.nan).groupby(group).ffill()
-    filled_blank = ((l1_raw == "") & l1.notna()) | ((l2_raw == "") & l2.notna())
-    merged_names = pd.Series(np.zeros(n, bool))
-    for field in ("level1", "level2"):
-        if field in cols:
-            merged_names |= follower[R, cols[field]]
+    l2 = l2_raw.replace("", np.nan).groupby((l1 != l1.shift()).cumsum()).ffill()
+    blank_filled = (((l1_raw == "") & l1.notna()) | ((l2_raw == "") & l2.notna())).to_numpy()
+    merged = b.follows("level1") | b.follows("level2")
+    return l1, l2, blank_filled & ~merged, merged
 
-    level3_own = own("level3")
-    has_level3 = (level3_own != "").to_numpy()
+
+def _dropped_rows(b: _Body, notes: list[str]) -> np.ndarray:
+    """Placeholder rows (指标1, 指标2：, ……) and empty rows, noted; returns the keep mask."""
+    level3 = b.own("level3")
+    has_level3 = (level3 != "").to_numpy()
     others = ["target", "target_nature", "target_value", "target_unit", "actual", "points", "score", "reason"]
-    others_blank = np.logical_and.reduce([C.is_blank(own(f).to_numpy()) for f in others])
-    empty_row = ~has_level3 & others_blank
-    l3_norm = pd.Series(g.norm[R, cols["level3"]], dtype=object).astype(str)
-    placeholder = C.match(l3_norm.where(has_level3, ""), PLACEHOLDER) & others_blank & ~empty_row
-    kept_rows = np.flatnonzero(~(empty_row | placeholder))
-    last_kept = kept_rows[-1] if len(kept_rows) else -1
-    inner_empty = empty_row & (np.arange(n) < last_kept)
+    others_blank = np.logical_and.reduce([C.is_blank(b.own(f).to_numpy()) for f in others])
+    empty = ~has_level3 & others_blank
+    names = pd.Series(b.g.norm[b.R, b.cols["level3"]], dtype=object).astype(str).where(has_level3, "")
+    placeholder = C.match(names, PLACEHOLDER) & others_blank & ~empty
+    keep = ~(empty | placeholder)
+    last_kept = np.flatnonzero(keep)[-1] if keep.any() else -1
+    inner_empty = empty & (np.arange(b.n) < last_kept)  # trailing empty rows are outside the table
     if placeholder.any():
-        names = "、".join(dict.fromkeys(level3_own[placeholder]))
-        notes.append(f"{C.row_list(R[placeholder] + 1)}为占位行（{names}），已忽略")
+        notes.append(f"{b.rows_text(placeholder)}为占位行（{'、'.join(dict.fromkeys(level3[placeholder]))}），已忽略")
     if inner_empty.any():
-        notes.append(f"{C.row_list(R[inner_empty] + 1)}为空行，已忽略")
+        notes.append(f"{b.rows_text(inner_empty)}为空行，已忽略")
+    return keep
 
-    keep = ~(empty_row | placeholder)
+
+def _points_and_scores(b: _Body, keep: np.ndarray, notes: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """分值/得分 as floats (blank 得分 = not awarded = NaN); merged group scores count once."""
+    g, cols = b.g, b.cols
     if "points" in cols:
-        points = C.parse_numbers(g, R, cols["points"], "分值", "数字，如 10 或 12.5")[0]
+        points = C.parse_numbers(g, b.R, cols["points"], "分值", "数字，如 10 或 12.5")[0]
     else:
-        points = np.full(n, np.nan)
+        points = np.full(b.n, np.nan)
         notes.append("表内无分值列，各行分值为空")
     if "score" in cols:
-        score = C.parse_numbers(g, R, cols["score"], "得分", "数字，如 9.5（空白表示未评分）")[0]
+        score = C.parse_numbers(g, b.R, cols["score"], "得分", "数字，如 9.5（空白表示未评分）")[0]
     else:
-        score = np.full(n, np.nan)
+        score = np.full(b.n, np.nan)
         notes.append("表内无得分列，各行得分为空")
-    pts_follow = follower[R, cols["points"]] if "points" in cols else np.zeros(n, bool)
-    score_follow = follower[R, cols["score"]] if "score" in cols else np.zeros(n, bool)
-    points = np.where(pts_follow, np.nan, points)
-    score = np.where(score_follow, np.nan, score)
-    group_follower = (pts_follow | score_follow) & keep
-    counted = ~group_follower
+    points = np.where(b.follows("points"), np.nan, points)
+    score = np.where(b.follows("score"), np.nan, score)
+    group_follower = (b.follows("points") | b.follows("score")) & keep
     if group_follower.any():
-        notes.append(f"{C.row_list(R[group_follower] + 1)}的分值/得分与上方行合并（按二级指标统一计分），"
-                     "只计首行，这些行不计分")
+        notes.append(f"{b.rows_text(group_follower)}的分值/得分与上方行合并（按二级指标统一计分），只计首行，"
+                     "这些行不计分")
+    return points, score, ~group_follower
 
-    # targets: split layout composed; otherwise the target cell as shown
-    split = "target_nature" in cols or "target_unit" in cols
-    nature, value, unit = filled("target_nature"), filled("target_value"), filled("target_unit")
-    target = _compose_targets(nature, value, unit) if split else filled("target")
+
+def _targets(b: _Body, keep: np.ndarray, notes: list[str]) -> tuple[pd.Series, bool]:
+    """年度指标值 as shown; the split layout composed; a target written in the name extracted."""
+    split = "target_nature" in b.cols or "target_unit" in b.cols
     if split:
+        target = _compose_targets(b.filled("target_nature"), b.filled("target_value"), b.filled("target_unit"))
         notes.append("指标值分列为指标性质/指标值/度量单位，已合成年度指标值")
-    level3 = filled("level3")
-    name_match = level3.str.extract(TARGET_IN_NAME)
-    from_name = keep & (target == "").to_numpy() & name_match["target"].notna().to_numpy()
-    from_name &= ~C.match(level3.to_numpy(), SUB_ROW)
+    else:
+        target = b.filled("target")
+    level3 = b.filled("level3")
+    found = level3.str.extract(TARGET_IN_NAME)["target"]
+    from_name = keep & (target == "").to_numpy() & found.notna().to_numpy() & ~C.match(level3, SUB_ROW)
     if from_name.any():
-        extracted = name_match["target"].str.replace(r"\s+", "", regex=True)
+        extracted = found.str.replace(r"\s+", "", regex=True)
         target = target.where(~from_name, extracted)
         shown = "、".join(f"“{t}”" for t in extracted[from_name])
-        notes.append(f"{C.row_list(R[from_name] + 1)}的指标值写在三级指标名称中，年度指标值单元格为空，"
-                     f"已从名称中提取（{shown}）")
+        notes.append(f"{b.rows_text(from_name)}的指标值写在三级指标名称中，年度指标值单元格为空，已从名称中提取（{shown}）")
+    return target, split
 
-    # "其中" sub-rows: without points they do not count; with points, their total row does not
-    is_sub = C.match(level3.to_numpy(), SUB_ROW) & keep
+
+def _sub_rows(b: _Body, keep: np.ndarray, points: np.ndarray, notes: list[str]) -> np.ndarray:
+    """“其中” sub-rows: without points they do not count; with points, their total row does not.
+    Returns the mask of rows that must not be counted."""
+    is_sub = C.match(b.filled("level3"), SUB_ROW) & keep
     parent = np.cumsum(~is_sub)
     sub_points = pd.Series(is_sub & ~np.isnan(points)).groupby(parent).transform("any").to_numpy(bool)
     total_rows = ~is_sub & keep & sub_points & ~np.isnan(points)
     sub_no_points = is_sub & np.isnan(points)
-    counted &= ~total_rows & ~sub_no_points
     if total_rows.any():
-        notes.append(f"{C.row_list(R[total_rows] + 1)}为合计行，分值已由下方“其中”行分项列出，合计行不计分以免重复")
+        notes.append(f"{b.rows_text(total_rows)}为合计行，分值已由下方“其中”行分项列出，合计行不计分以免重复")
     if sub_no_points.any():
-        notes.append(f"{C.row_list(R[sub_no_points] + 1)}为“其中”子项，无分值，不计分")
+        notes.append(f"{b.rows_text(sub_no_points)}为“其中”子项，无分值，不计分")
+    return total_rows | sub_no_points
 
-    text_cols = [cols[f] for f in ("target", "target_value", "actual") if f in cols]
-    if text_cols:
-        pct = np.logical_or.reduce([g.percent[R, c] for c in text_cols]) & keep
-        dates = np.logical_or.reduce([g.is_date[R, c] for c in text_cols]) & keep
-        if pct.any():
-            notes.append(f"{C.row_list(R[pct] + 1)}的百分比格式数值按显示读为文本（如“"
-                         f"{g.text[R[pct][0], [c for c in text_cols if g.percent[R[pct][0], c]][0]]}”）")
-        if dates.any():
-            first = R[dates][0]
-            shown = g.text[first, [c for c in text_cols if g.is_date[first, c]][0]]
-            notes.append(f"{C.row_list(R[dates] + 1)}的指标值/完成值为日期单元格，按显示格式读为“{shown}”")
+
+def _cell_notes(b: _Body, keep: np.ndarray, notes: list[str]) -> None:
+    """Notes on percent and date cells read as shown, and on blank markers in the reasons."""
+    g = b.g
+    text_cols = [b.cols[f] for f in ("target", "target_value", "actual") if f in b.cols]
+    for flags, what in ((g.percent, "的百分比格式数值按显示读为文本（如“{}”）"),
+                        (g.is_date, "的指标值/完成值为日期单元格，按显示格式读为“{}”")):
+        if not text_cols:
+            break
+        hit = np.logical_or.reduce([flags[b.R, c] for c in text_cols]) & keep
+        if hit.any():
+            first = b.R[hit][0]
+            shown = g.text[first, next(c for c in text_cols if flags[first, c])]
+            notes.append(b.rows_text(hit) + what.format(shown))
+    reason = b.filled("reason")
+    marker = (C.is_blank(reason) | (reason.str.strip() == "0").to_numpy()) & (reason != "").to_numpy() & keep
+    if marker.any():
+        notes.append(f"偏差原因列含空白标记（{'、'.join(dict.fromkeys(reason[marker]))}），按原文保留")
+
+
+def _none_if_empty(s: pd.Series) -> pd.Series:
+    s = s.astype(object)
+    return s.where(s.notna() & (s != ""), None)
+
+
+def read_indicator_rows(g: Grid, h: int, notes: list[str]) -> IndicatorTable:
+    """The tidy rows of the indicator table whose heading is at row `h` (0-based)."""
+    cols, start = heading_columns(g, h)
+    end = body_end(g, start, cols)
+    b = _Body(g, cols, np.arange(start, end))
+    l1, l2, blank_filled, merged_names = _group_names(b)
+    keep = _dropped_rows(b, notes)
+    points, score, counted = _points_and_scores(b, keep, notes)
+    target, split = _targets(b, keep, notes)
+    counted &= ~_sub_rows(b, keep, points, notes)
+    _cell_notes(b, keep, notes)
     if (merged_names & keep).any():
         notes.append("一级/二级指标为合并单元格，已按合并区域填充到各行")
-    if (filled_blank.to_numpy() & keep & ~merged_names.to_numpy()).any():
-        rows_filled = R[filled_blank.to_numpy() & keep & ~merged_names.to_numpy()] + 1
-        notes.append(f"{C.row_list(rows_filled)}的一级/二级指标为空，按上方指标补齐")
-    reason = filled("reason")
-    marker = (C.is_blank(reason.to_numpy()) | (reason.str.strip() == "0").to_numpy()) & (reason != "").to_numpy() & keep
-    if marker.any():
-        shown = "、".join(dict.fromkeys(reason[marker]))
-        notes.append(f"偏差原因列含空白标记（{shown}），按原文保留")
-
-    def none_if_empty(s: pd.Series) -> pd.Series:
-        s = s.astype(object)
-        return s.where(s.notna() & (s != ""), None)
-
+    if (blank_filled & keep).any():
+        notes.append(f"{b.rows_text(blank_filled & keep)}的一级/二级指标为空，按上方指标补齐")
+    parts = {f: _none_if_empty(b.filled(f)) if split else None for f in ("target_nature", "target_value",
+                                                                          "target_unit")}
     rows = pd.DataFrame({
-        "level1": none_if_empty(l1), "level2": none_if_empty(l2), "level3": none_if_empty(level3),
-        "target": none_if_empty(target), "actual": none_if_empty(filled("actual")),
-        "points": points, "score": score, "reason": none_if_empty(reason), "counted": counted,
-        "target_nature": none_if_empty(nature) if split else None,
-        "target_value": none_if_empty(value) if split else None,
-        "target_unit": none_if_empty(unit) if split else None,
-        "source_row": R + 1,
+        "level1": _none_if_empty(l1), "level2": _none_if_empty(l2), "level3": _none_if_empty(b.filled("level3")),
+        "target": _none_if_empty(target), "actual": _none_if_empty(b.filled("actual")),
+        "points": points, "score": score, "reason": _none_if_empty(b.filled("reason")), "counted": counted,
+        **parts, "source_row": b.R + 1,
     })[ROW_COLUMNS]
     rows = rows[keep].reset_index(drop=True)
-    rows["points"] = rows["points"].astype(float)
-    rows["score"] = rows["score"].astype(float)
-    rows["counted"] = rows["counted"].astype(bool)
-    rows["source_row"] = rows["source_row"].astype(int)
-    return IndicatorTable(rows=rows, end=end, columns=cols)
+    return IndicatorTable(rows=rows.astype({"points": float, "score": float, "counted": bool, "source_row": int}),
+                          end=end, columns=cols)

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import math
 import os
+import re
 import tempfile
 import unicodedata
 import zipfile
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
@@ -36,24 +39,38 @@ LINE_HEIGHT = 14.0  # points per wrapped line at 10 pt
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
+def display_widths(texts) -> np.ndarray:
+    """Widths in Excel character units, vectorised: East-Asian wide/full-width characters count 2;
+    a multi-line text is as wide as its widest line."""
+    s = pd.Series(list(texts), dtype=object)
+    s = s.where(s.notna(), "").astype(str)
+    lines = s.str.split("\n").explode()
+    wide = [ch for ch in set("".join(lines.unique()))  # one check per distinct character
+            if unicodedata.east_asian_width(ch) in "WF"]
+    width = lines.str.len()
+    if wide:
+        width = width + lines.str.count("[" + re.escape("".join(sorted(wide))) + "]")
+    return width.groupby(level=0).max().reindex(s.index).fillna(0).to_numpy(dtype=int)
+
+
 def display_width(text) -> int:
-    """Width in Excel character units: East-Asian wide/full-width characters count 2."""
-    if text is None:
-        return 0
-    lines = str(text).split("\n")
-    return max(sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line) for line in lines)
+    """Width of one text in Excel character units (CJK = 2)."""
+    return 0 if text is None else int(display_widths([text])[0])
 
 
-def wrapped_lines(text, width_units: float) -> int:
-    """Lines a wrapped cell needs at the given width (character units)."""
-    if text is None or text == "":
-        return 1
-    usable = max(width_units - 1.0, 1.0)
-    return sum(max(1, math.ceil(display_width(line) / usable)) for line in str(text).split("\n"))
+def wrapped_lines(texts, widths) -> np.ndarray:
+    """Lines each wrapped text needs at the given column widths (character units)."""
+    s = pd.Series(list(texts), dtype=object).astype(str)
+    usable = np.maximum(np.asarray(widths, dtype=float) - 1.0, 1.0)
+    lines = s.str.split("\n").explode()
+    per_line = np.maximum(1, np.ceil(display_widths(lines.to_numpy()) / usable[lines.index.to_numpy()]))
+    return pd.Series(per_line, index=lines.index).groupby(level=0).sum().reindex(s.index).to_numpy()
 
 
 def set_cell(ws, row: int, col: int, value, *, font=FONT, align=CENTER, number_format=None, border=True):
     cell = ws.cell(row=row, column=col)
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters Excel cannot store
     cell.value = value
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"  # "=0件" is a target, not a formula
@@ -85,19 +102,19 @@ def fit_columns(ws, widths: dict[int, float]) -> None:
 
 def fit_row_heights(ws, first_row: int, last_row: int, widths: dict[int, float], base: float = 20.0) -> None:
     """Row heights for wrapped text: lines needed by the widest cell of each row (merges spread)."""
-    spans = {}
-    for rng in ws.merged_cells.ranges:
-        spans[(rng.min_row, rng.min_col)] = (rng.max_row - rng.min_row + 1,
-                                             sum(widths.get(c, 8.43) for c in range(rng.min_col, rng.max_col + 1)))
-    for r in range(first_row, last_row + 1):
-        lines = 1
-        for c in widths:
-            value = ws.cell(row=r, column=c).value
-            if value is None:
-                continue
-            nrows, width = spans.get((r, c), (1, widths[c]))
-            lines = max(lines, math.ceil(wrapped_lines(value, width) / nrows))
-        ws.row_dimensions[r].height = max(base, lines * LINE_HEIGHT + 6)
+    cells = pd.DataFrame([(c.row, c.column, c.value) for row in ws.iter_rows(  # read back what was written
+        min_row=first_row, max_row=last_row, min_col=1, max_col=max(widths)) for c in row if c.value is not None],
+        columns=["row", "col", "value"])
+    spans = pd.DataFrame([(r.min_row, r.min_col, r.max_row - r.min_row + 1,
+                           sum(widths.get(c, 8.43) for c in range(r.min_col, r.max_col + 1)))
+                          for r in ws.merged_cells.ranges], columns=["row", "col", "nrows", "width"])
+    cells = cells.merge(spans, on=["row", "col"], how="left")
+    cells["nrows"] = cells["nrows"].fillna(1)
+    cells["width"] = cells["width"].fillna(cells["col"].map(widths)).fillna(8.43)
+    cells["lines"] = np.ceil(wrapped_lines(cells["value"], cells["width"]) / cells["nrows"]) if len(cells) else []
+    lines = cells.groupby("row")["lines"].max().reindex(range(first_row, last_row + 1), fill_value=1)
+    for r, n in lines.items():  # openpyxl sets row heights one by one
+        ws.row_dimensions[r].height = max(base, float(n) * LINE_HEIGHT + 6)
 
 
 def print_setup(ws, title_rows: str | None = None) -> None:

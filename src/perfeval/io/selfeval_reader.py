@@ -12,6 +12,7 @@ column, a 年度资金总额 row of zeros. Anything unreadable raises
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +24,7 @@ from ._grid import Grid, load_csv_grid, load_xlsx_grids
 from ._indicators import read_indicator_rows
 from .selfeval_model import MONEY_COLUMNS, SelfEvaluationForm
 
-FORM_MARKERS = r"^(?:一级指标|二级指标|三级指标|项目名称|主管部门|实施单位|年度总体目标|全年预算数.*|全年执行数.*)$"
+FORM_MARKERS = r"^(?:一级指标|二级指标|三级指标|项目名称|主管部门|实施单位|年度总体目标|全年预算数|全年执行数)(?:\(.*\))?$"
 
 
 def read_self_evaluation(path) -> list[SelfEvaluationForm]:
@@ -47,7 +48,8 @@ def read_self_evaluation(path) -> list[SelfEvaluationForm]:
         grids = load_xlsx_grids(path)
     else:
         raise InputError("不支持的文件类型 (unsupported file type)", where=Location(file=path.name),
-                         expected=".xlsx 或 .csv", found=path.suffix or "（无扩展名）")
+                         expected=".xlsx 或 .csv（.xls 请先在 Excel/WPS 中另存为 .xlsx）",
+                         found=path.suffix or "（无扩展名）")
     forms, skipped = [], []
     for grid in grids:  # one step per sheet
         if _looks_like_form(grid):
@@ -66,7 +68,6 @@ def read_self_evaluation(path) -> list[SelfEvaluationForm]:
 
 
 def _with_notes(form: SelfEvaluationForm, notes: list[str]) -> SelfEvaluationForm:
-    from dataclasses import replace
     return replace(form, notes=tuple(form.notes) + tuple(notes))
 
 

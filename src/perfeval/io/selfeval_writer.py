@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -93,8 +94,8 @@ class _SelfFormSheet:
         X.print_setup(ws, f"{r}:{r + heading_rows - 1}")
 
     def _has_code(self) -> bool:
+        """True when project_id is a real 项目编码, not one the reader derived from file and sheet."""
         f = self.form
-        from pathlib import Path
         stem = Path(f.source_file).stem if f.source_file else ""
         derived = {stem, f"{stem}:{f.source_sheet}", "", "template"}
         return f.project_id not in derived
@@ -102,11 +103,10 @@ class _SelfFormSheet:
     def _pair(self, r: int, label1: str, value1, label2: str | None, value2) -> None:
         ws, n = self.ws, self.n
         X.set_cell(ws, r, 1, label1, font=X.FONT_BOLD)
+        X.set_cell(ws, r, 2, value1, align=X.LEFT, number_format=X.TEXT_FORMAT)
         if label2 is None:
-            X.set_cell(ws, r, 2, value1, align=X.LEFT, number_format=X.TEXT_FORMAT)
             X.merge(ws, r, 2, r, n)
             return
-        X.set_cell(ws, r, 2, value1, align=X.LEFT, number_format=X.TEXT_FORMAT)
         X.merge(ws, r, 2, r, 4)
         X.set_cell(ws, r, 5, label2, font=X.FONT_BOLD)
         X.set_cell(ws, r, 6, value2, align=X.LEFT, number_format=X.TEXT_FORMAT)
@@ -114,7 +114,7 @@ class _SelfFormSheet:
 
     def _money(self, r: int) -> int:
         ws, n, f = self.ws, self.n, self.form
-        money = f.money
+        money = f.money.reindex(columns=MONEY_COLUMNS)
         if money.empty:
             money = pd.DataFrame(index=STANDARD_MONEY_ROWS, columns=MONEY_COLUMNS, dtype=float)
         X.set_cell(ws, r, 1, f"项目资金（{f.money_unit}）", font=X.FONT_BOLD)
@@ -215,7 +215,7 @@ class _SelfFormSheet:
         for label, field in self.headings:  # ten columns
             values = rows[field].dropna()
             texts = values.map(lambda v: f"{v:g}") if field in ("points", "score") else values.astype(str)
-            longest = max([X.display_width(label)] + [X.display_width(t) for t in texts])
+            longest = int(X.display_widths([label, *texts]).max())
             widths[self.col[field]] = float(min(max(longest + 2, 8), MAX_WIDTH.get(field, 20)))
         widths[1] = max(widths[1], X.display_width(f"项目资金（{self.form.money_unit}）") + 2)
         widths[2] = max(widths[2], 20.0)  # money row labels (其中：当年财政拨款)
@@ -340,8 +340,8 @@ def _write_declaration(ws, rows: pd.DataFrame, project_name: str | None) -> None
     for first, end in _runs(pair.where(rows["level2"].notna())):
         X.merge(ws, 10 + first, 2, 10 + end, 2)
     X.frame_borders(ws, 3, last, 1, n)
-    widths = {1: 18.0, 2: 18.0, 3: float(min(max([X.display_width(t) for t in rows["level3"].dropna()] + [10]) + 2,
-                                             30)), 4: 20.0}
+    names = X.display_widths([*rows["level3"].dropna(), "三级指标名称"])
+    widths = {1: 18.0, 2: 18.0, 3: float(min(names.max() + 2, 30)), 4: 20.0}
     X.fit_columns(ws, widths)
     ws.row_dimensions[1].height = 30
     X.fit_row_heights(ws, 3, last, widths)

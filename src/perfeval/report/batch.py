@@ -192,12 +192,22 @@ def run_task(task: Task, out_dir: str | os.PathLike, *, kernel: ReusableKernel,
     A dead or hung kernel gets ``retries`` more tries, each on a new kernel. The same function runs
     in local workers, on Dask workers, and for ``perfeval report``, so their files are identical.
     """
+    started = time.perf_counter()
+    try:
+        return _run_task(task, Path(out_dir), kernel, formats, timeout, task_fingerprint, retries, started)
+    except Exception as exc:  # noqa: BLE001 — e.g. a disk error while exporting: record it, go on
+        error = NotebookError("internal", type(exc).__name__, str(exc))
+        return TaskOutcome(task_id=task.task_id, kind=task.kind, project_id=task.project_id,
+                           status="failed", stem=task.file_stem, error=error.to_dict(),
+                           duration_s=time.perf_counter() - started, fingerprint=task_fingerprint,
+                           name=task.name)
+
+
+def _run_task(task, out_dir: Path, kernel, formats, timeout, task_fingerprint, retries, started):
     from .export import export_html, export_pdf
 
-    out_dir = Path(out_dir)
     stem = task.file_stem
     paths = output_paths(out_dir, stem)
-    started = time.perf_counter()
     attempts = 0
     notes: list[str] = []
     try:
@@ -403,8 +413,8 @@ def render_index(outcomes: list[TaskOutcome], *, title: str = "预算绩效评�
             f"<td>{esc(name)}</td>"
             f'<td class="nowrap">{esc(KIND_LABELS.get(o.kind, o.kind))}</td>'
             f'<td class="nowrap {status_class}">{esc(STATUS_LABELS.get(o.status, o.status))}</td>'
-            f'<td class="nowrap num">{esc(_fmt_number(o.total))}</td>'
-            f'<td class="nowrap">{esc(_fmt_number(o.grade))}</td>'
+            f'<td class="nowrap num">{esc(_fmt_number(o.total if o.ok else None))}</td>'
+            f'<td class="nowrap">{esc(_fmt_number(o.grade if o.ok else None))}</td>'
             f'<td class="nowrap">{" ".join(links)}</td>'
             f"<td>{esc(o.describe_error())}</td>"
             "</tr>")
@@ -474,6 +484,21 @@ class BatchResult:
     @property
     def index_path(self) -> str:
         return os.path.join(self.out_dir, INDEX_NAME)
+
+    def to_frame(self):
+        """One row per report, Chinese column labels (for JupyterLab and spreadsheets)."""
+        import pandas as pd
+
+        rows = [{"任务": o.task_id, "项目编号": o.project_id, "项目名称": o.display_name,
+                 "类型": KIND_LABELS.get(o.kind, o.kind), "状态": STATUS_LABELS.get(o.status, o.status),
+                 "总分": o.total if o.ok else None, "等级": o.grade if o.ok else None,
+                 "用时（秒）": round(o.duration_s, 2), "错误": o.describe_error()} for o in self.outcomes]
+        return pd.DataFrame(rows, columns=["任务", "项目编号", "项目名称", "类型", "状态", "总分", "等级",
+                                           "用时（秒）", "错误"])
+
+    def _repr_html_(self) -> str:
+        head = html.escape(self.summary().splitlines()[0])
+        return f"<p>{head}</p>" + self.to_frame().to_html(index=False, escape=True, na_rep="—")
 
     def summary(self) -> str:
         """The closing summary, in Chinese: counts, then each failure with its error."""

@@ -96,7 +96,7 @@ def ensure_plugin(client) -> None:
     """Register `KernelPlugin` once: registering it again would tear down the warm kernels."""
     present = client.run(_has_plugin)
     if not present or not all(present.values()):
-        ensure_plugin(client)
+        client.register_plugin(KernelPlugin(), name=PLUGIN_NAME)
 
 
 def connect(scheduler):

@@ -28,6 +28,7 @@ import re
 import shutil
 import tempfile
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -115,19 +116,35 @@ def register_readable_translator() -> None:
 
 
 def _register_engine() -> None:
-    """A papermill engine that keeps the partly executed notebook when the kernel dies or hangs."""
-    from papermill.engines import NBClientEngine, papermill_engines
+    """A papermill engine that runs on our kernel client and keeps partial results.
 
-    class KeepPartialEngine(NBClientEngine):
+    It reuses the client the kernel was started with (``kc=``) instead of letting nbclient make a
+    new one per notebook, and when the kernel dies or hangs it attaches the partly executed
+    notebook to the exception so the failed report can still be exported.
+    """
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.log import logger
+
+    class KernelReusingEngine(NBClientEngine):
         @classmethod
-        def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                     stderr_file=None, start_timeout=60, execution_timeout=None,
+                                     **kwargs):
+            kc = kwargs.pop("kc", None)
+            kwargs.pop("input_path", None)
+            client = PapermillNotebookClient(nb_man, timeout=execution_timeout,
+                                             startup_timeout=start_timeout, kernel_name=kernel_name,
+                                             log=logger, log_output=log_output,
+                                             stdout_file=stdout_file, stderr_file=stderr_file, **kwargs)
+            client.kc = kc
             try:
-                return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+                return client.execute()
             except BaseException as exc:
                 exc.perfeval_partial_notebook = nb_man.nb
                 raise
 
-    papermill_engines.register(ENGINE_NAME, KeepPartialEngine)
+    papermill_engines.register(ENGINE_NAME, KernelReusingEngine)
 
 
 _REGISTERED = False
@@ -146,7 +163,8 @@ def _ensure_registered() -> None:
 
 @dataclass(frozen=True)
 class NotebookError:
-    """Why a notebook failed. ``kind``: cell-error | kernel-died | timeout | kernel-start."""
+    """Why a report failed. ``kind``: cell-error | kernel-died | timeout | kernel-start | input |
+    worker-died | internal."""
 
     kind: str
     ename: str
@@ -166,9 +184,12 @@ class NotebookError:
             where += f"（In [{self.execution_count}]）"
         label = {"cell-error": "出错", "kernel-died": "内核异常退出 (kernel died)",
                  "timeout": "执行超时 (cell timed out)", "kernel-start": "内核无法启动 (kernel did not start)",
-                 "input": "输入有误 (bad input)", "worker-died": "工作进程异常退出 (worker died)"}.get(self.kind, self.kind)
+                 "input": "输入有误 (bad input)", "worker-died": "工作进程异常退出 (worker died)",
+                 "internal": "内部错误 (internal error)"}.get(self.kind, self.kind)
         if not where and self.kind == "cell-error":
             label = "单元格出错"
+        elif where and self.kind == "kernel-died":
+            label = "执行时" + label
         what = f"{self.ename}: {self.evalue}" if self.evalue else self.ename
         return f"{where}{label}：{what}"
 
@@ -209,17 +230,20 @@ def load_template(template: str | os.PathLike) -> Any:
         raise InputError("找不到报告模板笔记本 (notebook template not found)",
                          where=Location(file=str(path)), expected="一个 .ipynb 文件") from None
     try:
-        nb = nbformat.reads(text, as_version=4)
+        raw_cells = json.loads(text).get("cells", [])
+        with warnings.catch_warnings():  # missing ids are given deterministic ones below
+            warnings.filterwarnings("ignore", message=".*missing an id field")
+            nb = nbformat.reads(text, as_version=4)
     except Exception as exc:  # nbformat raises several unrelated types for bad JSON/schema
         raise InputError(f"不是有效的 Jupyter 笔记本 (not a valid notebook)：{exc}",
                          where=Location(file=str(path)), expected="nbformat 4 笔记本") from None
     if nb.nbformat_minor < 5:
         nb = nbformat.v4.upgrade(nb) or nb
-        for index, cell in enumerate(nb.cells):
-            cell["id"] = f"cell-{index}"
+    # nbformat fills missing ids with random ones; ours must not change from run to run.
+    had_id = [isinstance(c, dict) and bool(c.get("id")) for c in raw_cells]
     seen = set()
     for index, cell in enumerate(nb.cells):
-        if not cell.get("id") or cell["id"] in seen:
+        if index >= len(had_id) or not had_id[index] or not cell.get("id") or cell["id"] in seen:
             cell["id"] = f"cell-{index}"
         seen.add(cell["id"])
     return nb
@@ -290,14 +314,15 @@ def _template_index(nb, cell_pos: int | None, template_order: dict[str, int]) ->
     return template_order.get(nb.cells[cell_pos].get("id"))
 
 
-def _banner_cells(error: NotebookError):
+def _banner_cells(error: NotebookError, *, with_anchor: bool):
     """A Chinese error banner for the top of the report and an anchor before the failing cell."""
     import nbformat
 
     message = html.escape(error.describe())
+    link = '<a href="#perfeval-error-cell">跳转到出错位置</a>' if with_anchor else ""
     top = nbformat.v4.new_markdown_cell(
         '<div class="perfeval-error" role="alert"><strong>本报告未能完整生成 (report failed)</strong>'
-        f'：{message}。<a href="#perfeval-error-cell">跳转到出错位置</a></div>')
+        f'：{message}。{link}</div>')
     top["id"] = "perfeval-error-banner"
     anchor = nbformat.v4.new_markdown_cell(
         '<div id="perfeval-error-cell" class="perfeval-error">执行在此处出错并停止 '
@@ -308,10 +333,12 @@ def _banner_cells(error: NotebookError):
     return top, anchor
 
 
-def _mark_failure(nb, cell_pos: int | None, error: NotebookError):
+def _mark_failure(nb, error: NotebookError):
+    """Replace papermill's English error cells by a Chinese banner and an anchor."""
     nb.cells = [c for c in nb.cells if PAPERMILL_ERROR_TAG not in c.get("metadata", {}).get("tags", [])
                 and ERROR_TAG not in c.get("metadata", {}).get("tags", [])]
-    top, anchor = _banner_cells(error)
+    cell_pos = _failing_cell(nb)
+    top, anchor = _banner_cells(error, with_anchor=cell_pos is not None)
     if cell_pos is not None:
         nb.cells.insert(cell_pos, anchor)
     nb.cells.insert(0, top)
@@ -320,19 +347,26 @@ def _mark_failure(nb, cell_pos: int | None, error: NotebookError):
 
 
 def _failing_cell(nb) -> int | None:
-    """Position of the failed (or, after a kernel death/timeout, still running) cell."""
-    running = None
+    """Position of the cell with an error output or marked as the failure; None if there is none."""
     for pos, cell in enumerate(nb.cells):
         if cell.get("cell_type") != "code":
             continue
         if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
             return pos
-        status = cell.get("metadata", {}).get("papermill", {})
-        if status.get("exception") is True:
+        if cell.get("metadata", {}).get("papermill", {}).get("exception") is True:
             return pos
-        if status.get("status") == "running" and running is None:
-            running = pos
-    return running
+    return None
+
+
+def _last_started_cell(nb) -> int | None:
+    """After a kernel death or timeout: the last code cell papermill started (it marks the cell
+    "completed" in a ``finally`` even then, so the status alone does not tell)."""
+    last = None
+    for pos, cell in enumerate(nb.cells):
+        if cell.get("cell_type") == "code" and \
+                cell.get("metadata", {}).get("papermill", {}).get("status") in ("running", "completed", "failed"):
+            last = pos
+    return last
 
 
 # --------------------------------------------------------------------------- execution
@@ -379,7 +413,8 @@ def execute_notebook(template: str | os.PathLike, out_ipynb: str | os.PathLike |
         if error is None:
             try:
                 pm.execute_notebook(prepared, scratch_out, parameters=params, engine_name=ENGINE_NAME,
-                                    km=km, kernel_name=km.kernel_name, language="python",
+                                    km=km, kc=km.perfeval_client, kernel_name=km.kernel_name,
+                                    language="python",
                                     request_save_on_cell_execute=False, progress_bar=False,
                                     execution_timeout=timeout, start_timeout=start_timeout)
                 executed = nbformat.read(scratch_out, as_version=4)
@@ -391,7 +426,7 @@ def execute_notebook(template: str | os.PathLike, out_ipynb: str | os.PathLike |
             except (DeadKernelError, CellTimeoutError) as exc:
                 kernel.discard()
                 executed = getattr(exc, "perfeval_partial_notebook", None) or prepared
-                pos = _failing_cell(executed)
+                pos = _last_started_cell(executed)
                 kind = "timeout" if isinstance(exc, CellTimeoutError) else "kernel-died"
                 evalue = (f"单元格超过 {timeout:g} 秒未完成 (cell exceeded the time limit)"
                           if kind == "timeout" else "内核进程意外退出 (the kernel process exited)")
@@ -410,7 +445,7 @@ def execute_notebook(template: str | os.PathLike, out_ipynb: str | os.PathLike |
 
     executed = clean_notebook(executed, set(template_order))
     if error is not None:
-        executed = _mark_failure(executed, _failing_cell(executed), error)
+        executed = _mark_failure(executed, error)
     duration = time.perf_counter() - started
     if out_ipynb is not None:
         atomic_write_bytes(out_ipynb, nbformat.writes(executed).encode("utf-8"))

@@ -14,11 +14,13 @@ With neither, `PdfUnavailableError` says so in Chinese; the HTML is still writte
 """
 from __future__ import annotations
 
+import atexit
 import contextlib
 import copy
 import functools
 import html
 import importlib.util
+import multiprocessing.util
 import os
 import shutil
 from pathlib import Path
@@ -195,6 +197,9 @@ class _Chromium:
             self._browser = self._playwright.chromium.launch(
                 executable_path=chromium_path(),
                 args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            # Close the browser when the process ends; worker processes skip atexit, not Finalize.
+            atexit.register(self.close)
+            multiprocessing.util.Finalize(self, self.close, exitpriority=10)
         page = self._browser.new_page()
         try:
             page.goto(html_path.resolve().as_uri(), wait_until="load")
@@ -203,10 +208,14 @@ class _Chromium:
             page.close()
 
     def close(self):
-        if self._browser is not None:
-            self._browser.close()
-            self._playwright.stop()
+        browser, playwright = self._browser, self._playwright
         self._browser = self._playwright = None
+        if browser is not None:
+            try:
+                browser.close()
+                playwright.stop()
+            except Exception:  # already gone at interpreter exit; nothing left to release
+                pass
 
 
 _CHROMIUM = _Chromium()

@@ -38,23 +38,24 @@ def _run_sync(coro_fn):
 def start_kernel(kernel_name: str = DEFAULT_KERNEL, *, startup_timeout: float = 60):
     """Start a new kernel on its own IPC socket directory; returns the `AsyncKernelManager`.
 
-    The manager carries the socket directory as ``perfeval_socket_dir`` so `stop_kernel` can
-    remove it.
+    The manager carries its connected client as ``perfeval_client`` (kept for the kernel's whole
+    life: a new client per notebook would cost 0.2 s in `wait_for_ready`'s IOPub flush and leak
+    ZMQ sockets) and the socket directory as ``perfeval_socket_dir``.
     """
     from jupyter_client.manager import AsyncKernelManager
 
     socket_dir = tempfile.mkdtemp(prefix="pfk-")
     km = AsyncKernelManager(kernel_name=kernel_name, transport="ipc", ip=os.path.join(socket_dir, "k"))
     km.perfeval_socket_dir = socket_dir
+    km.perfeval_client = None
     env = {**os.environ, **KERNEL_ENV}
     try:
         _run_sync(km.start_kernel)(extra_arguments=list(KERNEL_ARGUMENTS), env=env)
         kc = km.client()
         kc.start_channels()
-        try:
-            _run_sync(kc.wait_for_ready)(timeout=startup_timeout)
-        finally:
-            kc.stop_channels()
+        km.perfeval_client = kc
+        _run_sync(kc.wait_for_ready)(timeout=startup_timeout)
+        kc.allow_stdin = False
     except BaseException:
         stop_kernel(km)
         raise
@@ -65,6 +66,13 @@ def stop_kernel(km) -> None:
     """Shut a kernel down at once and remove its socket directory; never raises."""
     if km is None:
         return
+    kc = getattr(km, "perfeval_client", None)
+    if kc is not None:
+        try:
+            kc.stop_channels()
+        except Exception:  # channels of a dead kernel may already be closed
+            pass
+        km.perfeval_client = None
     try:
         if km.has_kernel:
             _run_sync(km.shutdown_kernel)(now=True)

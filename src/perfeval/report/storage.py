@@ -17,7 +17,9 @@ import secrets
 import unicodedata
 from pathlib import Path
 
-MAX_STEM_CHARS = 80
+# File names are limited to 255 bytes; a CJK character takes 3 in UTF-8, and the temporary
+# ".<name>.<pid>.<hex>.part" name during an atomic write adds about 30.
+MAX_STEM_BYTES = 150
 _FORBIDDEN = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|\s]')
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 
@@ -41,7 +43,10 @@ def safe_stem(name: object) -> str:
                       for ch in original)
     cleaned = _FORBIDDEN.sub("_", cleaned)
     cleaned = re.sub(r"\.{2,}", "_", cleaned).strip("._ ")
-    cleaned = re.sub(r"_+", "_", cleaned)[:MAX_STEM_CHARS].rstrip("._ ")
+    cleaned = re.sub(r"_+", "_", cleaned)[:MAX_STEM_BYTES]
+    while len(cleaned.encode("utf-8", "surrogatepass")) > MAX_STEM_BYTES:
+        cleaned = cleaned[:-1]
+    cleaned = cleaned.rstrip("._ ")
     if cleaned and cleaned == original and cleaned.upper() not in _RESERVED:
         return cleaned
     tag = hashlib.sha256(original.encode("utf-8", "surrogatepass")).hexdigest()[:8]

@@ -1,0 +1,107 @@
+"""Charts for the reports (matplotlib/seaborn), every Chinese glyph rendered.
+
+Each function takes frames perfeval produced and returns a matplotlib Figure; CJK fonts are
+set up first (a system font when present, else the font shipped with perfeval's dependencies).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+GRADE_ORDER = ["优", "良", "中", "差"]
+GRADE_COLORS = {"优": "#2e7d32", "良": "#1976d2", "中": "#f9a825", "差": "#c62828"}
+
+
+def _setup():
+    from .report.fonts import set_theme
+
+    set_theme(style="whitegrid")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def level1_rates(levels: pd.DataFrame, title: str = "各一级指标得分率"):
+    """Horizontal bars: score rate (得分/分值) per level-1 indicator of one project."""
+    plt = _setup()
+    lv = levels[levels.level == 1]
+    fig, ax = plt.subplots(figsize=(7, 0.5 * len(lv) + 1.2))
+    rates = lv["rate"].to_numpy(dtype=float) * 100
+    ax.barh(lv["level1"].astype(str), rates, color="#1976d2")
+    for y, (r, s, p) in enumerate(zip(rates, lv["score"], lv["points"])):
+        ax.text(min(r, 100) + 1, y, f"{r:.1f}%（{s:g}/{p:g}）", va="center", fontsize=9)
+    ax.set_xlim(0, 125)
+    ax.invert_yaxis()
+    ax.set_xlabel("得分率（%）")
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def grade_distribution(totals: pd.DataFrame, by: str | None = None, title: str = "评价等级分布"):
+    """Count of projects per grade, optionally split by a column (e.g. 评价类型)."""
+    plt = _setup()
+    import seaborn as sns
+
+    fig, ax = plt.subplots(figsize=(6, 3.6))
+    data = totals.assign(等级=pd.Categorical(totals["grade"], GRADE_ORDER, ordered=True))
+    sns.countplot(data=data, x="等级", hue=by or "等级", ax=ax, palette=None if by else GRADE_COLORS,
+                  order=GRADE_ORDER, legend=bool(by))
+    for c in ax.containers:
+        ax.bar_label(c, fontsize=9)
+    ax.set_xlabel("评价等级")
+    ax.set_ylabel("项目数")
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def score_vs_execution(totals: pd.DataFrame, hue: str | None = None, title: str = "总分与预算执行率"):
+    """Scatter of total score against execution rate, one dot per project."""
+    plt = _setup()
+    import seaborn as sns
+
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    data = totals.assign(执行率=totals["exec_rate"] * 100, 总分=totals["total"])
+    sns.scatterplot(data=data, x="执行率", y="总分", hue=hue, ax=ax, s=28)
+    ax.axhline(90, color="#2e7d32", lw=0.8, ls="--")
+    ax.axhline(80, color="#1976d2", lw=0.8, ls="--")
+    ax.set_xlabel("预算执行率（%）")
+    ax.set_ylabel("总分")
+    ax.set_title(title)
+    if hue:
+        ax.legend(fontsize=8, loc="lower left", ncol=2)
+    fig.tight_layout()
+    return fig
+
+
+def mean_by(totals: pd.DataFrame, column: str, label: str, title: str):
+    """Mean total score per group (department, sector), sorted, with the count of projects."""
+    plt = _setup()
+    g = totals.groupby(column)["total"].agg(["mean", "size"]).sort_values("mean", ascending=False)
+    fig, ax = plt.subplots(figsize=(7, 0.32 * len(g) + 1.2))
+    ax.barh(g.index.astype(str), g["mean"], color="#1976d2")
+    for y, (m, n) in enumerate(zip(g["mean"], g["size"])):
+        ax.text(m + 0.3, y, f"{m:.1f}（{n}项）", va="center", fontsize=8)
+    ax.set_xlim(max(0, float(np.floor(g["mean"].min() / 10) * 10) - 10), 105)
+    ax.invert_yaxis()
+    ax.set_xlabel("平均总分")
+    ax.set_ylabel(label)
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def rank_comparison(score_rank: pd.Series, other_rank: pd.Series, other_label: str,
+                    title: str = "综合评价排名与总分排名"):
+    """Scatter of two rankings of the same projects (1 = best); the diagonal is agreement."""
+    plt = _setup()
+    fig, ax = plt.subplots(figsize=(5, 5))
+    ax.scatter(score_rank, other_rank.reindex(score_rank.index), s=14)
+    n = len(score_rank)
+    ax.plot([1, n], [1, n], color="grey", lw=0.8, ls="--")
+    ax.set_xlabel("总分排名")
+    ax.set_ylabel(other_label)
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,172 @@
+"""``data/sample/README.md``: the data dictionary (Chinese and English) and the story in numbers.
+
+Written by the generator from the city it has just built, so the numbers in the README are always
+those of the files beside it. The key-evaluation grades are the story's intent; the test suite
+recomputes them from the CSVs with :func:`perfeval.keyeval.evaluate`.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from . import story as S
+
+DICTIONARY = """\
+## 数据字典 (data dictionary)
+
+金额单位均为元（表单内为万元）；CSV 为 UTF-8（带 BOM，Excel 可直接打开），行已排序，浮点数固定格式。
+Money is in 元 (the forms show 万元). CSVs are UTF-8 with BOM, sorted, with a fixed float format.
+
+### `projects.csv` — 项目清单 (one row per project)
+
+| 列 column | 含义 | meaning |
+|---|---|---|
+| `project_id` | 项目编码（SZ2021-001 …） | project id |
+| `project_name` | 项目名称 | project name |
+| `department` | 主管部门 | department in charge |
+| `unit` | 实施单位 | implementing unit |
+| `sector` | 行业（教育、水利、生态环保、农业农村、城市基础设施 …） | sector |
+| `key_evaluation` | 是否开展第三方重点绩效评价（true/false） | key-evaluated by a third party |
+| `budget_initial` | 年初预算数（元） | initial budget |
+| `budget_full_year` | 全年预算数（元）＝年初预算数 − 收回统筹 | full-year (adjusted) budget |
+| `spent` | 全年执行数（元）＝全年支付合计 | spent in the year (sum of payments) |
+| `recovered` | 年底收回统筹金额（元） | unspent money recovered at year end |
+
+### `departments.csv` — 部门汇总 (one row per department)
+
+`department_code` 部门编码, `department` 部门名称, `main_sector` 主要行业 (main sector), `n_projects` 项目数,
+`n_key` 重点评价项目数, `budget_initial` / `budget_full_year` / `spent` / `recovered` 各项目合计（元）(sums).
+
+### `targets.csv` — 绩效目标申报表的指标（tidy declared targets）
+
+| 列 | 含义 | meaning |
+|---|---|---|
+| `project_id`, `seq` | 项目编码、指标序号 | project, row number |
+| `level1`, `level2`, `level3` | 一级、二级、三级指标 | indicator levels |
+| `target` | 年度指标值（原文，如 ≥12.5公里、=100%、2021年12月、明显改善） | target as written |
+| `op`, `value`, `unit`, `kind` | `perfeval.parse_values` 解析出的运算符、数值、单位、类型 | parsed operator, value, unit, kind |
+
+### `payments.csv` — 月度支付 (monthly payments)
+
+`project_id`, `month`（1–12）, `amount`（当月支付，元 / paid in the month）. 每个项目 12 行，未支付的月份为 0。
+
+### `forms/<project_id>.xlsx` — 项目支出绩效自评表 (self-evaluation forms)
+
+每个项目一个工作簿，财预〔2020〕10号附件2 版式：项目名称、主管部门、实施单位、项目负责人、项目编码；
+项目资金（万元）：年度资金总额 / 其中：当年财政拨款 / 上年结转资金 / 其他资金 × 年初预算数、全年预算数、全年执行数、
+分值、执行率、得分；年度总体目标；绩效指标（一级/二级/三级指标、年度指标值、实际完成值、分值、得分、
+偏差原因分析及改进措施）；总分与评价等级。用 `perfeval.io.read_self_evaluation` 读取。
+One workbook per project in the MOF layout; read with `perfeval.io.read_self_evaluation`.
+
+### `declarations/<project_id>.xlsx` — 项目支出绩效目标申报表 (target declarations)
+
+项目名称、编码、负责人、主管部门、实施单位，资金情况（万元），年度总体目标，一级/二级/三级指标与指标值。
+The declared targets of each project (the same rows as `targets.csv`).
+
+### `self_evaluation/rows.csv`, `self_evaluation/budget.csv` — 自评表的 tidy 数据
+
+正是 `perfeval.io.forms_to_frames(read_self_evaluation(...))` 对全部自评表给出的两张表（指标行与预算行），
+可直接交给 `perfeval.score(rows, budget)`。Exactly what `forms_to_frames` returns for the 187 forms.
+
+- rows: `project_id, project_name, level1, level2, level3, target, actual, points（分值）, score（自评得分）,
+  reason（偏差原因）, counted（是否计分）, target_nature, target_value, target_unit, source_file, source_sheet,
+  source_row（表内行号）`.
+- budget: `project_id, project_name, department, unit, money_unit, budget_initial, budget_full_year, spent`（元）,
+  `exec_points（执行率分值）, published_rate（表内执行率）, published_exec_score（表内执行得分）,
+  published_total（表内总分）, published_grade（表内等级）`, `total_row_budget_full_year, total_row_spent`
+  （年度资金总额行的全年预算数与执行数 / the totals row）, `detail_budget_full_year, detail_spent`
+  （明细行合计 / sum of the detail rows）, `source_file, source_sheet`.
+
+### `key_evaluation/indicators.csv` — 重点评价指标 (one row per key project and leaf indicator)
+
+| 列 | 含义 | meaning |
+|---|---|---|
+| `project_id`, `system` | 项目编码、行业指标体系编号（sector-education …） | project, sector system |
+| `code`, `level1`, `level2`, `level3` | 指标编码与各级名称（决策/过程/产出/效益） | leaf code and levels |
+| `points` | 分值（合计 100） | points (sum 100) |
+| `rule_kind`, `rule_params` | 评分规则及参数（JSON） | scoring rule and its parameters |
+| `scored_by` | `panel` 由专家组评分（要点、定性、专家指标）；`rule` 按规则由数据计算 | who scores it |
+| `target`, `actual` | 年度指标值、实际完成值（定量指标；定性指标为申报目标与单位自报） | target, actual |
+| `reason` | 扣分说明 / 偏差原因 | deduction note |
+
+### `key_evaluation/panel_scores.csv` — 专家评分 (expert panel scores)
+
+`project_id`, `indicator`（= indicators.csv 的 `code`）, `expert`（专家1 … 专家5）, `score`（0 至分值，0.5 分一档）.
+
+### `story.json` — 故事设定 (the story's intentions)
+
+生成器写下的设定：随机种子、项目与部门数、重点评价项目及其预期等级、6月底滞后与10月底未破零的项目、
+年底收回的项目、埋设的自评表问题。测试用 `perfeval.monitor`、`perfeval.score`、`perfeval.keyeval`
+从数据重新计算并与之核对——结论不是从这里读出来的。
+The generator's intentions (seed, counts, intended key grades, monitoring lists, planted flaws);
+the tests recompute every finding from the data and compare.
+"""
+
+
+def _yi(yuan: float) -> str:
+    return f"{yuan / 1e8:.2f}"
+
+
+def readme_text(city) -> str:
+    p = city.projects
+    st = city.story
+    key = p[p["key_evaluation"]]
+    by_sector = key.groupby("sector").agg(n=("project_id", "size"), budget=("budget_full_year", "sum"))
+    by_sector = by_sector.reindex([s for s in S.SECTOR_SYSTEMS if s in by_sector.index])
+    grade_of = {pid: g for g, ids in st["key_evaluation"]["grades_intended"].items() for pid in ids}
+    sector_lines = "\n".join(
+        f"| {sector} | `{S.SECTOR_SYSTEMS[sector]}` | {int(r.n)} | {_yi(r.budget)} | "
+        f"{sum(grade_of[i] == '优' for i in key.loc[key['sector'] == sector, 'project_id'])} / "
+        f"{sum(grade_of[i] == '良' for i in key.loc[key['sector'] == sector, 'project_id'])} |"
+        for sector, r in by_sector.iterrows())
+    mon = st["monitoring"]
+    rec = p[p["recovered"] > 0]
+    names = p.set_index("project_id")["project_name"]
+    flaw_lines = "\n".join(f"| {f['project_id']} | {names[f['project_id']]} | `{f['code']}` | {f['level3'] or '—'} | "
+                           f"{f['note']} |" for f in st["planted_flaws"])
+    rates = p["spent"] / p["budget_full_year"]
+    counts = pd.Series(list(grade_of.values())).value_counts()
+    self_grades = p["published_grade"].value_counts().reindex(list(S.GRADE_LABELS)).dropna().astype(int)
+    return f"""# 示例市 2021 年预算绩效管理样例数据 (sample city data)
+
+> 虚构城市“示例市”的一年数据，由 `perfeval sample --seed {st['seed']} --out data/sample` 生成；
+> 同一种子得到逐字节相同的文件。所有地名、单位名和人名均为虚构。
+> A fictional city's year of budget performance data, generated by the command above; the same seed
+> gives byte-identical files. Every name is fictional.
+
+故事取自一份地级市的《预算绩效管理工作开展情况说明》（2021 年度）：单位自评 {st['n_projects']} 个项目，各项目预算执行率均达到
+95% 以上；6 月底支出进度不理想的项目提醒加快支付，10 月底仍未破零的项目列入重点关注台账，年底确实无法支付的资金
+收回统筹；财政部门委托第三方对教育、水利、环保、农业农村、城市基础设施等 23 个项目开展重点绩效评价，涉及资金
+20.33 亿元，“优”10 个、“良”13 个。
+
+## 故事的数字 (the story in numbers)
+
+- 部门 {st['n_departments']} 个，项目 {st['n_projects']} 个（departments, projects）；年初预算合计 {_yi(p['budget_initial'].sum())} 亿元，
+  全年预算合计 {_yi(p['budget_full_year'].sum())} 亿元，全年执行 {_yi(p['spent'].sum())} 亿元。
+- 执行率（全年执行数 / 全年预算数）最低 {rates.min():.2%}，全部 ≥ 95%（every final execution rate ≥ 95 %）。
+- 自评表的表内等级：{'，'.join(f'{g} {n} 个' for g, n in self_grades.items())}（self-evaluation grades as published）。
+- 6 月底进度比（累计执行率 ÷ 序时进度 6/12）低于 80% 而被提醒的项目 {len(mon['june_lagging'])} 个：
+  {', '.join(mon['june_lagging'])}。
+- 10 月底仍未破零、列入重点关注台账的项目 {len(mon['october_zero'])} 个：{', '.join(mon['october_zero'])}。
+- 年底收回统筹 {len(rec)} 个项目、合计 {rec['recovered'].sum():,.0f} 元（{', '.join(mon['recovered'])}），
+  收回后全年预算数调减，执行率达到 95% 以上。
+- 重点绩效评价 {len(key)} 个项目，全年预算合计 {_yi(key['budget_full_year'].sum())} 亿元，
+  预期等级 优 {counts.get('优', 0)} 个、良 {counts.get('良', 0)} 个；专家组 5 人（专家1…专家5），
+  专家评分去掉一个最高分和一个最低分后平均（`perfeval.keyeval.evaluate`）。每个总分距等级界限至少 0.6 分，
+  改用算术平均、中位数、整数得分、按取舍后总分定级或反向指标比值法都不改变等级；各项得分向下取整会改变
+  部分项目的等级（见 `tests/test_keyeval.py`）。
+
+| 行业 sector | 指标体系 system | 项目数 | 全年预算（亿元） | 优 / 良 |
+|---|---|---|---|---|
+{sector_lines}
+
+### 自评表中埋设的问题 (planted imperfections, for review to find)
+
+`perfeval.score(rows, budget)` 的复核提示会找出下列问题（并在相关行给出 `AWARD_DEVIATES`）；其余自评表没有复核提示。
+
+| 项目 | 名称 | 复核代码 | 三级指标 | 说明 |
+|---|---|---|---|---|
+{flaw_lines}
+
+另有 {st['n_projects'] - len(st['planted_flaws'])} 个项目中的少数指标未完成并已按比例扣分、填写偏差原因，属正常情况。
+
+{DICTIONARY}"""

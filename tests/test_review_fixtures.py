@@ -1,0 +1,108 @@
+"""Review of the fixture forms: every planted finding is found, and nothing else.
+
+The fixtures (tests/data/forms, documented in its README) carry the layouts and hazards of real
+published 项目支出绩效自评表 (real-tables.md): merged cells, the Yunnan split columns, 20-point
+execution, money in 元 with separators, a zero 年度资金总额 row, group scores, targets in names,
+placeholder rows, blank markers. Expected execution scores, totals and findings are the ones
+written in the README, computed by hand from the amounts on each form.
+"""
+from pathlib import Path
+
+import pytest
+
+import perfeval as pe
+from perfeval.io import forms_to_frames, read_self_evaluation
+
+FORMS = Path(__file__).parent / "data" / "forms"
+
+# (file, sheet or None) -> (exec score, computed total, grade, {review codes})
+EXPECTED = {
+    ("mof_clean.xlsx", "自评表"): (9.78, 99.28, "优", set()),
+    ("yunnan_split.xlsx", None): (10, 100, "优", set()),
+    ("provincial_exec20.xlsx", None): (19.71, 99.71, "优", {"RATE_MISMATCH"}),
+    ("yuan_thousands.xlsx", None): (9.46, 76.67, "中", set()),
+    ("zero_total_row.xlsx", None): (9.5, 99.5, "优", {"TOTALS_ROW_INCONSISTENT"}),
+    ("multi_sheet.xlsx", "城区绿化"): (9.8, 99.8, "优", {"SUM_MISMATCH"}),
+    ("multi_sheet.xlsx", "农业技术培训"): (10, 100, "优", {"GRADE_MISMATCH"}),
+    ("hazards.xlsx", None): (9.5, 96.91, "优", {"MET_BUT_DEDUCTED", "UNMET_FULL_MARKS", "MISSING_REASON",
+                                               "AWARD_DEVIATES"}),
+    ("csv_form.csv", None): (6.5, 96.5, "优", {"LOW_EXEC_ALL_MET", "TARGET_TOO_EASY"}),
+    ("review_findings.xlsx", None): (10, 100, "优", {"POINTS_TOTAL", "UNPARSED_TARGET"}),
+}
+
+
+@pytest.fixture(scope="module")
+def card():
+    forms = []
+    for name in sorted({f for f, _ in EXPECTED}):
+        forms += read_self_evaluation(FORMS / name)
+    rows, budget = forms_to_frames(forms)
+    return pe.score(rows, budget), {(f.source_file, f.source_sheet): f.project_id for f in forms}
+
+
+def _pid(ids, file, sheet):
+    matches = [pid for (src, sh), pid in ids.items() if Path(src).name == file and (sheet is None or sh == sheet)]
+    assert len(matches) == 1, (file, sheet, matches)
+    return matches[0]
+
+
+@pytest.mark.parametrize("key", list(EXPECTED), ids=[f"{f}:{s or ''}" for f, s in EXPECTED])
+def test_fixture_totals_and_findings(card, key):
+    scorecard, ids = card
+    exec_score, total, grade, codes = EXPECTED[key]
+    one = scorecard.project(_pid(ids, *key))
+    t = one.totals.iloc[0]
+    assert t.exec_score == pytest.approx(exec_score)
+    assert t.total == pytest.approx(total)
+    assert t.grade == grade
+    assert set(one.flags.code) == codes, one.flags[["code", "message"]].to_string()
+
+
+def test_flags_name_form_rows(card):
+    scorecard, ids = card
+    one = scorecard.project(_pid(ids, "hazards.xlsx", None))
+    met = one.flags[one.flags.code == "MET_BUT_DEDUCTED"].iloc[0]
+    assert met.row is not None and met.level3 == "开展公益讲座场次"
+    assert "目标" in met.message and "得分 8/10" in met.message
+
+
+def test_cli_scores_every_fixture_and_reports_broken_files(capsys):
+    from perfeval.cli import main
+
+    files = [str(FORMS / f) for f in ("mof_clean.xlsx", "csv_form.csv")] + [str(FORMS / "broken" / "points_text.xlsx")]
+    code = main(["score", *files, "--json"])
+    out = capsys.readouterr()
+    import json
+    data = json.loads(out.out)
+    assert code == 1
+    assert {p["project_id"] for p in data["projects"]} >= {"SL2021-001"}
+    failed = data["failed"][0]
+    assert "points_text.xlsx" in failed["error"] and "第 15 行" in failed["error"] and "G" in failed["error"]
+    p = next(p for p in data["projects"] if p["project_id"] == "SL2021-001")
+    assert set(p) >= {"project_name", "exec_rate", "exec_score", "total", "grade", "published_total",
+                      "published_grade", "rows", "flags"}
+    assert set(p["rows"][0]) == {"level1", "level2", "level3", "target", "actual", "points", "reference_score",
+                                 "awarded_score", "score", "flags"}
+    assert p["total"] == pytest.approx(99.28)
+
+
+def test_cli_options_change_conventions(capsys, tmp_path):
+    from perfeval.cli import main
+
+    f = str(FORMS / "provincial_exec20.xlsx")
+    assert main(["score", f, "--json", "--exec-points", "10"]) == 0
+    import json
+    p = json.loads(capsys.readouterr().out)["projects"][0]
+    assert p["exec_score"] == pytest.approx(9.86)
+    assert main(["score", f, "--json", "--rounding", "int"]) == 0
+    p = json.loads(capsys.readouterr().out)["projects"][0]
+    assert p["exec_score"] == 20
+    out = tmp_path / "r.xlsx"
+    assert main(["score", f, "--xlsx", str(out)]) == 0
+    from openpyxl import load_workbook
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["汇总", "指标得分", "复核提示", "评分约定"]
+    assert wb["汇总"]["A1"].value == "项目编码"
+    assert main(["score", f]) == 0
+    text = capsys.readouterr().out
+    assert "评价等级" in text and "总分" in text

@@ -1,0 +1,218 @@
+"""Tests of the sample city (data/sample) and its seeded generator (perfeval.sample).
+
+The committed files must tell the seed report's story (187 projects, every final execution rate
+≥ 95 %, 23 key evaluations with 20.33 亿元), the review must find exactly the planted
+imperfections, and the same seed must give byte-identical files.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import perfeval
+from perfeval import keyeval
+from perfeval.errors import InputError
+from perfeval.io import forms_to_frames, read_self_evaluation
+from perfeval.sample import build_city, commands
+from perfeval.sample.generate import write_csv
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+SECTORS = {"教育", "水利", "生态环保", "农业农村", "城市基础设施"}
+PLANTED_CODES = {"MISSING_REASON", "UNMET_FULL_MARKS", "MET_BUT_DEDUCTED", "SUM_MISMATCH", "TARGET_TOO_EASY"}
+
+
+def _csv(name: str) -> pd.DataFrame:
+    return pd.read_csv(SAMPLE / name, encoding="utf-8-sig", dtype={"project_id": str})
+
+
+@pytest.fixture(scope="module")
+def projects():
+    return _csv("projects.csv")
+
+
+@pytest.fixture(scope="module")
+def story():
+    return json.loads((SAMPLE / "story.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def card():
+    return perfeval.score(_csv("self_evaluation/rows.csv"), _csv("self_evaluation/budget.csv"))
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# ------------------------------------------------------------------------------ the story
+
+def test_projects_tell_the_seed_reports_story(projects):
+    """Seed report: 单位自评共涉及187个项目，各项目预算执行率均能达到95%以上；重点评价23个项目，涉及资金20.33亿元."""
+    assert len(projects) == 187 and projects["project_id"].is_unique
+    assert projects["project_id"].str.fullmatch(r"SZ2021-\d{3}").all()
+    assert 35 <= projects["department"].nunique() <= 45
+    assert projects["department"].str.startswith("示例市").all()
+    rate = projects["spent"] / projects["budget_full_year"]
+    assert (rate >= 0.95).all() and (rate <= 1.0).all()
+    np.testing.assert_array_equal(projects["budget_full_year"], projects["budget_initial"] - projects["recovered"])
+    key = projects[projects["key_evaluation"]]
+    assert len(key) == 23 and set(key["sector"]) == SECTORS
+    assert f"{key['budget_full_year'].sum() / 1e8:.2f}" == "20.33"
+    assert (projects.columns.tolist() == ["project_id", "project_name", "department", "unit", "sector",
+                                          "key_evaluation", "budget_initial", "budget_full_year", "spent",
+                                          "recovered"])
+
+
+def test_payments_add_up_to_spending(projects):
+    payments = _csv("payments.csv")
+    paid = payments.groupby("project_id")["amount"].sum().reindex(projects["project_id"])
+    np.testing.assert_array_equal(paid.to_numpy(), projects["spent"].to_numpy())
+
+
+def test_departments_sum_their_projects(projects):
+    departments = pd.read_csv(SAMPLE / "departments.csv", encoding="utf-8-sig", dtype={"department_code": str})
+    assert departments["n_projects"].sum() == 187 and departments["n_key"].sum() == 23
+    sums = projects.groupby("department")[["budget_initial", "spent", "recovered"]].sum()
+    mine = departments.set_index("department")[["budget_initial", "spent", "recovered"]]
+    pd.testing.assert_frame_equal(mine.sort_index(), sums.sort_index(), check_dtype=False)
+
+
+def test_every_declared_target_is_understood_and_matches_the_forms():
+    targets = _csv("targets.csv")
+    assert set(targets["kind"]) <= {"quantitative", "date", "qualitative"}
+    rows = _csv("self_evaluation/rows.csv")
+    merged = targets.merge(rows, on=["project_id", "level3"], how="outer", indicator=True, suffixes=("", "_form"))
+    assert (merged["_merge"] == "both").all()
+    assert (merged["target"] == merged["target_form"]).all()
+    per_project = targets.groupby("project_id").size()
+    assert per_project.min() >= 5 and len(per_project) == 187
+
+
+def test_a_declaration_workbook_holds_its_targets():
+    from openpyxl import load_workbook
+
+    ws = load_workbook(SAMPLE / "declarations" / "SZ2021-050.xlsx").active
+    cells = [[c for c in row] for row in ws.iter_rows(values_only=True)]
+    assert cells[0][0] == "项目支出绩效目标申报表"
+    header = next(i for i, r in enumerate(cells) if r[:4] == ["一级指标", "二级指标", "三级指标", "指标值"])
+    declared = [(r[2], r[3]) for r in cells[header + 1:]]
+    targets = _csv("targets.csv")
+    mine = targets[targets["project_id"] == "SZ2021-050"]
+    assert declared == list(zip(mine["level3"], mine["target"]))
+
+
+# ------------------------------------------------------------------------------ the forms
+
+def test_tidy_csvs_are_exactly_what_the_forms_read_back_to(tmp_path, story):
+    """rows.csv / budget.csv = forms_to_frames(read_self_evaluation(...)) on the committed workbooks."""
+    ids = sorted({f["project_id"] for f in story["planted_flaws"]} | {"SZ2021-187"})
+    forms = [form for pid in ids for form in read_self_evaluation(SAMPLE / "forms" / f"{pid}.xlsx")]
+    rows, budget = forms_to_frames(forms)
+    write_csv(rows, tmp_path / "rows.csv")
+    write_csv(budget, tmp_path / "budget.csv")
+    for name in ("rows.csv", "budget.csv"):
+        committed = (SAMPLE / "self_evaluation" / name).read_text(encoding="utf-8-sig").splitlines()
+        mine = (tmp_path / name).read_text(encoding="utf-8-sig").splitlines()
+        assert mine[0] == committed[0]
+        expected = [line for line in committed[1:] if line.split(",", 1)[0] in ids]
+        assert mine[1:] == expected
+
+
+def test_review_finds_each_planted_imperfection_and_nothing_else(card, story):
+    planted = {(f["project_id"], f["code"], f["level3"]) for f in story["planted_flaws"]}
+    assert {c for _, c, _ in planted} == PLANTED_CODES
+    assert 5 <= len({p for p, _, _ in planted}) <= 8                 # a handful, as in reality
+    flags = card.flags
+    found = {(r.project_id, r.code, r.level3 if isinstance(r.level3, str) else None)
+             for r in flags[flags["code"].isin(PLANTED_CODES)].itertuples()}
+    assert found == planted
+    lenient = {p for p, c, _ in planted if c in ("UNMET_FULL_MARKS", "MET_BUT_DEDUCTED")}
+    assert set(flags.loc[flags["code"] == "AWARD_DEVIATES", "project_id"]) == lenient
+    assert set(flags["code"]) == PLANTED_CODES | {"AWARD_DEVIATES"}
+
+
+def test_self_evaluation_totals_grades_and_execution(card, projects):
+    t = card.totals.set_index("project_id").loc[projects["project_id"]]
+    assert (t["exec_rate"] >= 0.95).all()
+    assert t["grade"].isin(["优", "良"]).all() and (t["grade"] == "良").sum() >= 1
+    pub = t["published_grade"] == t["grade"]
+    assert pub.all()
+    missed = card.rows[(card.rows["met"] == 0) & card.rows["reason"].notna()]
+    assert missed["project_id"].nunique() >= 15                       # ordinary shortfalls, explained
+
+
+def test_key_projects_forms_share_their_targets_with_the_key_evaluation():
+    ind = _csv("key_evaluation/indicators.csv")
+    rows = _csv("self_evaluation/rows.csv")
+    both = ind.dropna(subset=["target"]).merge(rows, on=["project_id", "level3"], suffixes=("", "_form"))
+    assert len(both) > 200
+    assert (both["target"] == both["target_form"]).all() and (both["actual"] == both["actual_form"]).all()
+
+
+# ------------------------------------------------------------------------------ reproducibility
+
+def test_same_seed_regenerates_byte_identical_files(tmp_path, capsys):
+    """`perfeval sample --seed 2021 --out DIR --projects 3`: every city-wide file and the first three
+    projects' workbooks equal the committed ones byte for byte; the self-evaluation CSVs are the
+    committed files' first lines."""
+    parser = argparse.ArgumentParser(prog="perfeval")
+    commands.register(parser.add_subparsers())
+    args = parser.parse_args(["sample", "--seed", "2021", "--out", str(tmp_path), "--projects", "3"])
+    assert args.func(args) == 0
+    assert "20.33 亿元" in capsys.readouterr().out
+    made = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
+    assert [p for p in made if p.startswith("forms/")] == [f"forms/SZ2021-00{i}.xlsx" for i in (1, 2, 3)]
+    for rel in made:
+        if rel.startswith("self_evaluation/"):
+            mine = (tmp_path / rel).read_bytes()
+            assert (SAMPLE / rel).read_bytes().startswith(mine), rel
+            assert mine.count(b"\n") > 3
+        else:
+            assert _sha(tmp_path / rel) == _sha(SAMPLE / rel), rel
+
+
+def test_another_seed_tells_the_same_story_with_other_numbers():
+    city = build_city(7)
+    p = city.projects
+    assert len(p) == 187 and f"{p.loc[p['key_evaluation'], 'budget_full_year'].sum() / 1e8:.2f}" == "20.33"
+    assert ((p["spent"] / p["budget_full_year"]) >= 0.95).all()
+    committed = _csv("projects.csv")
+    assert not np.array_equal(p["budget_initial"].to_numpy(), committed["budget_initial"].to_numpy())
+    run = keyeval.evaluate({"indicators": city.key_indicators, "panel_scores": city.panel_scores,
+                            "projects": p}, with_agreement=False)
+    assert run.grade_counts()[["优", "良"]].tolist() == [10, 13]
+    assert (run.totals["margin"] >= 0.5).all()
+
+
+def test_bad_seed_and_limit_are_refused(tmp_path):
+    with pytest.raises(InputError):
+        build_city(-1)
+    parser = argparse.ArgumentParser(prog="perfeval")
+    commands.register(parser.add_subparsers())
+    for argv in (["sample", "--out", str(tmp_path), "--seed", "x"], ["sample", "--out", str(tmp_path),
+                                                                     "--projects", "0"]):
+        with pytest.raises(SystemExit):
+            parser.parse_args(argv)
+
+
+# ------------------------------------------------------------------------------ the data dictionary
+
+def test_readme_names_every_file_and_column():
+    readme = (SAMPLE / "README.md").read_text(encoding="utf-8")
+    for csv_path in SAMPLE.rglob("*.csv"):
+        rel = csv_path.relative_to(SAMPLE).as_posix()
+        assert f"`{rel}`" in readme or f"`{rel.split('/')[0]}/" in readme, rel
+        header = csv_path.read_text(encoding="utf-8-sig").splitlines()[0].split(",")
+        for column in header:
+            named = f"`{column}`" in readme or re.search(rf"[`, ]{re.escape(column)}[`,（ ]", readme)
+            assert named, f"{rel}: {column}"
+    for folder in ("forms/<project_id>.xlsx", "declarations/<project_id>.xlsx", "story.json"):
+        assert f"`{folder}`" in readme
+    assert "20.33" in readme and "10" in readme and "13" in readme
