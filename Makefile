@@ -15,7 +15,8 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/perfeval score tests/data/forms/*.xlsx
+	$(BIN)/perfeval batch --data data/sample --out reports --jobs 2
+	@echo "打开报告索引 (open the index): reports/index.html"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -24,6 +25,7 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
 	$(BIN)/python benchmarks/score_bench.py
 	$(BIN)/python benchmarks/methods_bench.py
+	$(BIN)/python benchmarks/batch_bench.py
 
 clean:
 	rm -rf $(VENV) build dist

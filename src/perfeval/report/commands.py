@@ -37,11 +37,12 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def notebooks_dir() -> Path:
-    """``$PERFEVAL_NOTEBOOKS`` or the ``notebooks/`` folder of the checkout this package runs from."""
+    """``$PERFEVAL_NOTEBOOKS``, else the checkout's ``notebooks/``, else the copy inside an installed wheel."""
     env = os.environ.get("PERFEVAL_NOTEBOOKS")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[3] / "notebooks"
+    checkout = Path(__file__).resolve().parents[3] / "notebooks"
+    return checkout if checkout.is_dir() else Path(__file__).resolve().parents[1] / "notebooks"
 
 
 def resolve_template(given: str | os.PathLike | None, default_name: str) -> str:
