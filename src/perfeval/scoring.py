@@ -160,10 +160,10 @@ def _prepare_budget(budget, project_ids: pd.Index) -> pd.DataFrame:
     for col in ("budget_full_year", "spent", "budget_initial", "exec_points"):
         if col in b:
             b[col] = _numeric_column(b.assign(source_row=np.arange(2, len(b) + 2)), col)
-    extra = sorted(set(b.project_id) - set(project_ids))
+    extra = ~b.project_id.isin(project_ids)
     merged = base.merge(b, on="project_id", how="left")
-    if extra:  # a project with a budget but no indicator rows is still scored (execution only)
-        merged = pd.concat([merged, b[b.project_id.isin(extra)]], ignore_index=True)
+    if extra.any():  # a project with a budget but no indicator rows is still scored (execution only)
+        merged = pd.concat([merged, b[extra]], ignore_index=True)
     return merged
 
 
@@ -210,25 +210,27 @@ def score(rows: pd.DataFrame, budget: pd.DataFrame | None = None, scheme="mof-20
         reference = np.where(over, apply_rounding(reference - share * points, sch.score_rounding), reference)
         reference = np.clip(reference, 0, None)
 
-    res = r.copy()
+    # object columns are built as such: letting pandas infer a string dtype costs more than the scoring
+    obj = (lambda values: pd.Series(np.asarray(values, dtype=object), index=r.index, dtype=object))
+    added = {}
     for prefix, parsed in (("t_", t), ("a_", a)):
         for col in ("op", "value", "unit", "kind", "level"):
-            res[prefix + col] = parsed[col].to_numpy()
-    res["t_base"], res["a_base"], res["unit_clash"] = t_base, a_base, unit_clash
-    res["points"] = points
-    res["rule"] = kind
-    res["reference_score"] = reference
-    res["band_low"], res["band_high"], res["met"] = out.low, out.high, out.met
-    res["awarded_score"] = awarded
-    res["score"] = np.where(np.isnan(awarded), reference, awarded)
-    res["score_source"] = np.where(~np.isnan(awarded), "awarded", np.where(np.isnan(reference), "none", "rule"))
+            added[prefix + col] = parsed[col].to_numpy() if col == "value" else obj(parsed[col].to_numpy())
+    added.update({
+        "t_base": t_base, "a_base": a_base, "unit_clash": unit_clash, "rule": obj(kind),
+        "reference_score": reference, "band_low": out.low, "band_high": out.high, "met": out.met,
+        "awarded_score": awarded, "score": np.where(np.isnan(awarded), reference, awarded),
+        "score_source": obj(np.where(~np.isnan(awarded), "awarded", np.where(np.isnan(reference), "none", "rule"))),
+    })
+    res = pd.concat([r.drop(columns=[c for c in ("score", "points") if c in r]).assign(points=points),
+                     pd.DataFrame(added, index=r.index)], axis=1)
 
     codes = RowCodes.of(res)
     budget_frame = _prepare_budget(budget, pd.Index(codes.project_ids))
     totals = _totals(res, budget_frame, sch, codes)
     levels = _levels(res, totals, codes)
     flags = _review.review(res, totals, sch, codes)
-    res["flags"] = _row_codes(flags, len(res))
+    res["flags"] = obj(_row_codes(flags, len(res)))
     n_flags = flags.groupby("project_id").size()
     totals["n_flags"] = totals.project_id.map(n_flags).fillna(0).astype(int)
     conventions = sch.conventions()
