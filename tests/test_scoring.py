@@ -216,3 +216,12 @@ def test_totals_within_bounds_and_graded_by_bands(n, seed):
     assert ((s.reference_score.isna()) | ((s.reference_score >= 0) & (s.reference_score <= s.points))).all()
     assert list(t.grade) == list(pe.GradeBands().grade(t.total_unrounded))
     assert t.total.tolist() == pe.apply_rounding(t.exec_score + t.rows_score, "half_up_2dp").tolist()
+
+
+def test_rescoring_a_result_gives_the_same_scores():
+    """A scorecard's rows can be scored again (e.g. after editing an awarded score)."""
+    first = pe.score(form_rows(a=(0, "actual", "700人次"), r=(0, "reason", "x")), budget())
+    again = pe.score(first.rows.assign(score=first.rows.awarded_score), budget())
+    assert again.rows.columns.is_unique
+    assert again.totals.total.iloc[0] == first.totals.total.iloc[0]
+    assert again.rows.rule.tolist() == first.rows.rule.tolist()

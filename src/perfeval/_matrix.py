@@ -137,3 +137,12 @@ class MethodResult:
     def explain(self) -> dict[str, pd.DataFrame]:
         """The intermediate tables (copies), in computation order, for reports."""
         return {k: v.copy() for k, v in self.tables.items()}
+
+
+def named_items(items, prefix: str, what: str) -> tuple[list[str], list]:
+    """Names and values of a dict (its keys) or a list/tuple (named prefix1, prefix2, …)."""
+    if isinstance(items, dict):
+        return [str(k) for k in items], list(items.values())
+    if isinstance(items, (list, tuple)):
+        return [f"{prefix}{k + 1}" for k in range(len(items))], list(items)
+    raise InputError(f"{what}须以列表或字典给出 (must be a list or a dict)", found=type(items).__name__)

@@ -222,8 +222,8 @@ def score(rows: pd.DataFrame, budget: pd.DataFrame | None = None, scheme="mof-20
         "awarded_score": awarded, "score": np.where(np.isnan(awarded), reference, awarded),
         "score_source": obj(np.where(~np.isnan(awarded), "awarded", np.where(np.isnan(reference), "none", "rule"))),
     })
-    res = pd.concat([r.drop(columns=[c for c in ("score", "points") if c in r]).assign(points=points),
-                     pd.DataFrame(added, index=r.index)], axis=1)
+    replaced = [c for c in ("score", "points", "flags", *added) if c in r]  # re-scoring a result replaces these
+    res = pd.concat([r.drop(columns=replaced).assign(points=points), pd.DataFrame(added, index=r.index)], axis=1)
 
     codes = RowCodes.of(res)
     budget_frame = _prepare_budget(budget, pd.Index(codes.project_ids))

@@ -22,6 +22,7 @@ import sys
 from pathlib import Path
 
 from ..errors import InputError, Location
+from .._argtypes import positive_int
 from .batch import KIND_LABELS, Task
 
 PROJECTS_FILE = "projects.csv"
@@ -220,16 +221,6 @@ def cmd_batch(args) -> int:
     return result.exit_code
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"应为正整数：{text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"应为正整数：{text!r}")
-    return value
-
-
 def _timeout(text: str) -> float | None:
     try:
         value = float(text)
@@ -260,7 +251,7 @@ def register(subparsers) -> None:
     b = subparsers.add_parser("batch", help="批量生成全部项目报告、综合对比、索引和清单 (all reports)")
     b.add_argument("--kind", choices=["self", "key", "all"], default="all", help="报告类型 (default all)")
     b.add_argument("--projects", metavar="ID,ID,…", help="只生成这些项目（逗号分隔）")
-    b.add_argument("--jobs", type=_positive_int, default=max(1, os.cpu_count() or 1), metavar="N",
+    b.add_argument("--jobs", type=positive_int, default=max(1, os.cpu_count() or 1), metavar="N",
                    help="并行进程数 (default: CPU 核数)")
     b.add_argument("--resume", action="store_true", help="只重做失败的和输入有变化的报告")
     b.add_argument("--fresh-kernel", action="store_true", help="每份报告使用新内核（慢，便于排错）")

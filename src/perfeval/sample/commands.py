@@ -10,27 +10,9 @@ import sys
 import time
 from pathlib import Path
 
+from .._argtypes import non_negative_int, positive_int
+
 EXIT_OK, EXIT_INPUT = 0, 1
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"应为正整数 (a positive integer)：{text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"应为正整数 (a positive integer)：{text!r}")
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"随机种子应为非负整数 (a non-negative integer)：{text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"随机种子应为非负整数 (a non-negative integer)：{text!r}")
-    return value
 
 
 def cmd_sample(args) -> int:
@@ -64,8 +46,8 @@ def cmd_sample(args) -> int:
 def register(subparsers) -> None:
     """Add ``sample`` to the ``perfeval`` command's subparsers."""
     s = subparsers.add_parser("sample", help="生成示例市样例数据 (write the sample city's data)")
-    s.add_argument("--seed", type=_seed, default=2021, help="随机种子 (default 2021，即提交的数据)")
+    s.add_argument("--seed", type=non_negative_int, default=2021, help="随机种子 (default 2021，即提交的数据)")
     s.add_argument("--out", required=True, metavar="DIR", help="输出目录，如 data/sample")
-    s.add_argument("--projects", type=_positive_int, metavar="N",
+    s.add_argument("--projects", type=positive_int, metavar="N",
                    help="只写前 N 个项目的 xlsx 表单（城市级 CSV 总是完整）(only the first N workbooks)")
     s.set_defaults(func=cmd_sample)

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .._matrix import as_weights
+from .._matrix import as_weights, named_items
 from ..errors import InputError
 from .combine import WeightResult
 
@@ -490,15 +490,7 @@ def group_ahp(matrices, expert_weights=None, method: str = "eigen", ri="saaty198
     ``matrices`` is a list or a dict (expert → matrix) with the same criteria (the order of the
     first is used). ``expert_weights`` (None = equal) are normalised; the result says if they were.
     """
-    if isinstance(matrices, dict):
-        names = [str(k) for k in matrices]
-        items = list(matrices.values())
-    elif isinstance(matrices, (list, tuple)):
-        names = [f"专家{k + 1}" for k in range(len(matrices))]
-        items = list(matrices)
-    else:
-        raise InputError("专家判断矩阵须以列表或字典给出 (matrices must be a list or a dict)",
-                         found=type(matrices).__name__)
+    names, items = named_items(matrices, "专家", "专家判断矩阵")
     if not items:
         raise InputError("没有专家判断矩阵 (no matrices given)")
     parsed = [parse_pairwise(m, labels=labels, name=f"{nm} 的判断矩阵", reciprocal_tol=reciprocal_tol,

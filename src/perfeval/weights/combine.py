@@ -23,7 +23,7 @@ from html import escape
 import numpy as np
 import pandas as pd
 
-from .._matrix import MethodResult, as_weights
+from .._matrix import MethodResult, as_weights, named_items
 from ..errors import InputError
 
 TIE_RULE_POINTS = ("余数相同时先给权重较大者，权重也相同时先给排列在前者 "
@@ -59,15 +59,7 @@ class WeightResult(MethodResult):
 
 def _vector_list(weight_vectors) -> tuple[list[str], list]:
     """Names and raw vectors from a list, tuple or dict of Series / arrays / results with `.weights`."""
-    if isinstance(weight_vectors, dict):
-        names = [str(k) for k in weight_vectors]
-        vectors = list(weight_vectors.values())
-    elif isinstance(weight_vectors, (list, tuple)):
-        names = [f"权重{k + 1}" for k in range(len(weight_vectors))]
-        vectors = list(weight_vectors)
-    else:
-        raise InputError("权重向量须以列表或字典给出 (weight vectors must be a list or a dict)",
-                         found=type(weight_vectors).__name__)
+    names, vectors = named_items(weight_vectors, "权重", "权重向量")
     if len(vectors) < 2:
         raise InputError("组合赋权至少需要两组权重 (at least two weight vectors are needed)",
                          found=len(vectors))
