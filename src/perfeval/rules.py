@@ -160,9 +160,12 @@ def apply_rules(kind, w, t, a, a_level, actual_text=None, params=None,
     low = np.full(n, np.nan)
     high = np.full(n, np.nan)
 
-    keys = np.asarray([params_key(p) for p in params], dtype=object) if params is not None \
-        else np.full(n, "", dtype=object)
-    groups = pd.DataFrame({"kind": kind, "key": keys}).groupby(["kind", "key"], sort=True).indices
+    if params is None:  # the common case (self-evaluation rows): group by kind alone
+        codes, kinds = pd.factorize(pd.Series(kind, dtype=object))
+        groups = {(k, ""): np.flatnonzero(codes == i) for i, k in enumerate(kinds)}
+    else:
+        keys = np.asarray([params_key(p) for p in params], dtype=object)
+        groups = pd.DataFrame({"kind": kind, "key": keys}).groupby(["kind", "key"], sort=True).indices
     for (k, key), idx in groups.items():
         p = json.loads(key) if key else {}
         wi, ti, ai = w[idx], t[idx], a[idx]
