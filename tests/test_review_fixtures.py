@@ -106,3 +106,19 @@ def test_cli_options_change_conventions(capsys, tmp_path):
     assert main(["score", f]) == 0
     text = capsys.readouterr().out
     assert "评价等级" in text and "总分" in text
+
+
+def test_cli_reports_a_duplicate_project_and_scores_the_rest(tmp_path, capsys):
+    """A batch never stops for one bad form: a second form with the same 项目编码 is reported by name."""
+    import json
+    import shutil
+
+    from perfeval.cli import main
+
+    a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    shutil.copy(FORMS / "mof_clean.xlsx", a)
+    shutil.copy(FORMS / "mof_clean.xlsx", b)
+    code = main(["score", str(a), str(b), str(FORMS / "csv_form.csv"), "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 1 and len(data["projects"]) == 2
+    assert "b.xlsx" in data["failed"][0]["error"] and "SL2021-001" in data["failed"][0]["error"]

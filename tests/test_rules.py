@@ -155,3 +155,16 @@ def test_deduction_from_a_fixed_limit():
     """dept-overall.yaml: 在职人员控制率 deducts from the fixed base 100 % whatever the row's target ([S17])."""
     params = {"per_unit": 0.1, "unit_size": 1, "direction": "over", "limit": 100}
     assert one("deduction", 3, np.nan, 104, params=params)[0] == pytest.approx(2.6)
+
+
+def test_binary_compares_the_actual_with_the_target():
+    """rule_kinds.py: 实际情况与指标值（是/否）一致得满分 — a 否 target met by 否 gets full marks."""
+    out = apply_rules(["binary"] * 4, [10] * 4, [np.nan] * 4, [np.nan] * 4, ["none", "full", "full", "none"],
+                      t_level=["none", "none", "full", "full"])
+    assert list(out.reference) == [10, 0, 10, 0] and list(out.met) == [1, 0, 1, 0]
+
+
+def test_zero_target_without_operator_must_stay_at_zero():
+    kinds = infer_kind([None, None, ">="], ["quantitative"] * 3, [None] * 3, [0.0, 5.0, 0.0])
+    assert list(kinds) == ["equal", "positive", "positive"]
+    assert infer_kind([None], ["quantitative"], [None], [0.0], implicit_op_zero=">=")[0] == "positive"

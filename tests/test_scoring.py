@@ -225,3 +225,38 @@ def test_rescoring_a_result_gives_the_same_scores():
     assert again.rows.columns.is_unique
     assert again.totals.total.iloc[0] == first.totals.total.iloc[0]
     assert again.rows.rule.tolist() == first.rows.rule.tolist()
+
+
+@pytest.mark.parametrize("target,actual,score", [("否", "否", 10), ("否", "是", 0), ("是", "是", 10),
+                                                 ("0起", "2起", 0), ("0起", "0起", 10)])
+def test_yes_no_and_zero_targets(target, actual, score):
+    """是/否 rows are met when the actual says what the target says; "0起" (no operator) must stay at 0."""
+    rows = form_rows(t=(1, "target", target), a=(1, "actual", actual), r=(1, "reason", "说明"))
+    assert pe.score(rows, budget()).rows.reference_score.iloc[1] == score
+
+
+def test_exec_presets_force_their_points():
+    rows = form_rows()
+    assert pe.score(rows, budget(exec_points=10.0), "exec-0").totals.exec_score.iloc[0] == 0
+
+
+def test_project_ids_read_as_numbers_and_missing_ids():
+    rows = form_rows()
+    rows["project_id"] = 1.0
+    card = pe.score(rows, budget(pid=1))
+    assert card.totals.project_id.tolist() == ["1"] and card.totals.exec_score.iloc[0] == 9.5
+    rows.loc[3, "project_id"] = np.nan
+    with pytest.raises(InputError, match="project_id"):
+        pe.score(rows, budget(pid=1))
+
+
+def test_budget_without_rows_is_flagged_and_not_graded():
+    b = pd.concat([budget(), budget(pid="P2")], ignore_index=True)
+    card = pe.score(form_rows(), b)
+    t = card.totals.set_index("project_id")
+    assert pd.isna(t.loc["P2", "grade"]) and "NO_ROWS" in set(card.project("P2").flags.code)
+
+
+def test_non_numeric_published_total_is_a_clear_error():
+    with pytest.raises(InputError, match="published_total"):
+        pe.score(form_rows(), budget(published_total="九十五分"))

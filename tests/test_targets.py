@@ -537,3 +537,15 @@ def test_numeric_fast_path_equals_slow_path(xs, name):
     pd.testing.assert_frame_equal(fast, slow)
     for i, x in enumerate(xs):
         assert _row_as_target(fast, i) == _target_tuple(parse_target(x, name))
+
+
+@pytest.mark.parametrize("text,level", [("未全部完成", "none"), ("未能按期完成", "none"), ("未有效", "none"),
+                                        ("未见明显改善", "none"), ("无明显变化", "none"), ("不太满意", "partial"),
+                                        ("无滞后", "full"), ("未滞后", "full"), ("全部完成", "full")])
+def test_negated_qualitative_levels(text, level):
+    """A negation before a 'met' word turns it round (未全部完成 is not 全部完成); 无滞后 stays met."""
+    assert parse_target(text).level == level
+
+
+def test_negated_operator_words():
+    assert (parse_target("未超过100人").op, parse_target("未低于90%").op) == ("<=", ">=")

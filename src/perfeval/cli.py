@@ -33,7 +33,16 @@ def _read_forms(paths):
             failures.append((str(p), str(exc)))
         except OSError as exc:
             failures.append((str(p), f"文件 {p}：无法读取 (cannot read)：{exc.strerror or exc}"))
-    return forms, failures
+    first, kept = {}, []
+    for f in forms:  # one form per project: a second form with the same 项目编码 is reported, not merged
+        where = f"文件 {Path(f.source_file).name}" + (f"，工作表 {f.source_sheet}" if f.source_sheet else "")
+        if f.project_id in first:
+            failures.append((f.source_file, f"{where}：项目编码 {f.project_id} 与 {first[f.project_id]} 重复 "
+                                            "(duplicate project id)，该表未评分"))
+        else:
+            first[f.project_id] = where
+            kept.append(f)
+    return kept, failures
 
 
 def _print_project(card, pid) -> None:

@@ -33,6 +33,7 @@ SUGGESTIONS = {  # review code -> improvement suggestion (改进建议)
     "NO_BUDGET": "补充全年预算数与全年执行数，以便计算预算执行率。",
     "RATE_MISMATCH": "执行率应由全年执行数除以全年预算数计算，并按统一规则保留小数。",
     "NOT_SCORED": "为每项指标填写得分，或提供可计算得分的年度指标值与实际完成值。",
+    "NO_ROWS": "补充该项目的绩效指标及完成情况后再评价。",
 }
 
 

@@ -6,7 +6,7 @@ of one flags frame (project_id, code, severity, row, level3, message, expected, 
 row level     MET_BUT_DEDUCTED, UNMET_FULL_MARKS, MISSING_REASON, AWARD_DEVIATES, OVER_POINTS,
               TARGET_TOO_EASY, UNPARSED_TARGET, UNIT_MISMATCH, NOT_SCORED
 project level SUM_MISMATCH, POINTS_TOTAL, GRADE_MISMATCH, RATE_MISMATCH, LOW_EXEC_ALL_MET,
-              TOTALS_ROW_INCONSISTENT, NO_BUDGET
+              TOTALS_ROW_INCONSISTENT, NO_BUDGET, NO_ROWS
 """
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ FLAG_INFO = {  # code: (severity, short Chinese title)
     "UNIT_MISMATCH": ("warning", "目标值与实际值单位不一致"),
     "TOTALS_ROW_INCONSISTENT": ("warning", "年度资金总额与明细行不符"),
     "NO_BUDGET": ("warning", "缺少预算执行数据"),
+    "NO_ROWS": ("error", "没有绩效指标"),
     "RATE_MISMATCH": ("info", "表内执行率与金额不符"),
     "NOT_SCORED": ("info", "未评分"),
 }
@@ -226,6 +227,7 @@ def _project_checks(res: pd.DataFrame, tot: pd.DataFrame, scheme, codes) -> list
          lambda s: np.full(len(s), cfg.low_exec_threshold), lambda s: s["exec_rate"]),
         ("NO_BUDGET", np.isnan(rate) & (exec_pts > 0), "无法计算执行率（全年预算数为空或为 0），执行得分按 0 计",
          None, None),
+        ("NO_ROWS", tot["n_rows"].to_numpy() == 0, "预算表中有该项目，但没有任何绩效指标行，未评定等级", None, None),
     ]
     return [_flags(code, work[mask], message, expected, found, row_level=False)
             for code, mask, message, expected, found in checks]

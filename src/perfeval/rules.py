@@ -10,7 +10,7 @@ follow the production rules of a provincial budget-integration system (domain.md
   variant ``ratio``: t/a × w (generic-code variant, flagged in reports)
 * equal (=): t = 0 → full marks if a ≤ 0, else 0; t > 0 → as positive
 * qualitative: the actual's level (达成/基本/部分/未达成) picks a tier of the points
-* binary: 是 → w, 否 → 0
+* binary: the actual's 是/否 equals the target's → w, else 0
 * date: actual on or before the deadline → w; later → late_share × w
 * step: share of points from descending threshold bands on the actual or the rate a/t × 100
 * deduction: w − per_unit × deviation / unit_size, floored at 0 (扣完为止); deviation from the
@@ -51,10 +51,11 @@ class RuleOutput:
                              "band_high": self.high, "met": self.met}, index=index)
 
 
-def infer_kind(t_op, t_kind, t_level, t_base, implicit_op: str = ">=") -> np.ndarray:
+def infer_kind(t_op, t_kind, t_level, t_base, implicit_op: str = ">=", implicit_op_zero: str = "=") -> np.ndarray:
     """Rule kind from the parsed target, for rows whose rule is ``auto`` (self-evaluation rows).
 
-    ≥ → positive, ≤ → reverse, = → equal, no operator → ``implicit_op`` (a named convention),
+    ≥ → positive, ≤ → reverse, = → equal, no operator → ``implicit_op`` (a named convention;
+    ``implicit_op_zero`` for a zero target such as "0起": a count that must stay at zero),
     date → date, 是/否 → binary, other text → qualitative, blank or unparsed → none.
     """
     op_codes, ops = pd.factorize(pd.Series(t_op, dtype=object), use_na_sentinel=True)
@@ -72,7 +73,12 @@ def infer_kind(t_op, t_kind, t_level, t_base, implicit_op: str = ">=") -> np.nda
                 table[i, j] = k
             else:
                 table[i, j] = "none"
-    return table[op_codes, kind_codes]  # code −1 (missing) picks the appended None entry
+    out = table[op_codes, kind_codes]  # code −1 (missing) picks the appended None entry
+    if t_base is not None and implicit_op_zero != implicit_op:
+        zero = (op_codes < 0) & (np.asarray(t_kind, dtype=object) == "quantitative") \
+            & (np.asarray(t_base, dtype=float) == 0)
+        out[zero] = by_op.get(implicit_op_zero, "none")
+    return out
 
 
 def _positive(w, t, a):
@@ -141,7 +147,7 @@ def params_key(params) -> str:
 
 
 def apply_rules(kind, w, t, a, a_level, actual_text=None, params=None,
-                qualitative_tiers=None, reverse_variant: str = "linear") -> RuleOutput:
+                qualitative_tiers=None, reverse_variant: str = "linear", t_level=None) -> RuleOutput:
     """Reference score, accepted band and met-flag for every row, grouped by (kind, params).
 
     ``t`` and ``a`` are target/actual values in a common base unit (NaN where absent);
@@ -154,6 +160,7 @@ def apply_rules(kind, w, t, a, a_level, actual_text=None, params=None,
     t = np.asarray(t, dtype=float)
     a = np.asarray(a, dtype=float)
     a_level = np.asarray(a_level, dtype=object) if a_level is not None else np.full(n, None, dtype=object)
+    t_level = np.asarray(t_level, dtype=object) if t_level is not None else None
     tiers = qualitative_tiers or DEFAULT_QUALITATIVE_TIERS
     ref = np.full(n, np.nan)
     met = np.full(n, np.nan)
@@ -189,15 +196,21 @@ def apply_rules(kind, w, t, a, a_level, actual_text=None, params=None,
             ref[idx] = np.where(have, s, np.nan)
             met[idx] = np.where(have, np.asarray(m, dtype=float), np.nan)
             low[idx], high[idx] = ref[idx], ref[idx]
-        elif k in ("qualitative", "binary"):
+        elif k == "binary":  # 是/否: full marks when the actual says what the target says
+            want = t_level[idx] if t_level is not None else np.full(len(idx), "full", dtype=object)
+            want = np.where(pd.isna(want), "full", want)
+            known = np.isin(a_level[idx], ("full", "none"))
+            hit = known & (a_level[idx] == want)
+            ref[idx] = np.where(known, np.where(hit, w[idx], 0.0), np.nan)
+            low[idx], high[idx] = ref[idx], ref[idx]
+            met[idx] = np.where(known, hit.astype(float), np.nan)
+        elif k == "qualitative":
             lv = a_level[idx]
             t_over = p.get("tiers")
             for level, (share, lo, hi) in tiers.items():
                 if t_over and level in t_over:
                     lo, hi = t_over[level]
                     share = hi if level == "full" else lo
-                if k == "binary":
-                    lo = hi = share = 1.0 if level == "full" else (0.0 if level == "none" else np.nan)
                 sel = idx[lv == level]
                 ref[sel] = share * w[sel]
                 low[sel], high[sel] = lo * w[sel], hi * w[sel]

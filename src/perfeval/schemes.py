@@ -48,6 +48,7 @@ class Scheme:
     score_rounding: str = "half_up_2dp"    # row scores and the execution score
     rate_rounding: str = "half_up_2dp"     # the 执行率 in percent (98.57 %) before it is used
     implicit_op: str = ">="                # a target with no operator ("100%") is read as ≥
+    implicit_op_zero: str = "="            # … except a zero target ("0起"): read as = (must stay at zero)
     reverse_variant: str = "linear"        # ≤ targets: "linear" (0 at 2t) or "ratio" (t/a)
     over_completion: tuple[float, float] | None = None   # (ratio above target, share deducted); off
     grades: GradeBands = field(default_factory=GradeBands)
@@ -61,8 +62,9 @@ class Scheme:
             raise InputError("执行率基数须为 full_year 或 initial", found=self.exec_base)
         if self.exec_points_source not in ("form", "scheme"):
             raise InputError("执行分值来源须为 form 或 scheme", found=self.exec_points_source)
-        if self.implicit_op not in (">=", "<=", "="):
-            raise InputError("默认运算符须为 >=、<= 或 =", found=self.implicit_op)
+        for op in (self.implicit_op, self.implicit_op_zero):
+            if op not in (">=", "<=", "="):
+                raise InputError("默认运算符须为 >=、<= 或 =", found=op)
         if self.reverse_variant not in ("linear", "ratio"):
             raise InputError("反向指标算法须为 linear 或 ratio", found=self.reverse_variant)
         if self.exec_points < 0 or self.exec_points > self.total_points:
@@ -87,7 +89,7 @@ class Scheme:
             "执行率基数 (execution base)": "全年预算数" if self.exec_base == "full_year" else "年初预算数",
             "执行率取舍 (rate rounding)": ROUNDINGS[self.rate_rounding],
             "得分取舍 (score rounding)": ROUNDINGS[self.score_rounding],
-            "无运算符目标 (target without operator)": f"按 {self.implicit_op} 处理",
+            "无运算符目标 (target without operator)": f"按 {self.implicit_op} 处理；目标值为 0 时按 {self.implicit_op_zero} 处理",
             "反向指标 (reverse rule)": ("线性递减，2倍目标值得0分 (linear)" if self.reverse_variant == "linear"
                                         else "目标值/实际值×分值 (ratio)"),
             "超额完成 (over-completion)": over,
@@ -99,11 +101,13 @@ class Scheme:
 
 SCHEMES: dict[str, Scheme] = {
     "mof-2020": Scheme(),
-    "exec-20": Scheme(name="exec-20", title="预算执行20分（部分省级自评表：20分×执行率）", exec_points=20.0),
-    "exec-0": Scheme(name="exec-0", title="不计预算执行分（执行率不计入总分）", exec_points=0.0),
+    "exec-20": Scheme(name="exec-20", title="预算执行20分（部分省级自评表：20分×执行率）", exec_points=20.0,
+                      exec_points_source="scheme"),
+    "exec-0": Scheme(name="exec-0", title="不计预算执行分（执行率不计入总分）", exec_points=0.0,
+                     exec_points_source="scheme"),
     "int-scores": Scheme(name="int-scores", title="得分取整（四舍五入）", score_rounding="int"),
     "mof-2020-project": Scheme(name="mof-2020-project", title="部门/财政评价共性指标框架",
-                               system="mof-2020-project", exec_points=0.0),
+                               system="mof-2020-project", exec_points=0.0, exec_points_source="scheme"),
 }
 
 

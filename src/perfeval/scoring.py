@@ -123,6 +123,27 @@ def _harmonise_units(t: pd.DataFrame, a: pd.DataFrame):
     return t_base, a_base, unit_clash
 
 
+def _project_ids(frame: pd.DataFrame, what: str) -> pd.Series:
+    """Project ids as text; 1.0 read from a spreadsheet is the id "1"; a missing id is an InputError."""
+    ids = frame["project_id"]
+    blank = ids.isna().to_numpy() | (ids.astype(str).str.strip() == "").to_numpy()
+    if blank.any():
+        i = int(np.flatnonzero(blank)[0])
+        rec = frame.iloc[i]
+        row = int(rec["source_row"]) if "source_row" in frame and pd.notna(rec["source_row"]) else i + 1
+        raise InputError(f"{what}的项目编码为空 (missing project_id)",
+                         where=Location(file=rec.get("source_file"), sheet=rec.get("source_sheet"), row=row,
+                                        column="project_id"), expected="项目编码")
+    text = ids.astype(str)
+    is_float = ids.map(lambda v: isinstance(v, float)).to_numpy() if ids.dtype == object else \
+        np.full(len(ids), ids.dtype.kind == "f")
+    if is_float.any():
+        num = pd.to_numeric(ids.where(is_float), errors="coerce").to_numpy(dtype=float)
+        integral = is_float & (num == np.floor(num))
+        text = text.where(~integral, pd.Series(num, index=ids.index).map(lambda v: f"{v:.0f}"))
+    return text.astype(object)
+
+
 def _prepare_rows(rows: pd.DataFrame) -> pd.DataFrame:
     if not isinstance(rows, pd.DataFrame):
         raise InputError("指标行须为 DataFrame (rows must be a DataFrame)", found=type(rows).__name__)
@@ -131,7 +152,7 @@ def _prepare_rows(rows: pd.DataFrame) -> pd.DataFrame:
         raise InputError("指标行缺少必需列 (missing columns)", expected=", ".join(REQUIRED_ROW_COLUMNS),
                          found=f"缺少 {', '.join(missing)}")
     out = rows.reset_index(drop=True).copy()
-    out["project_id"] = out["project_id"].astype(str)
+    out["project_id"] = _project_ids(out, "指标行 (rows)")
     if "score" not in out:
         out["score"] = np.nan
     if "reason" not in out:
@@ -153,11 +174,12 @@ def _prepare_budget(budget, project_ids: pd.Index) -> pd.DataFrame:
         raise InputError("预算表缺少必需列 (budget is missing columns)",
                          expected="project_id, budget_full_year, spent", found=f"缺少 {', '.join(missing)}")
     b = budget.copy()
-    b["project_id"] = b["project_id"].astype(str)
+    b["project_id"] = _project_ids(b, "预算表 (budget)")
     dup = b.project_id.duplicated()
     if dup.any():
         raise InputError("预算表中项目编码重复 (duplicate project_id in budget)", found=b.project_id[dup].iloc[0])
-    for col in ("budget_full_year", "spent", "budget_initial", "exec_points"):
+    for col in ("budget_full_year", "spent", "budget_initial", "exec_points", "published_total",
+                "published_rate", "published_exec_score"):
         if col in b:
             b[col] = _numeric_column(b.assign(source_row=np.arange(2, len(b) + 2)), col)
     extra = ~b.project_id.isin(project_ids)
@@ -187,7 +209,8 @@ def score(rows: pd.DataFrame, budget: pd.DataFrame | None = None, scheme="mof-20
     a = parse_values(r["actual"])
     t_base, a_base, unit_clash = _harmonise_units(t, a)
 
-    inferred = infer_kind(t.op.to_numpy(), t.kind.to_numpy(), t.level.to_numpy(), t_base, sch.implicit_op)
+    inferred = infer_kind(t.op.to_numpy(), t.kind.to_numpy(), t.level.to_numpy(), t_base, sch.implicit_op,
+                          sch.implicit_op_zero)
     if "rule" in r:
         explicit = r["rule"].to_numpy(dtype=object)
         use_explicit = r["rule"].notna().to_numpy() & (explicit != "auto")
@@ -201,7 +224,8 @@ def score(rows: pd.DataFrame, budget: pd.DataFrame | None = None, scheme="mof-20
 
     out = apply_rules(kind, points, t_base, a_base, a.level.to_numpy(), actual_text=r["actual"].to_numpy(),
                       params=r["rule_params"].tolist() if "rule_params" in r else None,
-                      qualitative_tiers=sch.qualitative_tiers, reverse_variant=sch.reverse_variant)
+                      qualitative_tiers=sch.qualitative_tiers, reverse_variant=sch.reverse_variant,
+                      t_level=t.level.to_numpy())
     reference = apply_rounding(out.reference, sch.score_rounding)
     if sch.over_completion is not None:
         ratio_limit, share = sch.over_completion
@@ -276,13 +300,13 @@ def _totals(res: pd.DataFrame, b: pd.DataFrame, sch: Scheme, codes: "RowCodes") 
     t["exec_rate"] = rate
     t["exec_score"] = exec_score
     t["rows_points"] = rows_points
-    t["rows_score"] = apply_rounding(rows_score, sch.score_rounding if sch.score_rounding != "none" else "none")
+    t["rows_score"] = apply_rounding(rows_score, sch.score_rounding)
     t["n_rows"] = n_rows
     total_unrounded = np.round(exec_score + rows_score, 9)
     t["total_unrounded"] = total_unrounded
     t["total"] = apply_rounding(total_unrounded, sch.score_rounding)
     graded = total_unrounded if sch.grades.on == "unrounded" else t["total"].to_numpy()
-    t["grade"] = sch.grades.grade(graded)
+    t["grade"] = np.where(n_rows > 0, sch.grades.grade(graded), None)  # no indicators, no grade
     for col in ("project_name", "published_total", "published_grade", "published_rate", "published_exec_score"):
         if col not in t:
             t[col] = np.nan if col != "project_name" and col != "published_grade" else None

@@ -81,9 +81,10 @@ class Target:
 
 OPERATOR_WORDS: dict[str, tuple[str, ...]] = {
     ">=": ("≥", "≧", "⩾", ">=", "=>", "≮", "大于等于", "大于或等于", "不低于", "不少于", "不小于",
-           "不得低于", "不得少于", "不应低于", "高于或等于", "至少", "最少", "最低"),
+           "不得低于", "不得少于", "不应低于", "高于或等于", "至少", "最少", "最低", "未低于", "未少于", "未小于"),
     "<=": ("≤", "≦", "⩽", "<=", "=<", "≯", "小于等于", "小于或等于", "不高于", "不超过", "不大于",
-           "不多于", "不得高于", "不得超过", "不超出", "至多", "最多", "最高"),
+           "不多于", "不得高于", "不得超过", "不超出", "至多", "最多", "最高", "未超过", "未超出", "未高于",
+           "未多于", "未大于"),
     "=": ("=", "==", "═", "等于"),
     # strict comparisons: read as the inclusive operator (the raw text keeps the difference)
     ">": (">", "大于", "高于", "多于", "超过"),
@@ -166,6 +167,12 @@ LEVEL_WORDS: dict[str, tuple[str, ...]] = {
         "不是", "不好",
     ),
 }
+# A negation right before a "full"/"basic" word turns it round: 未全部完成, 未能按期完成, 无明显变化 → none;
+# a softened one (不太满意, 不够及时) → partial. Longest prefixes first.
+NEGATIONS: tuple[tuple[str, str], ...] = (
+    ("未能", "none"), ("尚未", "none"), ("没有", "none"), ("未见", "none"), ("不太", "partial"),
+    ("不够", "partial"), ("未", "none"), ("没", "none"), ("无", "none"), ("不", "none"),
+)
 # Most severe first: when several levels remain in one text, the first of these wins.
 LEVEL_SEVERITY: tuple[str, ...] = ("none", "partial", "basic", "full")
 
@@ -332,12 +339,22 @@ def _level_of(text: str, key: tuple) -> str | None:
             end = start + len(word)
             if not any(taken[start:end]):
                 taken[start:end] = [True] * len(word)
-                found.add(level_of_word[word])
+                found.add(_negated(text, start, level_of_word[word]))
             start = text.find(word, start + 1)
     for level in LEVEL_SEVERITY:
         if level in found:
             return level
     return None
+
+
+def _negated(text: str, start: int, level: str) -> str:
+    """The level of a word at ``start`` once a negation written just before it is taken into account."""
+    if level not in ("full", "basic"):
+        return level
+    for prefix, turned in NEGATIONS:
+        if text.endswith(prefix, 0, start):
+            return turned
+    return level
 
 
 _DEFAULT_LEVELS = _level_key(LEVEL_WORDS)
