@@ -89,9 +89,20 @@ def test_panel_rows_carry_the_experts_scores_as_deduction_note(result):
 
 
 def test_agreement_per_project(result):
+    """Agreement is measured on score rates (score ÷ points), so indicators' different points do not
+    masquerade as unanimity: it equals Kendall's W of the experts' rates, computed directly."""
+    from perfeval.panel import kendall_w
+
     agr = result.agreement
     assert len(agr) == 23 and agr["kendall_w"].between(0, 1).all()
-    assert (result.totals["icc_2_k"] > 0.5).all()
+    one = result.panel_scores[result.panel_scores.project_id == "SZ2021-001"]
+    points = result.rows.set_index(["project_id", "code"])["points"]
+    rates = one.assign(rate=one.score / [points[("SZ2021-001", c)] for c in one.indicator])
+    wide = rates.pivot_table(index="expert", columns="indicator", values="rate")
+    expected = kendall_w(wide).w
+    assert agr.set_index("project_id").loc["SZ2021-001", "kendall_w"] == pytest.approx(expected)
+    raw = kendall_w(one.pivot_table(index="expert", columns="indicator", values="score")).w
+    assert raw > expected  # on raw scores the points alone inflate W
 
 
 def test_quantitative_rows_are_scored_by_their_rules(result, data):
@@ -204,3 +215,14 @@ def test_total_is_trimmed_mean_plus_rule_score_and_monotone(halves, actual, bump
     assert t2["total"] >= t["total"] - 1e-9
     order = ["差", "中", "良", "优"]
     assert order.index(t2["grade"]) >= order.index(t["grade"])
+
+
+def test_rounded_grading_variant_keeps_the_callers_bands(data):
+    """The 'graded_on_rounded' variant changes only the grading basis, not the caller's bands."""
+    from perfeval.conventions import GradeBands
+
+    bands = GradeBands(lower_bounds=(85, 75, 60))
+    variants = {"graded_on_rounded": keyeval.CONVENTION_VARIANTS["graded_on_rounded"]}
+    rob = keyeval.robustness(data, variants=variants, grades=bands)
+    table = rob.table.set_index("variant")
+    assert table.loc["graded_on_rounded", "n_changed"] == 0

@@ -152,3 +152,15 @@ def test_rank_quantiles_from_counts_match_numpy(n_draws, n_projects, data):
     np.add.at(counts, (np.tile(np.arange(n_projects), n_draws), ranks.ravel() - 1), 1)
     expected = np.quantile(ranks, RANK_QUANTILES, axis=0, method="inverted_cdf")
     np.testing.assert_array_equal(_rank_quantiles_from_counts(counts, n_draws), expected)
+
+
+def test_points_that_do_not_sum_to_100_are_graded_on_the_percentage():
+    """Grade bands are on a 100-point scale: 27 of 30 points is 90 %, i.e. 优."""
+    import pandas as pd
+
+    from perfeval.methods import sensitivity
+
+    res = sensitivity(pd.DataFrame({"a": [18.0], "b": [9.0]}), {"a": 20, "b": 10}, score_type="points",
+                      n_draws=200, seed=1)
+    assert res.summary["base_total"].iloc[0] == pytest.approx(27.0)
+    assert res.summary["base_grade"].iloc[0] == "优"

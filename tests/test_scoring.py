@@ -260,3 +260,11 @@ def test_budget_without_rows_is_flagged_and_not_graded():
 def test_non_numeric_published_total_is_a_clear_error():
     with pytest.raises(InputError, match="published_total"):
         pe.score(form_rows(), budget(published_total="九十五分"))
+
+
+def test_custom_grade_labels_match_their_own_variants():
+    bands = pe.GradeBands(labels=("优秀", "良好", "合格", "不合格"))
+    card = pe.score(form_rows(), budget(published_total=99.5, published_grade="优秀"), grades=bands)
+    assert card.totals.grade.iloc[0] == "优秀" and "GRADE_MISMATCH" not in set(card.flags.code)
+    card = pe.score(form_rows(), budget(published_total=99.5, published_grade="良"), grades=bands)
+    assert "GRADE_MISMATCH" in set(card.flags.code)

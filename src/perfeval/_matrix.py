@@ -59,6 +59,10 @@ def parse_types(types, columns) -> np.ndarray:
     if types is None:
         return np.ones(n, dtype=int)
     if isinstance(types, dict):
+        unknown = [k for k in types if k not in set(columns)]
+        if unknown:
+            raise InputError("指标类型中有不存在的指标 (types name unknown criteria)", expected=list(columns),
+                             found=unknown)
         types = [types.get(c, "max") for c in columns]
     if isinstance(types, pd.Series):
         types = types.reindex(columns).tolist()
@@ -92,9 +96,16 @@ def as_weights(weights, columns, name: str = "weights") -> WeightVector:
         return WeightVector(pd.Series(np.full(n, 1.0 / n), index=columns), False, 1.0)
     if hasattr(weights, "weights") and isinstance(getattr(weights, "weights"), pd.Series):
         weights = weights.weights
+    labelled = isinstance(weights, dict) or (
+        isinstance(weights, pd.Series) and not weights.index.equals(pd.RangeIndex(len(weights))))
     if isinstance(weights, dict):
         weights = pd.Series(weights)
-    if isinstance(weights, pd.Series) and set(weights.index) == set(columns):
+    if labelled:  # labels must name the criteria: never fall back to position
+        missing = [c for c in columns if c not in set(weights.index)]
+        extra = [c for c in weights.index if c not in set(columns)]
+        if missing or extra:
+            raise InputError(f"{name} 的标签与指标不一致 (weight labels do not match the criteria)",
+                             expected=list(columns), found=f"缺少 {missing}，多出 {extra}")
         series = weights.reindex(columns)
     else:
         arr = np.asarray(weights, dtype=float).ravel()

@@ -22,6 +22,7 @@ grading basis, reverse rule) and shows which projects change grade.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from dataclasses import dataclass, field
@@ -315,7 +316,7 @@ class KeyEvaluation:
 
 
 def evaluate(data, scheme="mof-2020-project", aggregation: str = "trimmed", trim: int = 1,
-             expert_weights=None, with_agreement: bool = True, agreement_threshold: float = 1.0,
+             expert_weights=None, with_agreement: bool = True, agreement_threshold: float = 0.1,
              **scheme_overrides) -> KeyEvaluation:
     """Score every key-evaluated project: the panel's indicators by the panel, the rest by rule.
 
@@ -370,7 +371,12 @@ def evaluate(data, scheme="mof-2020-project", aggregation: str = "trimmed", trim
 
     agreement = experts = None
     if with_agreement:
-        agr = _panel.agreement(scores, across="indicators", threshold=agreement_threshold)
+        # agreement on score rates (score ÷ points): on raw scores the indicators' different points
+        # alone would make any panel look unanimous
+        points = ind[["project_id", "code", "points"]].rename(columns={"code": "indicator"})
+        rated = scores.merge(points, on=["project_id", "indicator"], how="left")
+        rated["score"] = rated["score"] / rated["points"]
+        agr = _panel.agreement(rated[list(PANEL_COLUMNS)], across="indicators", threshold=agreement_threshold)
         agreement = agr.table.rename(columns={"group": "project_id"})
         experts = agr.experts
         totals = totals.merge(agreement[["project_id", "kendall_w", "icc_2_k"]], on="project_id", how="left")
@@ -385,7 +391,8 @@ def evaluate(data, scheme="mof-2020-project", aggregation: str = "trimmed", trim
     if "system" in ind:
         conventions["行业指标体系 (sector systems)"] = "、".join(sorted(ind["system"].dropna().astype(str).unique()))
     if with_agreement:
-        conventions["专家一致性 (agreement)"] = agr.conventions["grouping"]
+        conventions["专家一致性 (agreement)"] = (agr.conventions["grouping"] + "；按得分率（得分÷分值）计算，"
+                                                 f"系统性偏离阈值 {agreement_threshold:g}（分值的比例）")
     return KeyEvaluation(scorecard=card, totals=totals, panel=panel_table, agreement=agreement, experts=experts,
                          panel_scores=scores[list(PANEL_COLUMNS)], conventions=conventions)
 
@@ -397,7 +404,7 @@ CONVENTION_VARIANTS: dict[str, tuple[str, dict]] = {
     "median": ("专家分取中位数 (median)", {"aggregation": "median"}),
     "int": ("各项得分四舍五入取整 (integer scores)", {"score_rounding": "int"}),
     "floor_int": ("各项得分向下取整 (floored integer scores)", {"score_rounding": "floor_int"}),
-    "graded_on_rounded": ("按取舍后总分定级 (grade the rounded total)", {"grades": GradeBands(on="rounded")}),
+    "graded_on_rounded": ("按取舍后总分定级 (grade the rounded total)", {"grades_on": "rounded"}),
     "reverse_ratio": ("反向指标按 指标值/实际值×分值 (reverse rule t/a)", {"reverse_variant": "ratio"}),
 }
 
@@ -433,7 +440,11 @@ def robustness(data, variants: dict | None = None, scheme="mof-2020-project", ag
     variants.setdefault("baseline", (CONVENTION_VARIANTS["baseline"][0], {}))
     base_settings = {"aggregation": aggregation, "trim": trim, **scheme_overrides}
     grades, totals = {}, {}
+    base_grades = get_scheme(scheme, **scheme_overrides).grades
     for name, (_label, settings) in variants.items():  # a handful of conventions
+        settings = dict(settings)
+        if "grades_on" in settings:  # the same bands and labels, only the grading basis changes
+            settings["grades"] = dataclasses.replace(base_grades, on=settings.pop("grades_on"))
         run = evaluate(d, scheme=scheme, with_agreement=False, **{**base_settings, **settings})
         t = run.totals.set_index("project_id")
         grades[name], totals[name] = t["grade"], t["total"]

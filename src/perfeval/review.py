@@ -200,7 +200,7 @@ def _project_checks(res: pd.DataFrame, tot: pd.DataFrame, scheme, codes) -> list
          lambda s: "表内总分 " + _num(s["_pub_total"]) + "，执行得分 " + _num(s["_exec_used"]) + " + 指标得分合计 "
          + _num(s["rows_score"]) + " = " + _num(s["_expected_total"]),
          lambda s: s["_expected_total"], lambda s: s["_pub_total"]),
-        ("GRADE_MISMATCH", (pub_grade.notna() & (pub_grade != work["_due_grade"])).to_numpy(),
+        ("GRADE_MISMATCH", (pub_grade.notna() & (pub_grade != work["_due_grade"].map(scheme.grades.normalize_label))).to_numpy(),
          lambda s: "表内等级 “" + _text(s["published_grade"]) + "”，总分 " + _num(s["_grade_basis"])
          + " 对应等级 “" + _text(s["_due_grade"]) + "”",
          lambda s: s["_due_grade"], lambda s: s["published_grade"]),

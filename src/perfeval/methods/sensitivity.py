@@ -174,7 +174,8 @@ def sensitivity(scores, weights, *, score_type: str = "rate", total: float | Non
 
     def grade_index(totals: np.ndarray) -> np.ndarray:
         """Index into the labels: the number of lower bounds the total falls below (lower bound inclusive)."""
-        graded = apply_rounding(totals, "half_up_2dp") if bands.on == "rounded" else totals
+        percent = totals * (100.0 / total)  # bands are on the 100-point scale whatever the full score
+        graded = apply_rounding(percent, "half_up_2dp") if bands.on == "rounded" else percent
         return ascending_bounds.size - np.searchsorted(ascending_bounds, graded, side="right")
 
     base_total = total * (rates @ w)
@@ -261,7 +262,8 @@ def sensitivity(scores, weights, *, score_type: str = "rate", total: float | Non
         "total": total,
         "weights": weights_note(weight_vector),
         "grade_bands": bands.describe(),
-        "grading_basis": "定级前总分四舍五入保留两位小数" if bands.on == "rounded" else "按未取舍总分定级",
+        "grading_basis": ("按百分制（总分 ÷ 满分 × 100）定级；"
+                          + ("定级前四舍五入保留两位小数" if bands.on == "rounded" else "按未取舍总分定级")),
         "modal_grade": "概率最大的等级；并列取较优等级 (ties go to the better grade)",
         "total_interval": "总分 5% 与 95% 分位数（线性插值）",
         "rank_rule": "1 = 最优；并列取最小名次；排名分位数取经验分布的逆（inverted CDF，整数名次）",
