@@ -29,6 +29,7 @@ How it survives and what it guarantees:
 from __future__ import annotations
 
 import concurrent.futures as cf
+from concurrent.futures.process import BrokenProcessPool
 import html
 import json
 import multiprocessing
@@ -108,7 +109,9 @@ def fingerprint(task: Task, cache: dict | None = None) -> str:
     payload = {
         "kind": task.kind,
         "template": _file_digest(task.template, cache),
-        "parameters": task.parameters,
+        # a folder parameter (data_dir) enters as a marker: its files are hashed by content below
+        "parameters": {k: "<目录 folder>" if isinstance(v, str) and os.path.isdir(v) else v
+                       for k, v in task.parameters.items()},
         "inputs": sorted([os.path.basename(p), _file_digest(p, cache)] for p in task.inputs),
         "package_version": __version__,
     }
@@ -313,23 +316,38 @@ def _crashed(task: Task, exc: BaseException, fp: str) -> TaskOutcome:
 def _run_local(tasks: list[Task], fingerprints: dict, out_dir: Path, formats: tuple, timeout,
                fresh: bool, jobs: int, pool: WorkerPool | None,
                on_done: Callable[[TaskOutcome], None]) -> None:
+    """Run the tasks on the pool. A worker process that dies (killed, out of memory) breaks the
+    pool: the unfinished tasks go to a new one-worker pool, in order, so that a second death names
+    its task, which is marked failed while the others go on."""
     own_pool = pool is None
     pool = pool or WorkerPool(jobs)
-    futures = {}
+    remaining, isolating = list(tasks), False
     try:
-        for task in tasks:
-            futures[pool.submit(task, str(out_dir), formats, timeout, fresh,
-                                fingerprints[task.task_id])] = task
-        for future in cf.as_completed(futures):
-            task = futures[future]
-            try:
-                on_done(future.result())
-            except Exception as exc:  # noqa: BLE001 — e.g. BrokenProcessPool: record, go on
-                on_done(_crashed(task, exc, fingerprints[task.task_id]))
-    except BaseException:
-        for future in futures:
-            future.cancel()
-        raise
+        while remaining:
+            futures = {pool.submit(task, str(out_dir), formats, timeout, fresh,
+                                   fingerprints[task.task_id]): task for task in remaining}
+            done, broken = set(), False
+            for future in cf.as_completed(futures):
+                task = futures[future]
+                try:
+                    outcome = future.result()
+                except BrokenProcessPool:
+                    broken = True
+                    continue
+                except Exception as exc:  # noqa: BLE001 — record, go on
+                    outcome = _crashed(task, exc, fingerprints[task.task_id])
+                done.add(task.task_id)
+                on_done(outcome)
+            remaining = [t for t in remaining if t.task_id not in done]
+            if not broken:
+                break
+            if isolating and remaining:  # one worker, tasks in order: the first unfinished one killed it
+                culprit = remaining.pop(0)
+                on_done(_crashed(culprit, BrokenProcessPool("工作进程在执行该项目时退出 (worker died)"),
+                                 fingerprints[culprit.task_id]))
+            if own_pool:
+                pool.close(cancel=True)
+            pool, own_pool, isolating = WorkerPool(1), True, True
     finally:
         if own_pool:
             pool.close(cancel=True)

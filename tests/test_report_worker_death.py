@@ -1,0 +1,31 @@
+"""A worker process that dies (killed, out of memory) fails its own task only; the batch goes on."""
+from pathlib import Path
+
+from perfeval.report.batch import Task, run_batch
+
+NOTEBOOK = str(Path(__file__).parent / "data" / "notebooks" / "kills_worker.ipynb")
+
+
+def test_a_killed_worker_fails_only_its_task(tmp_path):
+    labels = ["ok", "ok", "kill", "ok", "ok"]
+    tasks = [Task(f"t{i}", "self", NOTEBOOK, {"label": label}, project_id=f"P{i}") for i, label in enumerate(labels)]
+    result = run_batch(tasks, tmp_path, jobs=2, progress=None)
+    status = {o.task_id: o.status for o in result.outcomes}
+    assert status == {"t0": "ok", "t1": "ok", "t2": "failed", "t3": "ok", "t4": "ok"}
+    assert result.exit_code != 0
+
+
+def test_fingerprint_does_not_depend_on_where_the_data_lives(tmp_path):
+    import shutil
+
+    from perfeval.report.batch import fingerprint
+    from perfeval.report.commands import build_tasks
+
+    city = Path(__file__).parent / "data" / "notebooks" / "city"
+    moved = tmp_path / "elsewhere"
+    shutil.copytree(city, moved)
+    here = {t.task_id: fingerprint(t) for t in build_tasks(city, kind="self", project_template=NOTEBOOK,
+                                                          portfolio=False)}
+    there = {t.task_id: fingerprint(t) for t in build_tasks(moved, kind="self", project_template=NOTEBOOK,
+                                                           portfolio=False)}
+    assert here == there
