@@ -122,3 +122,19 @@ def test_cli_reports_a_duplicate_project_and_scores_the_rest(tmp_path, capsys):
     data = json.loads(capsys.readouterr().out)
     assert code == 1 and len(data["projects"]) == 2
     assert "b.xlsx" in data["failed"][0]["error"] and "SL2021-001" in data["failed"][0]["error"]
+
+
+def test_xlsx_export_keeps_typed_text_and_is_reproducible(card, tmp_path):
+    from openpyxl import load_workbook
+
+    from perfeval.export import write_scorecard_xlsx
+
+    scorecard, _ = card
+    a = write_scorecard_xlsx(scorecard, tmp_path / "a.xlsx")
+    import time
+    time.sleep(1.1)
+    b = write_scorecard_xlsx(scorecard, tmp_path / "b.xlsx")
+    assert a.read_bytes() == b.read_bytes()
+    ws = load_workbook(a)["指标得分"]
+    cells = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("=")]
+    assert cells and all(c.data_type == "s" for c in cells)  # "=0件" stays a target, not a formula

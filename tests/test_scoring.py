@@ -268,3 +268,16 @@ def test_custom_grade_labels_match_their_own_variants():
     assert card.totals.grade.iloc[0] == "优秀" and "GRADE_MISMATCH" not in set(card.flags.code)
     card = pe.score(form_rows(), budget(published_total=99.5, published_grade="良"), grades=bands)
     assert "GRADE_MISMATCH" in set(card.flags.code)
+
+
+def test_html_views_escape_user_text():
+    from perfeval.io import read_self_evaluation
+
+    rows = form_rows(pid="<script>x</script>")
+    card = pe.score(rows, budget(pid="<script>x</script>"))
+    assert "<script>x</script>" not in card._repr_html_()
+    from pathlib import Path
+    form = read_self_evaluation(Path(__file__).parent / "data" / "forms" / "mof_clean.xlsx")[0]
+    import dataclasses
+    evil = dataclasses.replace(form, project_name="<img src=x onerror=alert(1)>")
+    assert "<img src=x" not in evil._repr_html_()

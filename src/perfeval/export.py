@@ -1,38 +1,36 @@
 """Export of scorecards to Excel: summary, indicator scores, review findings and conventions.
 
-One workbook a run, Chinese headers, column widths that fit Chinese text, written atomically.
+One workbook a run, Chinese headers, column widths that fit Chinese text; cells are written with
+the form writer's helpers (text such as "=0件" stays text, control characters are dropped) and the
+file is saved atomically with fixed timestamps, so equal scorecards give equal bytes.
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import PatternFill
 
-from .textable import display_width
+from .io import _xlsx as X
 
-FIXED_TIME = datetime(2000, 1, 1)  # docProps timestamps fixed so equal inputs give equal bytes
+FIXED_TIME = datetime(2000, 1, 1)
+HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
 def _sheet(wb: Workbook, title: str, frame: pd.DataFrame) -> None:
     ws = wb.create_sheet(title)
-    ws.append([str(c) for c in frame.columns])
-    for row in frame.itertuples(index=False):
-        ws.append([None if (isinstance(v, float) and pd.isna(v)) else v for v in row])
-    head_fill = PatternFill("solid", fgColor="DDEBF7")
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.fill = head_fill
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for j, col in enumerate(frame.columns, start=1):
-        values = [str(col)] + ["" if pd.isna(v) else str(v) for v in frame.iloc[:, j - 1].tolist()[:500]]
-        width = min(60, max(display_width(v) for v in values) + 2)
-        ws.column_dimensions[get_column_letter(j)].width = max(8, width)
+        X.set_cell(ws, 1, j, str(col), font=X.FONT_BOLD).fill = HEAD_FILL
+    for i, row in enumerate(frame.itertuples(index=False), start=2):  # Excel is written cell by cell
+        for j, v in enumerate(row, start=1):
+            value = None if v is None or (isinstance(v, float) and np.isnan(v)) else v
+            X.set_cell(ws, i, j, value.item() if isinstance(value, np.generic) else value, align=X.LEFT)
+    texts = [[str(c)] + ["" if pd.isna(v) else str(v) for v in frame[c].tolist()[:500]] for c in frame.columns]
+    X.fit_columns(ws, {j: float(min(60, max(8, max(X.display_width(t) for t in col) + 2)))
+                       for j, col in enumerate(texts, start=1)})
     ws.freeze_panes = "A2"
 
 
@@ -46,19 +44,8 @@ def write_scorecard_xlsx(card, path) -> Path:
     flags = card.flags.rename(columns={"project_id": "项目编码", "code": "代码", "severity": "级别",
                                        "row": "行号", "level3": "三级指标", "message": "说明"})
     _sheet(wb, "复核提示", flags[[c for c in ("项目编码", "代码", "级别", "行号", "三级指标", "说明") if c in flags]])
-    conv = pd.DataFrame({"约定 (convention)": list(card.conventions), "取值 (value)":
-                         [str(v) for v in card.conventions.values()]})
-    _sheet(wb, "评分约定", conv)
-    wb.properties.created = FIXED_TIME
-    wb.properties.modified = FIXED_TIME
-    wb.properties.creator = "perfeval"
+    _sheet(wb, "评分约定", pd.DataFrame({"约定 (convention)": list(card.conventions),
+                                       "取值 (value)": [str(v) for v in card.conventions.values()]}))
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+    X.save_workbook(wb, path, FIXED_TIME)
     return path

@@ -22,6 +22,8 @@ grading basis, reverse rule) and shows which projects change grade.
 """
 from __future__ import annotations
 
+from html import escape
+
 import dataclasses
 import json
 import os
@@ -310,7 +312,7 @@ class KeyEvaluation:
         return self.totals[cols].rename(columns=TOTAL_LABELS)
 
     def _repr_html_(self) -> str:
-        counts = "，".join(f"{k} {v} 个" for k, v in self.grade_counts().items())
+        counts = escape("，".join(f"{k} {v} 个" for k, v in self.grade_counts().items()))
         return (f"<h4>重点绩效评价 — {len(self.totals)} 个项目（{counts}）</h4>"
                 + self.summary().to_html(index=False, float_format=lambda v: f"{v:.2f}"))
 

@@ -7,6 +7,8 @@ project, and runs the review checks. All of it is vectorised over all rows of al
 """
 from __future__ import annotations
 
+from html import escape
+
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -79,7 +81,7 @@ class Scorecard:
         return _to_dict(self)
 
     def _repr_html_(self) -> str:
-        parts = [f"<h4>评分结果 Scorecard — 方案 {self.scheme.name}，{len(self.totals)} 个项目，"
+        parts = [f"<h4>评分结果 Scorecard — 方案 {escape(self.scheme.name)}，{len(self.totals)} 个项目，"
                  f"{len(self.flags)} 条复核提示</h4>", self.summary().head(50).to_html(index=False)]
         if len(self.totals) == 1:
             parts.append(self.indicator_table().to_html(index=False))

@@ -1,13 +1,9 @@
 """Plain-text tables that line up Chinese text in a terminal (CJK characters are two columns wide)."""
 from __future__ import annotations
 
-import unicodedata
-
 import pandas as pd
 
-
-def display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+from .io._xlsx import display_width
 
 
 def _cell(v) -> str:

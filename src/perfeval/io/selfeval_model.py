@@ -6,6 +6,8 @@ of the scoring code: one row per indicator, and one budget row per project with 
 """
 from __future__ import annotations
 
+from html import escape
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -68,14 +70,14 @@ class SelfEvaluationForm:
                 f"published_grade={self.published_grade!r}, notes={len(self.notes)})")
 
     def _repr_html_(self) -> str:
-        head = (f"<b>项目支出绩效自评表</b> {self.project_name or ''}（{self.project_id}）<br>"
-                f"主管部门：{self.department or ''}；实施单位：{self.unit or ''}；"
+        head = (f"<b>项目支出绩效自评表</b> {escape(self.project_name or '')}（{escape(str(self.project_id))}）<br>"
+                f"主管部门：{escape(self.department or '')}；实施单位：{escape(self.unit or '')}；"
                 f"总分：{'' if self.published_total is None else f'{self.published_total:g}'}；"
-                f"评价等级：{self.published_grade or ''}<br>")
+                f"评价等级：{escape(self.published_grade or '')}<br>")
         money = self.money.rename(columns=MONEY_LABELS).to_html(na_rep="")
         rows = self.rows.rename(columns=ROW_LABELS).to_html(na_rep="", index=False)
-        notes = "".join(f"<li>{n}</li>" for n in self.notes)
-        return head + f"项目资金（{self.money_unit}）" + money + rows + (f"<ul>{notes}</ul>" if notes else "")
+        notes = "".join(f"<li>{escape(n)}</li>" for n in self.notes)
+        return head + f"项目资金（{escape(self.money_unit)}）" + money + rows + (f"<ul>{notes}</ul>" if notes else "")
 
 
 def _money_summary(form: SelfEvaluationForm) -> dict:

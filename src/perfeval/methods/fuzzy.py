@@ -8,6 +8,8 @@ Helpers build R from expert votes or from continuous values with piecewise-linea
 """
 from __future__ import annotations
 
+from html import escape
+
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -54,7 +56,7 @@ class FuzzyResult(MethodResult):
 
     def _repr_html_(self) -> str:
         table = self.to_frame().rename(columns={"B": "隶属度 B", "B_normalized": "归一化隶属度"}).T
-        lines = [f"等级（最大隶属度）：{self.grade}" + ("（并列，取靠前等级）" if self.grade_tied else "")]
+        lines = [f"等级（最大隶属度）：{escape(str(self.grade))}" + ("（并列，取靠前等级）" if self.grade_tied else "")]
         if self.score is not None:
             lines.append(f"综合得分 B·C = {self.score:.2f}")
         return (f"<b>模糊综合评价</b>（{self.conventions['operator']}）"

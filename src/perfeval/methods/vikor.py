@@ -9,6 +9,8 @@ compromise set is proposed, exactly as in the papers.
 """
 from __future__ import annotations
 
+from html import escape
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,7 +47,7 @@ class VikorResult(MethodResult):
             "S": "群体效用 S", "R": "个体遗憾 R", "Q": "折衷值 Q", "rank": "排名", "compromise": "折衷解"})
         verdict = (f"可接受优势 (C1)：{'是' if self.acceptable_advantage else '否'}；"
                    f"决策稳定性 (C2)：{'是' if self.acceptable_stability else '否'}；"
-                   f"折衷解：{', '.join(map(str, self.compromise))}")
+                   f"折衷解：{escape(', '.join(map(str, self.compromise)))}")
         return ("<b>VIKOR 折衷排序</b>（v = {:g}）".format(self.conventions["v"])
                 + table.to_html(float_format=lambda x: f"{x:.4f}") + f"<p>{verdict}</p>")
 
