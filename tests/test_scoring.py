@@ -281,3 +281,19 @@ def test_html_views_escape_user_text():
     import dataclasses
     evil = dataclasses.replace(form, project_name="<img src=x onerror=alert(1)>")
     assert "<img src=x" not in evil._repr_html_()
+
+
+def test_rate_printed_as_an_integer_must_match_at_integer_precision():
+    """98.01 % may print as 98 % (half-up, floor) but not as 99 %; 98.6 % is 98.57 % at 1 dp."""
+    b = budget(full=10_000.0, spent=9_801.0, published_rate=0.98)
+    assert "RATE_MISMATCH" not in set(pe.score(form_rows(), b).flags.code)
+    b = budget(full=10_000.0, spent=9_801.0, published_rate=0.99)
+    assert "RATE_MISMATCH" in set(pe.score(form_rows(), b).flags.code)
+
+
+@pytest.mark.parametrize("target,actual", [("≥95%", "0.96"), ("≥100万元", "1000000")])
+def test_bare_actual_with_a_doubtful_magnitude_is_flagged(target, actual):
+    rows = form_rows(t=(2, "target", target), a=(2, "actual", actual), r=(2, "reason", "说明"))
+    assert "UNIT_ASSUMED" in set(pe.score(rows, budget()).flags.code)
+    rows = form_rows(t=(2, "target", "≥95%"), a=(2, "actual", "96"))
+    assert "UNIT_ASSUMED" not in set(pe.score(rows, budget()).flags.code)

@@ -29,6 +29,7 @@ SUGGESTIONS = {  # review code -> improvement suggestion (改进建议)
     "TARGET_TOO_EASY": "实际完成值远超年度指标值，下一年度申报绩效目标时应参考历史完成情况适当提高指标值。",
     "UNPARSED_TARGET": "年度指标值应清晰、可衡量（写明运算符、数值和计量单位），便于评价。",
     "UNIT_MISMATCH": "实际完成值应与年度指标值使用相同的计量单位。",
+    "UNIT_ASSUMED": "实际完成值应写明计量单位（如 96%、100万元），避免 0.96 与 96% 之类的误读。",
     "TOTALS_ROW_INCONSISTENT": "核对项目资金表，年度资金总额应等于各资金来源明细之和。",
     "NO_BUDGET": "补充全年预算数与全年执行数，以便计算预算执行率。",
     "RATE_MISMATCH": "执行率应由全年执行数除以全年预算数计算，并按统一规则保留小数。",

@@ -4,7 +4,7 @@ Each check is a boolean mask over the scored rows or the project totals; finding
 of one flags frame (project_id, code, severity, row, level3, message, expected, found). Codes:
 
 row level     MET_BUT_DEDUCTED, UNMET_FULL_MARKS, MISSING_REASON, AWARD_DEVIATES, OVER_POINTS,
-              TARGET_TOO_EASY, UNPARSED_TARGET, UNIT_MISMATCH, NOT_SCORED
+              TARGET_TOO_EASY, UNPARSED_TARGET, UNIT_MISMATCH, UNIT_ASSUMED, NOT_SCORED
 project level SUM_MISMATCH, POINTS_TOTAL, GRADE_MISMATCH, RATE_MISMATCH, LOW_EXEC_ALL_MET,
               TOTALS_ROW_INCONSISTENT, NO_BUDGET, NO_ROWS
 """
@@ -29,6 +29,7 @@ FLAG_INFO = {  # code: (severity, short Chinese title)
     "TARGET_TOO_EASY": ("warning", "实际值远超目标值，目标可能偏低"),
     "UNPARSED_TARGET": ("warning", "指标值无法识别"),
     "UNIT_MISMATCH": ("warning", "目标值与实际值单位不一致"),
+    "UNIT_ASSUMED": ("warning", "实际值单位可疑"),
     "TOTALS_ROW_INCONSISTENT": ("warning", "年度资金总额与明细行不符"),
     "NO_BUDGET": ("warning", "缺少预算执行数据"),
     "NO_ROWS": ("error", "没有绩效指标"),
@@ -81,17 +82,21 @@ def _flags(code: str, sel: pd.DataFrame, message, expected=None, found=None, row
     })
 
 
-def _reproducible_rate(published: np.ndarray, raw: np.ndarray) -> np.ndarray:
-    """True where some rounding of the computed rate (0–2 dp of percent; half-up, floor, ceil)
-    gives the published rate: such a difference is a printing convention, not an error."""
+def _reproducible_rate(published: np.ndarray, raw: np.ndarray, tolerance: float) -> np.ndarray:
+    """True where the published rate is the computed rate printed at the published precision.
+
+    The precision is read off the published number (98 % → 0 dp, 98.6 % → 1 dp, 98.57 % → 2 dp of
+    percent); half-up and truncated roundings at that precision are both seen on real forms. Otherwise the two must agree within ``tolerance`` (a fraction, ReviewSettings.rate_tolerance).
+    """
     pct, pub = raw * 100.0, published * 100.0
-    ok = np.zeros(len(pct), dtype=bool)
-    for d in (0, 1, 2):
-        scale = 10.0 ** d
-        x = np.round(pct * scale, 9)
-        for cand in (np.floor(x + 0.5), np.floor(x), np.ceil(x)):
-            ok |= np.abs(cand / scale - pub) < 1e-6
-    ok |= np.abs(pct - pub) < 1e-6
+    decimals = np.full(len(pub), 4)
+    for d in (3, 2, 1, 0):  # the fewest decimals that still write the published number
+        decimals = np.where(np.abs(np.round(pub, d) - pub) < 1e-9, d, decimals)
+    scale = 10.0 ** decimals
+    x = np.round(pct * scale, 9)
+    ok = np.abs(pct - pub) <= tolerance * 100.0 + 1e-12
+    for cand in (np.floor(x + 0.5), np.floor(x)):  # half-up and truncated (real-tables.md §2)
+        ok |= np.abs(cand / scale - pub) < 1e-9
     return ok
 
 
@@ -147,6 +152,8 @@ def review(res: pd.DataFrame, totals: pd.DataFrame, scheme, codes) -> pd.DataFra
          & (rule != "expert"),
          lambda sel: "“" + _text(sel["target"]) + "”（三级指标 " + _text(sel["level3"]) + "）", None, "target"),
         ("UNIT_MISMATCH", counted & res["unit_clash"].to_numpy(dtype=bool), _target_actual, "t_unit", "a_unit"),
+        ("UNIT_ASSUMED", counted & res["unit_assumed"].to_numpy(dtype=bool),
+         lambda sel: _target_actual(sel) + "：实际值未写单位，已按目标值单位计分，但数量级可疑", "t_unit", "actual"),
         ("NOT_SCORED", has_pts & (pts > 0) & np.isnan(final), "无自评得分且无法按规则计算，按 0 分计入总分", None, None),
     ]
     narrow = res[[c for c in ROW_FLAG_COLUMNS if c in res]]
@@ -204,7 +211,7 @@ def _project_checks(res: pd.DataFrame, tot: pd.DataFrame, scheme, codes) -> list
          lambda s: "表内等级 “" + _text(s["published_grade"]) + "”，总分 " + _num(s["_grade_basis"])
          + " 对应等级 “" + _text(s["_due_grade"]) + "”",
          lambda s: s["_due_grade"], lambda s: s["published_grade"]),
-        ("RATE_MISMATCH", ~np.isnan(pub_rate) & ~np.isnan(raw) & ~_reproducible_rate(np.nan_to_num(pub_rate), np.nan_to_num(raw)),
+        ("RATE_MISMATCH", ~np.isnan(pub_rate) & ~np.isnan(raw) & ~_reproducible_rate(np.nan_to_num(pub_rate), np.nan_to_num(raw), cfg.rate_tolerance),
          lambda s: "表内执行率 " + pd.Series(np.char.mod("%.4g%%", s["_pub_rate"].to_numpy() * 100))
          + "，按金额计算为 " + pd.Series(np.char.mod("%.4f%%", s["exec_rate_raw"].to_numpy() * 100)),
          lambda s: s["exec_rate_raw"], lambda s: s["_pub_rate"]),

@@ -122,7 +122,13 @@ def _harmonise_units(t: pd.DataFrame, a: pd.DataFrame):
     a_base = np.where(a_bare & ~t_bare, a_val * t_factor, a_base)
     t_base = np.where(t_bare & ~a_bare, t_val * a_factor, t_base)
     unit_clash = ~pd.isna(t_unit) & ~pd.isna(a_unit) & (t_unit != a_unit)
-    return t_base, a_base, unit_clash
+    # a bare actual that took the target's unit but reads like another unit (0.96 against ≥95%,
+    # 1000000 against ≥100万元): scored as written, flagged for a person to look at
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.abs(a_base / t_base)
+    doubtful = (a_bare & ~t_bare) & (((ratio > 100) | (ratio < 0.01)) & (t_base != 0)
+                                     | ((t_unit == "%") & (np.abs(a_val) <= 1) & (t_val > 1)))
+    return t_base, a_base, unit_clash, doubtful
 
 
 def _project_ids(frame: pd.DataFrame, what: str) -> pd.Series:
@@ -209,7 +215,7 @@ def score(rows: pd.DataFrame, budget: pd.DataFrame | None = None, scheme="mof-20
 
     t = parse_values(r["target"], names=r["level3"])
     a = parse_values(r["actual"])
-    t_base, a_base, unit_clash = _harmonise_units(t, a)
+    t_base, a_base, unit_clash, unit_assumed = _harmonise_units(t, a)
 
     inferred = infer_kind(t.op.to_numpy(), t.kind.to_numpy(), t.level.to_numpy(), t_base, sch.implicit_op,
                           sch.implicit_op_zero)
@@ -243,7 +249,8 @@ def score(rows: pd.DataFrame, budget: pd.DataFrame | None = None, scheme="mof-20
         for col in ("op", "value", "unit", "kind", "level"):
             added[prefix + col] = parsed[col].to_numpy() if col == "value" else obj(parsed[col].to_numpy())
     added.update({
-        "t_base": t_base, "a_base": a_base, "unit_clash": unit_clash, "rule": obj(kind),
+        "t_base": t_base, "a_base": a_base, "unit_clash": unit_clash, "unit_assumed": unit_assumed,
+        "rule": obj(kind),
         "reference_score": reference, "band_low": out.low, "band_high": out.high, "met": out.met,
         "awarded_score": awarded, "score": np.where(np.isnan(awarded), reference, awarded),
         "score_source": obj(np.where(~np.isnan(awarded), "awarded", np.where(np.isnan(reference), "none", "rule"))),
