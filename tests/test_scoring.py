@@ -297,3 +297,14 @@ def test_bare_actual_with_a_doubtful_magnitude_is_flagged(target, actual):
     assert "UNIT_ASSUMED" in set(pe.score(rows, budget()).flags.code)
     rows = form_rows(t=(2, "target", "≥95%"), a=(2, "actual", "96"))
     assert "UNIT_ASSUMED" not in set(pe.score(rows, budget()).flags.code)
+
+
+def test_unknown_rule_or_missing_parameter_is_a_clear_error():
+    rows = form_rows()
+    rows["rule"] = "auto"
+    rows.loc[0, "rule"] = "positiv"
+    with pytest.raises(InputError, match="positiv"):
+        pe.score(rows, budget())
+    rows.loc[0, "rule"] = "deduction"
+    with pytest.raises(InputError, match="per_unit"):
+        pe.score(rows, budget())

@@ -171,6 +171,30 @@ def _prepare_rows(rows: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _check_rules(r: pd.DataFrame) -> None:
+    """Every explicit rule (kind and parameters) must be one the rules module knows: checked once per
+    distinct rule, an unknown kind or a missing parameter is an InputError naming its first row."""
+    from .rules import params_key
+    from .systems.rule_kinds import check_rule
+
+    given = r["rule"].notna().to_numpy() & (r["rule"].to_numpy(dtype=object) != "auto")
+    if not given.any():
+        return
+    params = r["rule_params"] if "rule_params" in r else pd.Series([None] * len(r), index=r.index)
+    keys = pd.Series([str(k) + "|" + params_key(p) for k, p in zip(r["rule"][given], params[given])],
+                     index=r.index[given])
+    for i in keys.drop_duplicates().index:  # one check per distinct rule, not per row
+        p = params.iloc[i]
+        raw = {"kind": r["rule"].iloc[i], **(dict(p) if isinstance(p, dict) else {})}
+        problems = check_rule(raw, "rule")
+        if problems:
+            rec = r.iloc[i]
+            row = int(rec["source_row"]) if "source_row" in r and pd.notna(rec["source_row"]) else i + 1
+            raise InputError("评分规则有误 (invalid rule)：" + "；".join(problems),
+                             where=Location(file=rec.get("source_file"), sheet=rec.get("source_sheet"), row=row,
+                                            column="rule"), found=raw)
+
+
 def _prepare_budget(budget, project_ids: pd.Index) -> pd.DataFrame:
     base = pd.DataFrame({"project_id": project_ids})
     if budget is None:
@@ -220,6 +244,7 @@ def score(rows: pd.DataFrame, budget: pd.DataFrame | None = None, scheme="mof-20
     inferred = infer_kind(t.op.to_numpy(), t.kind.to_numpy(), t.level.to_numpy(), t_base, sch.implicit_op,
                           sch.implicit_op_zero)
     if "rule" in r:
+        _check_rules(r)
         explicit = r["rule"].to_numpy(dtype=object)
         use_explicit = r["rule"].notna().to_numpy() & (explicit != "auto")
         kind = np.where(use_explicit, explicit, inferred)
