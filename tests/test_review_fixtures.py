@@ -138,3 +138,19 @@ def test_xlsx_export_keeps_typed_text_and_is_reproducible(card, tmp_path):
     ws = load_workbook(a)["指标得分"]
     cells = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("=")]
     assert cells and all(c.data_type == "s" for c in cells)  # "=0件" stays a target, not a formula
+
+
+def test_reader_takes_a_target_from_a_name_only_where_the_scorer_reads_one(tmp_path):
+    """"PM2.5浓度" names a pollutant, not a target of 2.5: the blank target stays blank (UNPARSED_TARGET)."""
+    import dataclasses
+
+    from perfeval.io import write_self_evaluation
+
+    form = read_self_evaluation(FORMS / "mof_clean.xlsx")[0]
+    rows = form.rows.copy()
+    rows.loc[rows.index[0], ["level3", "target"]] = ["PM2.5浓度", None]
+    rows.loc[rows.index[1], ["level3", "target"]] = ["年度资金支付完成率100%", None]
+    write_self_evaluation([dataclasses.replace(form, rows=rows)], tmp_path / "f.xlsx")
+    back = read_self_evaluation(tmp_path / "f.xlsx")[0].rows
+    assert back.target.iloc[0] in (None, "") or back.target.isna().iloc[0]
+    assert back.target.iloc[1] == "100%"

@@ -38,15 +38,17 @@ def level1_rates(levels: pd.DataFrame, title: str = "各一级指标得分率"):
     return fig
 
 
-def grade_distribution(totals: pd.DataFrame, by: str | None = None, title: str = "评价等级分布"):
-    """Count of projects per grade, optionally split by a column (e.g. 评价类型)."""
+def grade_distribution(totals: pd.DataFrame, by: str | None = None, title: str = "评价等级分布",
+                       labels=tuple(GRADE_ORDER)):
+    """Count of projects per grade (in the scheme's label order), optionally split by a column."""
     plt = _setup()
     import seaborn as sns
 
     fig, ax = plt.subplots(figsize=(6, 3.6))
-    data = totals.assign(等级=pd.Categorical(totals["grade"], GRADE_ORDER, ordered=True))
-    sns.countplot(data=data, x="等级", hue=by or "等级", ax=ax, palette=None if by else GRADE_COLORS,
-                  order=GRADE_ORDER, legend=bool(by))
+    labels = list(labels)
+    data = totals.assign(等级=pd.Categorical(totals["grade"], labels, ordered=True))
+    palette = dict(zip(labels, GRADE_COLORS.values())) if not by else None
+    sns.countplot(data=data, x="等级", hue=by or "等级", ax=ax, palette=palette, order=labels, legend=bool(by))
     for c in ax.containers:
         ax.bar_label(c, fontsize=9)
     ax.set_xlabel("评价等级")
@@ -56,16 +58,17 @@ def grade_distribution(totals: pd.DataFrame, by: str | None = None, title: str =
     return fig
 
 
-def score_vs_execution(totals: pd.DataFrame, hue: str | None = None, title: str = "总分与预算执行率"):
-    """Scatter of total score against execution rate, one dot per project."""
+def score_vs_execution(totals: pd.DataFrame, hue: str | None = None, title: str = "总分与预算执行率",
+                       bounds=(90.0, 80.0)):
+    """Scatter of total score against execution rate, one dot per project; lines at the grade bounds."""
     plt = _setup()
     import seaborn as sns
 
     fig, ax = plt.subplots(figsize=(7, 4.2))
     data = totals.assign(执行率=totals["exec_rate"] * 100, 总分=totals["total"])
     sns.scatterplot(data=data, x="执行率", y="总分", hue=hue, ax=ax, s=28)
-    ax.axhline(90, color="#2e7d32", lw=0.8, ls="--")
-    ax.axhline(80, color="#1976d2", lw=0.8, ls="--")
+    for bound, color in zip(bounds, GRADE_COLORS.values()):
+        ax.axhline(bound, color=color, lw=0.8, ls="--")
     ax.set_xlabel("预算执行率（%）")
     ax.set_ylabel("总分")
     ax.set_title(title)

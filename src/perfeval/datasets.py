@@ -42,14 +42,25 @@ def projects(data_dir) -> pd.DataFrame:
     return frame
 
 
+def project(data_dir, project_id) -> dict:
+    """One row of ``projects.csv`` as a dict; an unknown id is an InputError."""
+    frame = projects(data_dir)
+    hit = frame[frame["project_id"] == str(project_id)]
+    if hit.empty:
+        raise InputError("projects.csv 中没有这个项目 (unknown project)", where=Location(
+            file=str(Path(data_dir) / "projects.csv"), column="project_id"), expected="已登记的项目编码",
+            found=str(project_id))
+    return hit.iloc[0].to_dict()
+
+
 def self_evaluation(data_dir, project_ids=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(rows, budget) of the self-evaluations: from the tidy CSVs when present, else from the forms."""
     base = Path(data_dir)
     tidy = base / "self_evaluation"
     if (tidy / "rows.csv").exists() and (tidy / "budget.csv").exists():
         rows, budget = read_table(tidy / "rows.csv"), read_table(tidy / "budget.csv")
-        if "counted" in rows:
-            rows["counted"] = rows["counted"].astype(str).str.lower().isin(["true", "1"])
+        if "counted" in rows:  # blank means counted, as in score()
+            rows["counted"] = ~rows["counted"].astype(str).str.strip().str.lower().isin(["false", "0", "否"])
     else:
         from .io import forms_to_frames, read_self_evaluation
 

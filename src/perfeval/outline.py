@@ -19,7 +19,7 @@ from .review import FLAG_INFO, is_blank_text
 SUGGESTIONS = {  # review code -> improvement suggestion (改进建议)
     "SUM_MISMATCH": "复核自评表总分的计算，确保总分等于预算执行得分与各项指标得分之和。",
     "POINTS_TOTAL": "按指标体系重新分配分值，使预算执行率与各项指标分值合计等于满分。",
-    "GRADE_MISMATCH": "按“优≥90、良80–90、中60–80、差<60”的标准核定评价等级。",
+    "GRADE_MISMATCH": "按评分方案的等级标准（见附表“评价等级”）核定评价等级。",
     "OVER_POINTS": "得分不得超过该指标分值，请更正超分的指标。",
     "MET_BUT_DEDUCTED": "目标已完成的指标如扣分，应在“偏差原因分析及改进措施”中写明扣分理由。",
     "UNMET_FULL_MARKS": "未完成年度指标值的指标不应得满分，应按完成比例或评分标准扣分并说明原因。",
@@ -110,7 +110,7 @@ def problems(card, project_id) -> list[str]:
     out = [f"{FLAG_INFO[f.code][1]}" + (f"（{f.level3}）" if isinstance(f.level3, str) else "")
            + f"：{f.message.split('：', 1)[-1]}" for f in one.flags.itertuples()]
     rows = one.rows
-    lost = rows[(rows["score"] < rows["points"] - 1e-9) & ~is_blank_text(rows["reason"])]
+    lost = rows[(rows["score"] < rows["points"] - card.scheme.review.tolerance) & ~is_blank_text(rows["reason"])]
     out += [f"{r.level3}：得分 {r.score:g}/{r.points:g}，扣分说明：{r.reason}。" for r in lost.itertuples()]
     return out
 
@@ -155,9 +155,41 @@ def level_matrix(card) -> tuple[pd.DataFrame, pd.Series]:
     """(rates, points): projects × level-1 score rates and each level-1 indicator's typical points.
 
     The input of multi-criteria ranking and grade robustness across a portfolio; points are the
-    median over projects (forms of one scheme share them).
+    median over projects (forms of one scheme share them). A project lacking one of the level-1
+    indicators cannot be compared on them: it is left out, and ``rates.attrs["left_out"]`` lists it.
     """
     l1 = card.levels[card.levels.level == 1]
     rates = l1.pivot_table(index="project_id", columns="level1", values="rate", sort=False)
     points = l1.groupby("level1", sort=False)["points"].median().reindex(rates.columns)
-    return rates.fillna(0.0), points
+    complete = rates.notna().all(axis=1)
+    out = rates[complete].copy()
+    out.attrs["left_out"] = rates.index[~complete].tolist()
+    return out, points
+
+
+def department_table(totals: pd.DataFrame, projects: pd.DataFrame, labels=("优", "良", "中", "差")) -> pd.DataFrame:
+    """部门汇总表: per department the projects, money (万元), execution rate, mean total, grades, findings."""
+    t = totals.assign(**{g: totals["grade"].eq(g) for g in labels})
+    dept = t.groupby("department").agg(项目数=("project_id", "size"), 全年预算数=("budget_full_year", "sum"),
+                                       全年执行数=("spent", "sum"), 平均总分=("total", "mean"),
+                                       **{g: (g, "sum") for g in labels}, 复核提示=("n_flags", "sum"))
+    dept["执行率"] = (dept["全年执行数"] / dept["全年预算数"]).map("{:.2%}".format)
+    if "key_evaluation" in projects:
+        dept["重点评价项目"] = projects.groupby("department")["key_evaluation"].sum().reindex(dept.index) \
+            .fillna(0).astype(int)
+    dept[["全年预算数", "全年执行数"]] = (dept[["全年预算数", "全年执行数"]] / 1e4).round(2)
+    dept = dept.rename(columns={"全年预算数": "全年预算数(万元)", "全年执行数": "全年执行数(万元)"})
+    return dept.sort_values("平均总分", ascending=False).rename_axis("主管部门").reset_index()
+
+
+def rank_comparison(totals: pd.DataFrame, other_ranks: pd.Series, label: str, names: pd.Series | None = None,
+                    top: int = 10) -> tuple[pd.DataFrame, float, pd.DataFrame]:
+    """(both ranks, Spearman's ρ, the ``top`` projects whose ranks differ most) — 1 = best, ties min."""
+    score_rank = totals.set_index("project_id")["total"].rank(ascending=False, method="min")
+    both = pd.DataFrame({"总分排名": score_rank, label: other_ranks}).dropna().astype(int)
+    rho = float(both.corr(method="spearman").iloc[0, 1])
+    diff = both.assign(差异=(both[label] - both["总分排名"]).abs()).sort_values("差异", ascending=False,
+                                                                              kind="stable").head(top)
+    if names is not None:
+        diff["项目名称"] = names.reindex(diff.index)
+    return both, rho, diff.rename_axis("项目编码").reset_index()

@@ -13,8 +13,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from . import targets
 
-BLANK_MARKERS = {"", "—", "——", "－", "-", "--", "/", "／", "无", "0", "0.0", "nan", "none", "None", "…", "……"}
+
+# a literal 0 in the 偏差原因 column means "nothing to say" (real-tables.md); in a target it is a value
+BLANK_MARKERS = targets.BLANK_MARKERS | {"0", "0.0"}
 
 FLAG_INFO = {  # code: (severity, short Chinese title)
     "SUM_MISMATCH": ("error", "总分与各项得分之和不符"),
@@ -44,7 +47,7 @@ FLAG_COLUMNS = ["project_id", "code", "severity", "row", "row_index", "level3", 
 def is_blank_text(values: pd.Series) -> np.ndarray:
     """True where a free-text cell is empty or holds only a blank marker (— - / 无 0)."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    blank_unique = np.array([str(u).strip() in BLANK_MARKERS for u in uniques], dtype=bool)
+    blank_unique = np.array([str(u).strip().lower() in BLANK_MARKERS for u in uniques], dtype=bool)
     return np.where(codes < 0, True, blank_unique[np.maximum(codes, 0)] if len(uniques) else True)
 
 

@@ -137,9 +137,9 @@ KNOWN_UNITS: tuple[str, ...] = (
     "年", "个月", "月", "天", "日", "小时", "分钟", "周", "工作日", "个工作日", "季度", "h", "min",
 )
 
-BLANK_MARKERS: frozenset[str] = frozenset({
-    "", "-", "--", "---", "—", "——", "–", "―", "─", "/", "//", "\\", "无", "空", "空白", "暂无",
-    "...", "……", "…", "·", "nan", "none", "null", "n/a", "na", "#n/a",
+BLANK_MARKERS: frozenset[str] = frozenset({  # the one list of blank markers (reader, parser, review)
+    "", "-", "--", "---", "—", "——", "———", "–", "―", "─", "－", "/", "//", "／", "\\", "无", "空", "空白",
+    "暂无", "不适用", "...", "……", "…", "·", "nan", "none", "null", "n/a", "na", "#n/a",
 })
 
 LEVEL_WORDS: dict[str, tuple[str, ...]] = {

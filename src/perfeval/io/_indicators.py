@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..targets import parse_values
 from . import _cells as C
 from ._grid import Grid
 from .selfeval_model import ROW_COLUMNS
@@ -166,7 +167,11 @@ def _targets(b: _Body, keep: np.ndarray, notes: list[str]) -> tuple[pd.Series, b
         target = b.filled("target")
     level3 = b.filled("level3")
     found = level3.str.extract(TARGET_IN_NAME)["target"]
-    from_name = keep & (target == "").to_numpy() & found.notna().to_numpy() & ~C.match(level3, SUB_ROW)
+    # only where the target parser also reads a target at the end of the name ("G20峰会保障",
+    # "PM2.5浓度", "改造3号楼" are names, not targets): the reader and the scorer must agree
+    in_name = parse_values(pd.Series([None] * len(level3), dtype=object), names=level3)["from_name"]
+    from_name = keep & (target == "").to_numpy() & found.notna().to_numpy() & ~C.match(level3, SUB_ROW) \
+        & in_name.fillna(False).to_numpy(dtype=bool)
     if from_name.any():
         extracted = found.str.replace(r"\s+", "", regex=True)
         target = target.where(~from_name, extracted)
