@@ -174,8 +174,9 @@ def test_agreement_undefined_groups_and_gaps():
     table = result.table.set_index("group")
     assert np.isnan(table.loc["满分项目", "kendall_w"]) and "无定义" in table.loc["满分项目", "note"]
     assert np.isfinite(table.loc["普通项目", ["kendall_w", "icc_2_1", "icc_2_k"]].astype(float)).all()
-    gap = varied.drop(index=4)
-    with pytest.raises(InputError, match="不完整"):
-        agreement(gap)
+    gap = pd.concat([constant, varied.drop(index=4)], ignore_index=True)
+    gapped = agreement(gap).table.set_index("group")  # an incomplete group is reported, the others go on
+    assert np.isnan(gapped.loc["普通项目", "kendall_w"]) and "不完整" in gapped.loc["普通项目", "note"]
+    assert "无定义" in gapped.loc["满分项目", "note"]
     with pytest.raises(InputError, match="across"):
         agreement(varied, across="experts")

@@ -19,11 +19,31 @@ _TYPE_WORDS = {"max": 1, "benefit": 1, "正向": 1, "+": 1, 1: 1,
                "min": -1, "cost": -1, "反向": -1, "-": -1, -1: -1}
 
 
+def _clean_numeric(matrix) -> pd.DataFrame | None:
+    """A float frame when ``matrix`` is a non-empty, finite numeric array or frame; else None."""
+    if isinstance(matrix, np.ndarray) and matrix.ndim == 2 and matrix.size and \
+            np.issubdtype(matrix.dtype, np.number) and np.isfinite(matrix).all():
+        return pd.DataFrame(matrix.astype(float))
+    if isinstance(matrix, pd.DataFrame) and matrix.size and \
+            all(np.issubdtype(dt, np.number) for dt in matrix.dtypes):
+        arr = matrix.to_numpy(dtype=float)
+        if np.isfinite(arr).all():
+            return pd.DataFrame(arr, index=matrix.index, columns=matrix.columns)
+    return None
+
+
 def as_matrix(matrix, name: str = "matrix", allow_negative: bool = True) -> pd.DataFrame:
     """Return a float DataFrame with string-able labels (0…n−1 where the input has none).
 
     Raises InputError naming the first missing or non-numeric cell.
     """
+    fast = _clean_numeric(matrix)
+    if fast is not None:  # already numeric and finite: no per-column conversion (large matrices)
+        if not allow_negative and (fast.to_numpy() < 0).any():
+            i, j = np.argwhere(fast.to_numpy() < 0)[0]
+            raise InputError(f"{name} 不允许负值 (negative value not allowed)",
+                             found=f"行 {fast.index[i]!r}，列 {fast.columns[j]!r}：{fast.iat[i, j]}")
+        return fast
     if isinstance(matrix, pd.DataFrame):
         frame = matrix.copy()
     else:

@@ -388,14 +388,15 @@ def agreement(scores, across: str = "indicators", threshold: float = 1.0,
     rows = []
     for group, part in long.groupby(group_key, sort=False):  # one pass per project (or indicator)
         wide = part.pivot(index="expert", columns=object_key, values="score")
-        if wide.isna().any().any():
-            i, j = np.argwhere(wide.isna().to_numpy())[0]
-            raise InputError("专家评分不完整，无法计算一致性 (incomplete panel)",
-                             expected="每位专家对组内每个对象都有评分",
-                             found=f"{group_key} {group!r}：专家 {wide.index[i]!r} 缺少 {object_key} {wide.columns[j]!r}")
         row = {"group": group, "n_experts": wide.shape[0], "n_objects": wide.shape[1],
                "kendall_w": np.nan, "chi2": np.nan, "df": np.nan, "p_value": np.nan,
                "icc_2_1": np.nan, "icc_2_k": np.nan, "note": ""}
+        if wide.isna().any().any():  # one incomplete group must not stop the others: say why it has no figures
+            i, j = np.argwhere(wide.isna().to_numpy())[0]
+            row["note"] = (f"专家评分不完整，未计算一致性 (incomplete panel)：专家 {wide.index[i]!r} "
+                           f"缺少 {object_key} {wide.columns[j]!r}")
+            rows.append(row)
+            continue
         notes = []
         try:
             kw = kendall_w(wide)

@@ -152,7 +152,9 @@ def sensitivity(scores, weights, *, score_type: str = "rate", total: float | Non
     """
     if score_type not in ("rate", "points"):
         raise InputError("score_type 须为 rate 或 points", expected="rate / points", found=score_type)
-    if not isinstance(n_draws, (int, np.integer)) or n_draws < 1:
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
+        raise InputError("随机种子须为整数或 None (seed must be an integer)", found=seed)
+    if isinstance(n_draws, bool) or not isinstance(n_draws, (int, np.integer)) or n_draws < 1:
         raise InputError("抽样次数须为正整数 (n_draws must be a positive integer)", found=n_draws)
     if not np.isfinite(concentration) or concentration <= 0:
         raise InputError("集中度须为正数 (concentration must be positive)", found=concentration)

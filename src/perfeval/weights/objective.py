@@ -43,15 +43,7 @@ STANDARDIZATIONS = {
 
 
 def _numeric_frame(matrix, name: str = "决策矩阵") -> pd.DataFrame:
-    """Float frame of the decision matrix; a fast path for clean numeric arrays, else `as_matrix`."""
-    if isinstance(matrix, np.ndarray) and matrix.ndim == 2 and matrix.size and \
-            np.issubdtype(matrix.dtype, np.number) and np.isfinite(matrix).all():
-        return pd.DataFrame(matrix.astype(float, copy=False), copy=False)
-    if isinstance(matrix, pd.DataFrame) and matrix.size and \
-            all(np.issubdtype(dt, np.number) for dt in matrix.dtypes):
-        arr = matrix.to_numpy(dtype=float)
-        if np.isfinite(arr).all():
-            return pd.DataFrame(arr, index=matrix.index, columns=matrix.columns, copy=False)
+    """Float frame of the decision matrix (``as_matrix`` has the fast path for clean numeric input)."""
     return as_matrix(matrix, name=name)
 
 
