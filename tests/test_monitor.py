@@ -210,3 +210,15 @@ def test_recovery_and_progress_invariants(monthly, budgets, min_rate):
     assert (final >= min_rate - 1e-12).all()
     untouched = rec["rate_before"] >= min_rate
     assert (rec.loc[untouched, "recovered"] == 0).all()
+
+
+def test_checkpoint_and_rate_inputs_are_checked():
+    from perfeval.errors import InputError
+    from perfeval.monitor import _check_checkpoints, year_end_recovery
+
+    with pytest.raises(InputError, match="unknown action"):
+        _check_checkpoints([(6, 0.8, "remidn")])
+    with pytest.raises(InputError, match="min_progress"):
+        _check_checkpoints([(6, "abc", "remind")])
+    with pytest.raises(InputError, match="min_rate"):
+        year_end_recovery(None, None, min_rate="0.9")

@@ -80,9 +80,13 @@ def _check_checkpoints(checkpoints) -> tuple[Checkpoint, ...]:
         if not isinstance(month, (int, np.integer)) or not 1 <= month <= 12:
             raise InputError("监控节点月份须为 1–12 的整数 (month must be 1–12)",
                              where=Location(path=f"checkpoints[{i}].month"), found=month)
-        if not np.isfinite(float(min_progress)) or float(min_progress) < 0:
-            raise InputError("进度下限须为非负数 (min_progress must be ≥ 0)",
+        if isinstance(min_progress, bool) or not isinstance(min_progress, (int, float, np.integer, np.floating)) \
+                or not np.isfinite(float(min_progress)) or float(min_progress) < 0:
+            raise InputError("进度下限须为非负数 (min_progress must be a number ≥ 0)",
                              where=Location(path=f"checkpoints[{i}].min_progress"), found=min_progress)
+        if action not in ACTIONS:
+            raise InputError("未知的监控措施 (unknown action)", where=Location(path=f"checkpoints[{i}].action"),
+                             expected=" / ".join(ACTIONS), found=action)
         out.append(Checkpoint(int(month), float(min_progress), str(action)))
     return tuple(out)
 
@@ -203,7 +207,8 @@ def year_end_recovery(payments: pd.DataFrame, projects: pd.DataFrame, min_rate: 
     rate_before, recovered (budget − spent where spent / budget < min_rate, else 0),
     budget_full_year (budget − recovered) and exec_rate = spent / budget_full_year.
     """
-    if not 0 < min_rate <= 1:
+    if isinstance(min_rate, bool) or not isinstance(min_rate, (int, float, np.integer, np.floating)) \
+            or not 0 < min_rate <= 1:
         raise InputError("执行率下限须在 0 与 1 之间 (min_rate must be in (0, 1])", found=min_rate)
     ids, budget, matrix = _payment_matrix(payments, projects, budget_column)
     spent = matrix.sum(axis=1)
