@@ -177,6 +177,14 @@ def review(res: pd.DataFrame, totals: pd.DataFrame, scheme, codes) -> pd.DataFra
     return flags.sort_values(["_o", "_r", "_c"], kind="stable").drop(columns=["_o", "_r", "_c"]).reset_index(drop=True)
 
 
+def _label_map(grades):
+    """Grade labels → canonical labels, computed once per distinct label (100 000 projects, a few labels)."""
+    def normalize(labels: pd.Series) -> pd.Series:
+        distinct = pd.unique(labels.dropna())
+        return labels.map({lab: grades.normalize_label(lab) for lab in distinct})
+    return normalize
+
+
 def _project_checks(res: pd.DataFrame, tot: pd.DataFrame, scheme, codes) -> list[pd.DataFrame]:
     cfg = scheme.review
     work = tot.copy()
@@ -188,7 +196,8 @@ def _project_checks(res: pd.DataFrame, tot: pd.DataFrame, scheme, codes) -> list
     work["_pub_total"] = pub_total
     work["_grade_basis"] = np.where(np.isnan(pub_total), tot["total_unrounded"].to_numpy(dtype=float), pub_total)
     work["_due_grade"] = scheme.grades.grade(work["_grade_basis"].to_numpy())
-    pub_grade = tot["published_grade"].map(scheme.grades.normalize_label)
+    normalize = _label_map(scheme.grades)
+    pub_grade = normalize(tot["published_grade"])
     pub_rate = pd.to_numeric(tot["published_rate"], errors="coerce").to_numpy(dtype=float)
     raw = tot["exec_rate_raw"].to_numpy(dtype=float)
     work["_pub_rate"] = pub_rate
@@ -210,7 +219,7 @@ def _project_checks(res: pd.DataFrame, tot: pd.DataFrame, scheme, codes) -> list
          lambda s: "表内总分 " + _num(s["_pub_total"]) + "，执行得分 " + _num(s["_exec_used"]) + " + 指标得分合计 "
          + _num(s["rows_score"]) + " = " + _num(s["_expected_total"]),
          lambda s: s["_expected_total"], lambda s: s["_pub_total"]),
-        ("GRADE_MISMATCH", (pub_grade.notna() & (pub_grade != work["_due_grade"].map(scheme.grades.normalize_label))).to_numpy(),
+        ("GRADE_MISMATCH", (pub_grade.notna() & (pub_grade != normalize(work["_due_grade"]))).to_numpy(),
          lambda s: "表内等级 “" + _text(s["published_grade"]) + "”，总分 " + _num(s["_grade_basis"])
          + " 对应等级 “" + _text(s["_due_grade"]) + "”",
          lambda s: s["_due_grade"], lambda s: s["published_grade"]),

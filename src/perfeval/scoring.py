@@ -23,6 +23,7 @@ from .targets import parse_values
 
 REQUIRED_ROW_COLUMNS = ("project_id", "level1", "level2", "level3", "target", "actual", "points")
 EXEC_LEVEL1 = "预算执行率"
+SCORE_SOURCES = np.array(["none", "rule", "awarded"], dtype=object)  # where a row's final score comes from
 
 ROW_LABELS = {
     "project_id": "项目编码", "level1": "一级指标", "level2": "二级指标", "level3": "三级指标",
@@ -132,9 +133,15 @@ def _harmonise_units(t: pd.DataFrame, a: pd.DataFrame):
 
 
 def _project_ids(frame: pd.DataFrame, what: str) -> pd.Series:
-    """Project ids as text; 1.0 read from a spreadsheet is the id "1"; a missing id is an InputError."""
-    ids = frame["project_id"]
-    blank = ids.isna().to_numpy() | (ids.astype(str).str.strip() == "").to_numpy()
+    """Project ids as text; 1.0 read from a spreadsheet is the id "1"; a missing id is an InputError.
+
+    Works on the distinct ids (a portfolio has far fewer projects than rows)."""
+    codes, uniques = pd.factorize(frame["project_id"], use_na_sentinel=True)
+    texts = np.array([f"{u:.0f}" if isinstance(u, float) and u.is_integer() else str(u).strip()
+                      for u in np.asarray(uniques, dtype=object)], dtype=object)
+    blank = codes < 0
+    if len(texts):
+        blank |= (texts == "")[np.maximum(codes, 0)]
     if blank.any():
         i = int(np.flatnonzero(blank)[0])
         rec = frame.iloc[i]
@@ -142,14 +149,7 @@ def _project_ids(frame: pd.DataFrame, what: str) -> pd.Series:
         raise InputError(f"{what}的项目编码为空 (missing project_id)",
                          where=Location(file=rec.get("source_file"), sheet=rec.get("source_sheet"), row=row,
                                         column="project_id"), expected="项目编码")
-    text = ids.astype(str)
-    is_float = ids.map(lambda v: isinstance(v, float)).to_numpy() if ids.dtype == object else \
-        np.full(len(ids), ids.dtype.kind == "f")
-    if is_float.any():
-        num = pd.to_numeric(ids.where(is_float), errors="coerce").to_numpy(dtype=float)
-        integral = is_float & (num == np.floor(num))
-        text = text.where(~integral, pd.Series(num, index=ids.index).map(lambda v: f"{v:.0f}"))
-    return text.astype(object)
+    return pd.Series(texts[codes], index=frame.index, dtype=object)
 
 
 def _prepare_rows(rows: pd.DataFrame) -> pd.DataFrame:
@@ -278,7 +278,7 @@ def score(rows: pd.DataFrame, budget: pd.DataFrame | None = None, scheme="mof-20
         "rule": obj(kind),
         "reference_score": reference, "band_low": out.low, "band_high": out.high, "met": out.met,
         "awarded_score": awarded, "score": np.where(np.isnan(awarded), reference, awarded),
-        "score_source": obj(np.where(~np.isnan(awarded), "awarded", np.where(np.isnan(reference), "none", "rule"))),
+        "score_source": obj(SCORE_SOURCES[np.where(~np.isnan(awarded), 2, np.where(np.isnan(reference), 0, 1))]),
     })
     replaced = [c for c in ("score", "points", "flags", *added) if c in r]  # re-scoring a result replaces these
     res = pd.concat([r.drop(columns=replaced).assign(points=points), pd.DataFrame(added, index=r.index)], axis=1)
@@ -394,7 +394,8 @@ def _levels(res: pd.DataFrame, totals: pd.DataFrame, codes: "RowCodes") -> pd.Da
     points = res["points"].to_numpy(dtype=float)
     score = res["score"].to_numpy(dtype=float)
     parts = [pd.DataFrame({"project_id": totals["project_id"], "level": 1, "level1": EXEC_LEVEL1, "level2": None,
-                           "points": totals["exec_points"], "score": totals["exec_score"], "_k": -1})
+                           "points": totals["exec_points"], "score": totals["exec_score"], "_k": -1,
+                           "_o": np.arange(len(totals))})
              .loc[lambda d: d.points > 0]]
     for level, keys in ((1, pcode * n1 + c1), (2, (pcode * n1 + c1) * n2 + c2)):
         first, pts, sc, keep = _group_sums(keys, counted, points, score)
@@ -403,12 +404,13 @@ def _levels(res: pd.DataFrame, totals: pd.DataFrame, codes: "RowCodes") -> pd.Da
             "project_id": res["project_id"].to_numpy()[first], "level": level,
             "level1": res["level1"].to_numpy(dtype=object)[first],
             "level2": res["level2"].to_numpy(dtype=object)[first] if level == 2 else None,
-            "points": pts[keep], "score": sc[keep], "_k": first}))
+            "points": pts[keep], "score": sc[keep], "_k": first, "_o": pcode[first]}))
     out = pd.concat(parts, ignore_index=True)
     with np.errstate(divide="ignore", invalid="ignore"):
         out["rate"] = np.where(out.points > 0, out.score / out.points, np.nan)
-    out["_o"] = pd.Index(totals["project_id"]).get_indexer(out.project_id)
-    out = out.sort_values(["_o", "level", "_k"], kind="stable").reset_index(drop=True)
+    # project order, then the execution row, level 1, level 2, each in order of first appearance
+    order = np.lexsort((out["_k"].to_numpy(), out["level"].to_numpy(), out["_o"].to_numpy()))
+    out = out.iloc[order].reset_index(drop=True)
     return out[["project_id", "level", "level1", "level2", "points", "score", "rate"]]
 
 
