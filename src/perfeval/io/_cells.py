@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ._grid import BLANK_MARKERS, Grid, _FULLWIDTH
+from ..targets import BLANK_MARKERS  # markers people type into a cell to say "nothing here"
+from ._grid import Grid, _FULLWIDTH
 
 HEADER_LABELS = {
     "project_name": r"项目名称",

@@ -24,7 +24,6 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from ..errors import InputError, Location
-from ..targets import BLANK_MARKERS  # markers people type into a cell to say "nothing here"
 
 _FULLWIDTH = str.maketrans({"（": "(", "）": ")", "：": ":", "　": "", "０": "0", "１": "1", "２": "2",
                             "３": "3", "４": "4", "５": "5", "６": "6", "７": "7", "８": "8", "９": "9",

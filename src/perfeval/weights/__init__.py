@@ -5,8 +5,8 @@ Every function returns an immutable result whose ``.weights`` is a pandas Series
 criterion labels (0…n−1 when the input has none), whose ``.conventions`` records every choice
 made, and whose ``explain()`` returns the intermediate tables for reports.
 """
-from .ahp import (RI_TABLES, AHPResult, GroupAHPResult, HierarchyResult, NodeResult, PairwiseMatrix,
-                  ahp, ahp_hierarchy, group_ahp, parse_pairwise, random_index)
+from .ahp import RI_TABLES, AHPResult, GroupAHPResult, PairwiseMatrix, ahp, group_ahp, parse_pairwise, random_index
+from .hierarchy import HierarchyResult, NodeResult, ahp_hierarchy
 from .combine import CombinedWeights, PointsResult, WeightResult, combine, to_points
 from .delphi import DelphiResult, delphi
 from .objective import CriticResult, EntropyResult, StdevResult, critic, entropy, stdev
