@@ -107,19 +107,54 @@ def _numeric_column(rows: pd.DataFrame, col: str) -> np.ndarray:
     return num.to_numpy(dtype=float)
 
 
-def _harmonise_units(t: pd.DataFrame, a: pd.DataFrame):
+PARSED_FIELDS = ("op", "value", "unit", "kind", "base_value", "base_unit", "level")
+
+
+def _parse_distinct(values: pd.Series, names: pd.Series | None = None):
+    """``parse_values`` on the distinct cells, spread back to the rows as plain arrays.
+
+    Returns (fields per row, fields per distinct cell, index of each row's distinct cell — −1
+    where a blank cell took its target from the indicator name and was parsed on its own)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    cells = pd.Series(np.append(np.asarray(uniques, dtype=object), None), dtype=object)  # last: missing
+    parsed = parse_values(cells)
+    distinct = {c: parsed[c].to_numpy() for c in PARSED_FIELDS}
+    idx = np.where(codes < 0, len(uniques), codes)
+    rows = {c: v[idx] for c, v in distinct.items()}
+    if names is not None:
+        blank = np.flatnonzero(rows["kind"] == "blank")
+        if len(blank):
+            by_name = parse_values(values.iloc[blank].reset_index(drop=True),
+                                   names=names.iloc[blank].reset_index(drop=True))
+            for c in PARSED_FIELDS:
+                rows[c] = rows[c].copy()
+                rows[c][blank] = by_name[c].to_numpy()
+            idx = idx.copy()
+            idx[blank] = -1
+    return rows, distinct, idx
+
+
+def _spread(decide, rows: dict, distinct: dict, idx: np.ndarray) -> np.ndarray:
+    """``decide(fields)`` computed per distinct cell and spread to the rows (rows with idx −1 on their own)."""
+    out = decide(distinct)[np.maximum(idx, 0)]
+    own = np.flatnonzero(idx < 0)
+    if len(own):
+        out[own] = decide({c: v[own] for c, v in rows.items()})
+    return out
+
+
+def _harmonise_units(t: dict, a: dict):
     """Target and actual in one base unit. A bare actual takes the target's unit and vice versa."""
-    t_base = t.base_value.to_numpy(dtype=float)
-    a_base = a.base_value.to_numpy(dtype=float)
-    t_unit = t.base_unit.to_numpy(dtype=object)
-    a_unit = a.base_unit.to_numpy(dtype=object)
-    t_val = t.value.to_numpy(dtype=float)
-    a_val = a.value.to_numpy(dtype=float)
+    t_base = t["base_value"].astype(float)
+    a_base = a["base_value"].astype(float)
+    t_unit, a_unit = t["base_unit"], a["base_unit"]
+    t_val = t["value"].astype(float)
+    a_val = a["value"].astype(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         t_factor = np.where((t_val != 0) & ~np.isnan(t_val), t_base / t_val, 1.0)
         a_factor = np.where((a_val != 0) & ~np.isnan(a_val), a_base / a_val, 1.0)
-    a_bare = pd.isna(a_unit) & (a.kind.to_numpy() == "quantitative")
-    t_bare = pd.isna(t_unit) & (t.kind.to_numpy() == "quantitative")
+    a_bare = pd.isna(a_unit) & (a["kind"] == "quantitative")
+    t_bare = pd.isna(t_unit) & (t["kind"] == "quantitative")
     a_base = np.where(a_bare & ~t_bare, a_val * t_factor, a_base)
     t_base = np.where(t_bare & ~a_bare, t_val * a_factor, t_base)
     unit_clash = ~pd.isna(t_unit) & ~pd.isna(a_unit) & (t_unit != a_unit)
@@ -237,12 +272,13 @@ def score(rows: pd.DataFrame, budget: pd.DataFrame | None = None, scheme="mof-20
     points = _numeric_column(r, "points")
     awarded = _numeric_column(r, "score")
 
-    t = parse_values(r["target"], names=r["level3"])
-    a = parse_values(r["actual"])
+    t, t_distinct, t_idx = _parse_distinct(r["target"], names=r["level3"])
+    a, _, _ = _parse_distinct(r["actual"])
     t_base, a_base, unit_clash, unit_assumed = _harmonise_units(t, a)
 
-    inferred = infer_kind(t.op.to_numpy(), t.kind.to_numpy(), t.level.to_numpy(), t_base, sch.implicit_op,
-                          sch.implicit_op_zero)
+    # a rule kind depends on the target alone: decided once per distinct target text
+    inferred = _spread(lambda f: infer_kind(f["op"], f["kind"], f["level"], f["base_value"], sch.implicit_op,
+                                            sch.implicit_op_zero), t, t_distinct, t_idx)
     if "rule" in r:
         _check_rules(r)
         explicit = r["rule"].to_numpy(dtype=object)
@@ -255,10 +291,10 @@ def score(rows: pd.DataFrame, budget: pd.DataFrame | None = None, scheme="mof-20
     kind[qual[yes_no]] = "binary"
     kind = np.where(unit_clash & np.isin(kind, ("positive", "reverse", "equal")), "none", kind)
 
-    out = apply_rules(kind, points, t_base, a_base, a.level.to_numpy(), actual_text=r["actual"].to_numpy(),
+    out = apply_rules(kind, points, t_base, a_base, a["level"], actual_text=r["actual"].to_numpy(),
                       params=r["rule_params"].tolist() if "rule_params" in r else None,
                       qualitative_tiers=sch.qualitative_tiers, reverse_variant=sch.reverse_variant,
-                      t_level=t.level.to_numpy())
+                      t_level=t["level"])
     reference = apply_rounding(out.reference, sch.score_rounding)
     if sch.over_completion is not None:
         ratio_limit, share = sch.over_completion
@@ -272,7 +308,7 @@ def score(rows: pd.DataFrame, budget: pd.DataFrame | None = None, scheme="mof-20
     added = {}
     for prefix, parsed in (("t_", t), ("a_", a)):
         for col in ("op", "value", "unit", "kind", "level"):
-            added[prefix + col] = parsed[col].to_numpy() if col == "value" else obj(parsed[col].to_numpy())
+            added[prefix + col] = parsed[col].astype(float) if col == "value" else obj(parsed[col])
     added.update({
         "t_base": t_base, "a_base": a_base, "unit_clash": unit_clash, "unit_assumed": unit_assumed,
         "rule": obj(kind),
