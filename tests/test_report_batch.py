@@ -201,7 +201,7 @@ def test_dead_and_hung_kernels_are_retried_once_then_fail_and_the_batch_goes_on(
                   project_id="H1"),
              Task("after-1", "test", str(NB / "result.ipynb"), {"project_name": "之后一"}, project_id="A1"),
              Task("after-2", "test", str(NB / "result.ipynb"), {"project_name": "之后二"}, project_id="A2")]
-    result = run_batch(tasks, tmp_path, pool=pool, timeout=3, progress=False)
+    result = run_batch(tasks, tmp_path, pool=pool, timeout=8, progress=False)
     outcomes = _by_id(result)
     assert outcomes["dies"].error["kind"] == "kernel-died" and outcomes["dies"].attempts == 2
     assert outcomes["hangs"].error["kind"] == "timeout" and outcomes["hangs"].attempts == 2
