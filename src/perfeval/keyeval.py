@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from . import panel as _panel
+from ._frames import numeric_column
 from .conventions import GradeBands, apply_rounding
 from .errors import InputError, Location
 from .schemes import get_scheme
@@ -151,13 +152,7 @@ def _prepare(data: KeyEvaluationData) -> tuple[pd.DataFrame, pd.DataFrame]:
     ind = data.indicators.reset_index(drop=True).copy()
     ind["project_id"] = ind["project_id"].astype(str)
     ind["code"] = ind["code"].astype(str)
-    points = pd.to_numeric(ind["points"], errors="coerce")
-    if points.isna().any():
-        i = int(np.flatnonzero(points.isna().to_numpy())[0])
-        raise InputError("分值须为数字 (points must be a number)", where=Location(file=ind_file, row=i + 2,
-                                                                            column="points"),
-                         expected="数字", found=data.indicators["points"].iloc[i])
-    ind["points"] = points.astype(float)
+    ind["points"] = numeric_column(ind, "points", file=ind_file, first_row=2, required=True)
     dup = ind.duplicated(["project_id", "code"])
     if dup.any():
         i = int(np.flatnonzero(dup.to_numpy())[0])
@@ -175,13 +170,7 @@ def _prepare(data: KeyEvaluationData) -> tuple[pd.DataFrame, pd.DataFrame]:
     scores = data.panel_scores.reset_index(drop=True).copy()
     for col in ("project_id", "indicator", "expert"):
         scores[col] = scores[col].astype(str)
-    value = pd.to_numeric(scores["score"], errors="coerce")
-    if value.isna().any():
-        i = int(np.flatnonzero(value.isna().to_numpy())[0])
-        raise InputError("专家评分须为数字 (score must be a number)", where=Location(file=pan_file, row=i + 2,
-                                                                              column="score"),
-                         expected="数字", found=data.panel_scores["score"].iloc[i])
-    scores["score"] = value.astype(float)
+    scores["score"] = numeric_column(scores, "score", file=pan_file, first_row=2, required=True)
     keyed = scores.merge(ind[["project_id", "code", "points", "scored_by"]].rename(columns={"code": "indicator"}),
                          on=["project_id", "indicator"], how="left", indicator=True)
     unknown = (keyed["_merge"] == "left_only").to_numpy()

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from . import review as _review
+from ._frames import numeric_column
 from .conventions import apply_rounding
 from .errors import InputError, Location
 from .rules import apply_rules, execution_rate, execution_score, infer_kind
@@ -87,24 +88,6 @@ class Scorecard:
         if len(self.totals) == 1:
             parts.append(self.indicator_table().to_html(index=False))
         return "\n".join(parts)
-
-
-def _numeric_column(rows: pd.DataFrame, col: str) -> np.ndarray:
-    """Float values of a column; a non-numeric entry is an InputError naming its row."""
-    raw = rows[col]
-    num = pd.to_numeric(raw, errors="coerce")
-    suspect = num.isna() & raw.notna()
-    bad = suspect.copy()
-    if suspect.any():
-        bad[suspect] = raw[suspect].astype(str).str.strip() != ""
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        rec = rows.iloc[i]
-        where = Location(file=rec.get("source_file"), sheet=rec.get("source_sheet"),
-                         row=int(rec["source_row"]) if pd.notna(rec.get("source_row", np.nan)) else i + 1,
-                         column=col)
-        raise InputError(f"“{col}”须为数字 (must be a number)", where=where, expected="数字", found=raw.iloc[i])
-    return num.to_numpy(dtype=float)
 
 
 PARSED_FIELDS = ("op", "value", "unit", "kind", "base_value", "base_unit", "level")
@@ -248,7 +231,7 @@ def _prepare_budget(budget, project_ids: pd.Index) -> pd.DataFrame:
     for col in ("budget_full_year", "spent", "budget_initial", "exec_points", "published_total",
                 "published_rate", "published_exec_score"):
         if col in b:
-            b[col] = _numeric_column(b.assign(source_row=np.arange(2, len(b) + 2)), col)
+            b[col] = numeric_column(b, col, first_row=2)
     extra = ~b.project_id.isin(project_ids)
     merged = base.merge(b, on="project_id", how="left")
     if extra.any():  # a project with a budget but no indicator rows is still scored (execution only)
@@ -269,8 +252,8 @@ def score(rows: pd.DataFrame, budget: pd.DataFrame | None = None, scheme="mof-20
     """
     sch = get_scheme(scheme, **overrides)
     r = _prepare_rows(rows)
-    points = _numeric_column(r, "points")
-    awarded = _numeric_column(r, "score")
+    points = numeric_column(r, "points")
+    awarded = numeric_column(r, "score")
 
     t, t_distinct, t_idx = _parse_distinct(r["target"], names=r["level3"])
     a, _, _ = _parse_distinct(r["actual"])
