@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from .conventions import ROUNDINGS, GradeBands, check_rounding
 from .errors import InputError
-from .rules import DEFAULT_QUALITATIVE_TIERS
+from .rules import DEFAULT_TIERS, tiers_from_bands
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class Scheme:
     reverse_variant: str = "linear"        # ≤ targets: "linear" (0 at 2t) or "ratio" (t/a)
     over_completion: tuple[float, float] | None = None   # (ratio above target, share deducted); off
     grades: GradeBands = field(default_factory=GradeBands)
-    qualitative_tiers: dict = field(default_factory=lambda: dict(DEFAULT_QUALITATIVE_TIERS))
+    qualitative_tiers: dict = field(default_factory=lambda: dict(DEFAULT_TIERS))  # level → (low, high) share
     review: ReviewSettings = field(default_factory=ReviewSettings)
 
     def __post_init__(self):
@@ -77,8 +77,8 @@ class Scheme:
         """Every convention, labelled in Chinese, for results and reports."""
         over = ("不扣分 (off)" if self.over_completion is None else
                 f"超过目标 {self.over_completion[0]:.0%} 以上扣分值的 {self.over_completion[1]:.0%}")
-        tiers = "；".join(f"{k}: 参考 {v[0]:.0%}，区间 {v[1]:.0%}–{v[2]:.0%}"
-                         for k, v in self.qualitative_tiers.items())
+        tiers = "；".join(f"{t.label}: 参考 {t.reference:.0%}，区间 {t.low:.0%}–{t.high:.0%}"
+                         for t in tiers_from_bands(self.qualitative_tiers).values())
         return {
             "方案 (scheme)": self.name,
             "指标体系 (indicator system)": self.system,

@@ -101,7 +101,7 @@ def _parse_distinct(values: pd.Series, names: pd.Series | None = None):
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     cells = pd.Series(np.append(np.asarray(uniques, dtype=object), None), dtype=object)  # last: missing
     parsed = parse_values(cells)
-    distinct = {c: parsed[c].to_numpy() for c in PARSED_FIELDS}
+    distinct = {c: parsed[c].to_numpy() for c in PARSED_FIELDS} | {"text": cells.to_numpy()}
     idx = np.where(codes < 0, len(uniques), codes)
     rows = {c: v[idx] for c, v in distinct.items()}
     if names is not None:
@@ -192,8 +192,7 @@ def _prepare_rows(rows: pd.DataFrame) -> pd.DataFrame:
 def _check_rules(r: pd.DataFrame) -> None:
     """Every explicit rule (kind and parameters) must be one the rules module knows: checked once per
     distinct rule, an unknown kind or a missing parameter is an InputError naming its first row."""
-    from .rules import params_key
-    from .systems.rule_kinds import check_rule
+    from .rules import check_rule, params_key
 
     given = r["rule"].notna().to_numpy() & (r["rule"].to_numpy(dtype=object) != "auto")
     if not given.any():
@@ -261,7 +260,7 @@ def score(rows: pd.DataFrame, budget: pd.DataFrame | None = None, scheme="mof-20
 
     # a rule kind depends on the target alone: decided once per distinct target text
     inferred = _spread(lambda f: infer_kind(f["op"], f["kind"], f["level"], f["base_value"], sch.implicit_op,
-                                            sch.implicit_op_zero), t, t_distinct, t_idx)
+                                            sch.implicit_op_zero, t_text=f["text"]), t, t_distinct, t_idx)
     if "rule" in r:
         _check_rules(r)
         explicit = r["rule"].to_numpy(dtype=object)
@@ -269,9 +268,6 @@ def score(rows: pd.DataFrame, budget: pd.DataFrame | None = None, scheme="mof-20
         kind = np.where(use_explicit, explicit, inferred)
     else:
         kind = inferred
-    qual = np.flatnonzero(kind == "qualitative")
-    yes_no = r["target"].iloc[qual].astype(str).str.strip().isin(["是", "否"]).to_numpy()
-    kind[qual[yes_no]] = "binary"
     kind = np.where(unit_clash & np.isin(kind, ("positive", "reverse", "equal")), "none", kind)
 
     out = apply_rules(kind, points, t_base, a_base, a["level"], actual_text=r["actual"].to_numpy(),

@@ -12,8 +12,9 @@ scoring module implements.
 """
 from .loader import list_systems, load_system
 from .locate import systems_dir
-from .model import KINDS, SECTORS, WEIGHTINGS, IndicatorSystem, Node, Rule
-from .rule_kinds import AUTO_INFERENCE, RULE_KINDS, ParamSpec, RuleKindSpec
+from .model import IndicatorSystem, Node, Rule
+from .vocabulary import KINDS, SECTORS, WEIGHTINGS
+from ..rules import AUTO_INFERENCE, RULE_KINDS, ParamSpec, RuleKindSpec
 from .validate import validate_data, validate_file
 
 __all__ = [

@@ -19,24 +19,9 @@ from typing import Any
 import pandas as pd
 
 from ..errors import InputError, ValidationError
-from .rule_kinds import RULE_KINDS, RuleKindSpec, check_rule, split_rule
-
-KINDS = {
-    "self": "单位自评 (self-evaluation)",
-    "project": "部门/财政评价 (project evaluation)",
-    "dept": "部门整体支出评价 (department overall)",
-    "exante": "事前绩效评估 (ex-ante assessment)",
-    "target-review": "绩效目标审核 (target review)",
-    "sector": "行业重点评价 (sector key evaluation)",
-}
-SECTORS = {
-    "education": "教育", "water": "水利", "environment": "生态环境",
-    "agriculture": "农业农村", "urban": "城市建设与管理",
-}
-WEIGHTINGS = {
-    "points": "分值制：下级分值之和等于上级分值 (absolute points)",
-    "relative": "权重制：同一上级下的权重之和为 1 (relative weights)",
-}
+from ..rules.registry import RULE_KINDS, RuleKindSpec, check_rule, split_rule
+from .validate import resolved_data
+from .vocabulary import KINDS, SECTORS, WEIGHTINGS
 
 FRAME_LABELS = {
     "code": "编码", "parent_code": "上级编码", "depth": "层级", "level1": "一级指标",
@@ -193,8 +178,6 @@ class IndicatorSystem:
 
         Raises ValidationError listing every problem.
         """
-        from .validate import resolved_data  # late import: validate imports this module
-
         return cls.from_resolved(resolved_data(data, source), source)
 
     @classmethod

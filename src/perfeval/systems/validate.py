@@ -20,8 +20,8 @@ from pathlib import Path
 from .inherit import code_of as _code
 from .inherit import load_base, merge
 from .inherit import tag_of as _tag
-from .model import KINDS, SECTORS, WEIGHTINGS
-from .rule_kinds import check_rule, split_rule
+from .vocabulary import KINDS, SECTORS, WEIGHTINGS
+from ..rules.registry import check_rule, split_rule
 from .yaml_reader import read_yaml
 
 TOLERANCE = 1e-9
