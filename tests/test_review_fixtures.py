@@ -8,6 +8,7 @@ written in the README, computed by hand from the amounts on each form.
 """
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import perfeval as pe
@@ -27,7 +28,10 @@ EXPECTED = {
     ("hazards.xlsx", None): (9.5, 96.91, "优", {"MET_BUT_DEDUCTED", "UNMET_FULL_MARKS", "MISSING_REASON",
                                                "AWARD_DEVIATES"}),
     ("csv_form.csv", None): (6.5, 96.5, "优", {"LOW_EXEC_ALL_MET", "TARGET_TOO_EASY"}),
-    ("review_findings.xlsx", None): (10, 100, "优", {"POINTS_TOTAL", "UNPARSED_TARGET"}),
+    # 10 + 100 = 110 points: no total can be trusted, so none is given and no grade (issue 7 §3)
+    ("review_findings.xlsx", None): (10, None, None, {"POINTS_TOTAL", "UNPARSED_TARGET"}),
+    # no 分值 column at all: a narrative table, no grade (not 差)
+    ("multi_sheet.xlsx", "乡村道路"): (9.7, None, None, {"NO_POINTS"}),
 }
 
 
@@ -53,8 +57,10 @@ def test_fixture_totals_and_findings(card, key):
     one = scorecard.project(_pid(ids, *key))
     t = one.totals.iloc[0]
     assert t.exec_score == pytest.approx(exec_score)
-    assert t.total == pytest.approx(total)
-    assert t.grade == grade
+    assert t.total == pytest.approx(total) if total is not None else t.total != t.total  # NaN: withheld
+    assert t.grade == grade if grade else pd.isna(t.grade)
+    assert t.withheld == ("" if grade else "；".join(pe.review.WITHHOLDING[c] for c in codes
+                                                     if c in pe.review.WITHHOLDING))
     assert set(one.flags.code) == codes, one.flags[["code", "message"]].to_string()
 
 

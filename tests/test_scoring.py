@@ -60,7 +60,7 @@ def test_partial_completion_is_proportional_and_rounded():
 
 def test_awarded_score_is_kept_and_deviation_flagged():
     rows = form_rows(a=(0, "actual", "700人次"), s=(0, "score", 18.0), r=(0, "reason", "转学"))
-    card = pe.score(rows, budget())
+    card = pe.score(rows, budget(), blank_scores="rule")  # the other rows take their rule scores
     r0 = card.rows.iloc[0]
     assert (r0.reference_score, r0.awarded_score, r0.score, r0.score_source) == (19.05, 18.0, 18.0, "awarded")
     f = card.flags
@@ -71,7 +71,7 @@ def test_awarded_score_is_kept_and_deviation_flagged():
 def test_qualitative_award_inside_band_is_not_a_deviation():
     """[S3] 达成 band 80–100 %: 基本达到 awarded 17/20 is accepted."""
     rows = form_rows(a=(4, "actual", "基本达到"), s=(4, "score", 17.0), r=(4, "reason", "部分家庭尚未覆盖"))
-    card = pe.score(rows, budget())
+    card = pe.score(rows, budget(), blank_scores="rule")
     assert card.rows.reference_score.iloc[4] == 16.0
     assert card.flags.empty
 
@@ -86,7 +86,7 @@ def test_qualitative_award_inside_band_is_not_a_deviation():
     ({"a": (3, "actual", "85人")}, {"UNIT_MISMATCH", "NOT_SCORED"}),
 ])
 def test_row_flags(case, expected_codes):
-    card = pe.score(form_rows(**case), budget())
+    card = pe.score(form_rows(**case), budget(), blank_scores="rule")
     assert set(card.flags.code) == expected_codes
 
 
@@ -121,7 +121,9 @@ def test_exec_points_from_form_and_scheme_override():
     assert card.totals.exec_score.iloc[0] == 19.0 and card.totals.total.iloc[0] == 99.0
     forced = pe.score(rows, budget(exec_points=20.0), exec_points=10.0, exec_points_source="scheme")
     assert forced.totals.exec_score.iloc[0] == 9.5
-    assert "POINTS_TOTAL" in set(forced.flags.code)
+    # 10 + 80 ≠ 100 while the form's own 20 + 80 fits: the scheme does not fit the form, no grade (issue 7 §3)
+    assert set(forced.flags.code) == {"SCHEME_MISMATCH"} and pd.isna(forced.totals.grade.iloc[0])
+    assert "--exec-points 20" in forced.flags.message.iloc[0]
     assert pe.score(rows, budget(), "exec-20").totals.exec_score.iloc[0] == 19.0
 
 
@@ -140,7 +142,7 @@ def test_grade_on_unrounded_total():
     rows = form_rows()
     rows.loc[0, "score"] = 19.996
     rows.loc[0, "reason"] = "说明"
-    card = pe.score(rows, budget(spent=1_000_000.0), score_rounding="none")
+    card = pe.score(rows, budget(spent=1_000_000.0), score_rounding="none", blank_scores="rule")
     t = card.totals.iloc[0]
     assert t.total_unrounded == pytest.approx(99.996)
     rows.loc[:, "score"] = rows.points
@@ -166,7 +168,7 @@ def test_conventions_recorded():
 
 def test_one_project_equals_the_same_project_in_a_portfolio():
     rows, b = synthetic_portfolio(300, seed=3)
-    whole = pe.score(rows, b)
+    whole = pe.score(rows, b)  # most projects are withheld (blank scores on hand-scored forms): the same alone
     pid = b.project_id.iloc[123]
     alone = pe.score(rows[rows.project_id == pid], b[b.project_id == pid])
     pd.testing.assert_frame_equal(whole.project(pid).totals.reset_index(drop=True),
@@ -186,8 +188,11 @@ def test_levels_subtotals():
 
 
 def test_missing_budget_is_flagged_not_fatal():
+    """No amounts: no execution score is invented (NaN, not 0) and no grade is given (issue 7 §3)."""
     card = pe.score(form_rows(), None)
-    assert card.totals.exec_score.iloc[0] == 0 and "NO_BUDGET" in set(card.flags.code)
+    t = card.totals.iloc[0]
+    assert np.isnan(t.exec_score) and "NO_BUDGET" in set(card.flags.code)
+    assert pd.isna(t.grade) and np.isnan(t.total) and t.rows_score == 90 and "缺少预算执行数据" in t.withheld
 
 
 def test_bad_input_names_the_row_and_column():
@@ -209,7 +214,7 @@ def test_bad_input_names_the_row_and_column():
 @given(st.integers(min_value=1, max_value=40), st.integers(min_value=0, max_value=10_000))
 def test_totals_within_bounds_and_graded_by_bands(n, seed):
     rows, b = synthetic_portfolio(n, seed=seed)
-    card = pe.score(rows, b)
+    card = pe.score(rows, b, blank_scores="rule")  # synthetic rows leave most scores to the rule
     t = card.totals
     assert ((t.total >= 0) & (t.total <= 100)).all()
     s = card.rows

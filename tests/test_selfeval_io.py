@@ -234,8 +234,8 @@ def test_forms_to_frames_columns_and_units():
     assert list(budget.columns) == [
         "project_id", "project_name", "department", "unit", "money_unit", "budget_initial", "budget_full_year",
         "spent", "exec_points", "published_rate", "published_exec_score", "published_total", "published_grade",
-        "total_row_budget_full_year", "total_row_spent", "detail_budget_full_year", "detail_spent", "source_file",
-        "source_sheet"]
+        "total_row_budget_full_year", "total_row_spent", "detail_budget_full_year", "detail_spent", "money_problem",
+        "reader_notes", "source_file", "source_sheet"]
     assert len(rows) == 10 + 7 + 9 + 6 + 9 and len(budget) == 5
     assert budget["budget_full_year"].tolist() == pytest.approx([5.2e6, 1_215_457.6, 2.6e6, 4.5e6, 1.5e6])
     assert rows["counted"].dtype == bool and rows["points"].dtype == float

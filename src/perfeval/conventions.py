@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from . import compare
 from .errors import InputError
 
 ROUNDINGS = {
@@ -89,13 +90,15 @@ class GradeBands:
         if self.on not in ("unrounded", "rounded"):
             raise InputError("定级依据须为 unrounded 或 rounded", found=self.on)
 
+    def index(self, totals) -> np.ndarray:
+        """Index of each total's label (0 = best), compared at the precision of :mod:`perfeval.compare`
+        (half-open bands, lower bound inclusive: 89.99999999999999 is 90, i.e. 优)."""
+        return compare.band_index(totals, self.lower_bounds)
+
     def grade(self, totals):
         """Vectorised grading; returns an array of labels (None where the total is NaN)."""
         arr = np.atleast_1d(np.asarray(totals, dtype=float))
-        bounds = np.asarray(self.lower_bounds, dtype=float)
-        # number of bounds the total is below -> index into labels (half-open, lower inclusive)
-        idx = (arr[:, None] < bounds[None, :]).sum(axis=1)
-        labels = np.asarray(self.labels, dtype=object)[idx]
+        labels = np.asarray(self.labels, dtype=object)[self.index(arr)]
         labels[np.isnan(arr)] = None
         return labels
 
@@ -119,4 +122,4 @@ class GradeBands:
                 parts.append(f"{lab} {lo:g}–<{upper:g}")
             upper = lo if lo is not None else upper
         basis = "未取舍总分" if self.on == "unrounded" else "取舍后总分"
-        return f"{'；'.join(parts)}（按{basis}定级）"
+        return f"{'；'.join(parts)}（按{basis}定级，比较精度 1e-{compare.DECIMALS}）"

@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import panel as _panel
+from . import compare, panel as _panel
 from ._frames import numeric_column
 from .conventions import GradeBands, apply_rounding
 from .errors import InputError, Location
@@ -185,7 +185,7 @@ def _prepare(data: KeyEvaluationData) -> tuple[pd.DataFrame, pd.DataFrame]:
         raise InputError("该指标按规则计算，不应有专家评分 (indicator is scored by rule)",
                          where=Location(file=pan_file, row=i + 2), expected="scored_by = panel 的指标",
                          found=f"{keyed.at[i, 'project_id']} {keyed.at[i, 'indicator']}")
-    out_of_range = ((keyed["score"] < 0) | (keyed["score"] > keyed["points"] + 1e-9)).to_numpy()
+    out_of_range = (compare.lt(keyed["score"], 0) | compare.gt(keyed["score"], keyed["points"]))
     if out_of_range.any():
         i = int(np.flatnonzero(out_of_range)[0])
         raise InputError("专家评分超出 0 至分值的范围 (score outside 0…points)",

@@ -30,6 +30,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from . import compare
 from .errors import InputError, Location
 
 
@@ -137,7 +138,7 @@ def _payment_matrix(payments: pd.DataFrame, projects: pd.DataFrame, budget_colum
 
 def _lights(progress: np.ndarray, lights: tuple[float, float]) -> np.ndarray:
     green, yellow = lights
-    idx = np.where(progress >= green, 0, np.where(progress >= yellow, 1, 2))
+    idx = np.where(compare.ge(progress, green), 0, np.where(compare.ge(progress, yellow), 1, 2))
     return np.asarray(LIGHT_LABELS, dtype=object)[idx]
 
 
@@ -185,8 +186,8 @@ def checkpoint_lists(payments: pd.DataFrame, projects: pd.DataFrame, checkpoints
         with np.errstate(divide="ignore", invalid="ignore"):
             rate = np.where(budget > 0, cum / budget, np.nan)
         prog = rate / (cp.month / 12.0)
-        listed = (cum <= 0) & (budget > 0) if cp.min_progress == 0 else (np.nan_to_num(prog) < cp.min_progress) \
-            & (budget > 0)
+        listed = compare.le(cum, 0) & (budget > 0) if cp.min_progress == 0 else \
+            compare.lt(np.nan_to_num(prog), cp.min_progress) & (budget > 0)
         frames.append(pd.DataFrame({
             "_order": order, "month": cp.month, "action": cp.action,
             "action_label": ACTIONS.get(cp.action, cp.action), "min_progress": cp.min_progress,
@@ -214,7 +215,7 @@ def year_end_recovery(payments: pd.DataFrame, projects: pd.DataFrame, min_rate: 
     spent = matrix.sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         before = np.where(budget > 0, spent / budget, np.nan)
-    short = (budget > 0) & (np.nan_to_num(before, nan=1.0) < min_rate)
+    short = (budget > 0) & compare.lt(np.nan_to_num(before, nan=1.0), min_rate)
     recovered = np.where(short, np.clip(budget - spent, 0.0, None), 0.0)
     full_year = budget - recovered
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -294,6 +295,7 @@ def monitor(payments, projects: pd.DataFrame | None = None, checkpoints=DEFAULT_
         "进度比 (progress)": "累计支付 / 预算数 ÷ (月份 / 12)（序时进度）",
         "预算数 (budget)": budget_column,
         "预警灯 (lights)": f"绿灯 ≥ {lights[0]:.0%}，黄灯 {lights[1]:.0%}–{lights[0]:.0%}，红灯 < {lights[1]:.0%}",
+        "比较精度 (comparison precision)": compare.DESCRIPTION,
         "监控节点 (checkpoints)": "；".join(
             f"{cp.month}月底 {'仍未破零' if cp.min_progress == 0 else f'进度比 < {cp.min_progress:.0%}'} → "
             f"{ACTIONS.get(cp.action, cp.action)}" for cp in cps),

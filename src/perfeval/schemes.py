@@ -23,6 +23,7 @@ class ReviewSettings:
     low_exec_threshold: float = 0.80   # LOW_EXEC_ALL_MET below this execution rate
     too_easy_ratio: float = 1.5        # TARGET_TOO_EASY when actual ≥ ratio × target (≥ targets)
     money_tolerance: float = 1.0       # 元: totals row vs detail rows
+    max_money: float = 1e12            # 元: an amount above this (1 万亿元) is refused for the project
 
     def describe(self) -> dict:
         return {
@@ -31,6 +32,7 @@ class ReviewSettings:
             "低执行阈值 (low execution threshold)": f"{self.low_exec_threshold:.0%}",
             "目标过低倍数 (too-easy ratio)": self.too_easy_ratio,
             "金额容差 (money tolerance, 元)": self.money_tolerance,
+            "金额上限 (largest plausible amount, 元)": f"{self.max_money:g}",
         }
 
 
@@ -45,8 +47,11 @@ class Scheme:
     exec_points: float = 10.0
     exec_points_source: str = "form"       # "form": a form's own 分值 wins; "scheme": always exec_points
     exec_base: str = "full_year"           # 执行率 = 全年执行数 / 全年预算数 (or "initial": 年初预算数)
-    score_rounding: str = "half_up_2dp"    # row scores and the execution score
+    score_rounding: str = "half_up_2dp"    # row scores (and the execution score unless exec_rounding is set)
     rate_rounding: str = "half_up_2dp"     # the 执行率 in percent (98.57 %) before it is used
+    exec_rounding: str | None = None       # the execution score; None: as score_rounding
+    blank_scores: str = "not_scored"       # a blank 得分 on a form that has awarded scores: "not_scored"
+                                           # (no grade) or "rule" (the rule's reference score)
     implicit_op: str = ">="                # a target with no operator ("100%") is read as ≥
     implicit_op_zero: str = "="            # … except a zero target ("0起"): read as = (must stay at zero)
     reverse_variant: str = "linear"        # ≤ targets: "linear" (0 at 2t) or "ratio" (t/a)
@@ -58,6 +63,10 @@ class Scheme:
     def __post_init__(self):
         check_rounding(self.score_rounding)
         check_rounding(self.rate_rounding)
+        if self.exec_rounding is not None:
+            check_rounding(self.exec_rounding)
+        if self.blank_scores not in ("not_scored", "rule"):
+            raise InputError("空白得分的处理须为 not_scored 或 rule", found=self.blank_scores)
         if self.exec_base not in ("full_year", "initial"):
             raise InputError("执行率基数须为 full_year 或 initial", found=self.exec_base)
         if self.exec_points_source not in ("form", "scheme"):
@@ -73,6 +82,11 @@ class Scheme:
     def replace(self, **changes) -> "Scheme":
         return dataclasses.replace(self, **changes)
 
+    @property
+    def exec_score_rounding(self) -> str:
+        """The rounding of the execution score (its own setting, or the row scores')."""
+        return self.exec_rounding or self.score_rounding
+
     def conventions(self) -> dict:
         """Every convention, labelled in Chinese, for results and reports."""
         over = ("不扣分 (off)" if self.over_completion is None else
@@ -84,11 +98,17 @@ class Scheme:
             "指标体系 (indicator system)": self.system,
             "满分 (total points)": self.total_points,
             "预算执行率分值 (execution points)": self.exec_points,
-            "执行分值来源 (execution points source)":
-                "表内分值优先 (form's own)" if self.exec_points_source == "form" else "统一使用方案分值 (scheme)",
-            "执行率基数 (execution base)": "全年预算数" if self.exec_base == "full_year" else "年初预算数",
+            "执行分值来源 (execution points source)": (
+                "表内分值优先，表内未写时用方案分值 (form's own)"
+                if self.exec_points_source == "form" else "统一使用方案分值 (scheme)"),
+            "执行率基数 (execution base)": ("全年预算数" if self.exec_base == "full_year" else "年初预算数")
+            + "（表内没有该列时用另一列，并提示 EXEC_BASE_FALLBACK）",
             "执行率取舍 (rate rounding)": ROUNDINGS[self.rate_rounding],
             "得分取舍 (score rounding)": ROUNDINGS[self.score_rounding],
+            "执行得分取舍 (execution score rounding)": ROUNDINGS[self.exec_score_rounding],
+            "空白得分 (blank awarded score)": (
+                "表内已有自评得分时，空白得分行记为未评分（NOT_SCORED），不评定等级；全表均无自评得分时按规则计分"
+                if self.blank_scores == "not_scored" else "空白得分按规则参考分计 (rule)"),
             "无运算符目标 (target without operator)": f"按 {self.implicit_op} 处理；目标值为 0 时按 {self.implicit_op_zero} 处理",
             "反向指标 (reverse rule)": ("线性递减，2倍目标值得0分 (linear)" if self.reverse_variant == "linear"
                                         else "目标值/实际值×分值 (ratio)"),
@@ -107,7 +127,8 @@ SCHEMES: dict[str, Scheme] = {
                      exec_points_source="scheme"),
     "int-scores": Scheme(name="int-scores", title="得分取整（四舍五入）", score_rounding="int"),
     "mof-2020-project": Scheme(name="mof-2020-project", title="部门/财政评价共性指标框架",
-                               system="mof-2020-project", exec_points=0.0, exec_points_source="scheme"),
+                               system="mof-2020-project", exec_points=0.0, exec_points_source="scheme",
+                               blank_scores="rule"),
 }
 
 

@@ -18,9 +18,10 @@ from . import review as _review
 from ._frames import numeric_column
 from .conventions import apply_rounding
 from .errors import InputError, Location
-from .rules import apply_rules, execution_rate, execution_score, infer_kind
+from .rules import apply_rules, infer_kind
 from .schemes import Scheme, get_scheme
 from .targets import parse_values
+from .totals import project_totals, withhold
 
 REQUIRED_ROW_COLUMNS = ("project_id", "level1", "level2", "level3", "target", "actual", "points")
 EXEC_LEVEL1 = "预算执行率"
@@ -269,8 +270,9 @@ def score(rows: pd.DataFrame, budget: pd.DataFrame | None = None, scheme="mof-20
     else:
         kind = inferred
     kind = np.where(unit_clash & np.isin(kind, ("positive", "reverse", "equal")), "none", kind)
+    kind, a_level = _identical_texts_met(r, kind, t["kind"], a["level"])
 
-    out = apply_rules(kind, points, t_base, a_base, a["level"], actual_text=r["actual"].to_numpy(),
+    out = apply_rules(kind, points, t_base, a_base, a_level, actual_text=r["actual"].to_numpy(),
                       params=r["rule_params"].tolist() if "rule_params" in r else None,
                       qualitative_tiers=sch.qualitative_tiers, reverse_variant=sch.reverse_variant,
                       t_level=t["level"])
@@ -282,32 +284,64 @@ def score(rows: pd.DataFrame, budget: pd.DataFrame | None = None, scheme="mof-20
         reference = np.where(over, apply_rounding(reference - share * points, sch.score_rounding), reference)
         reference = np.clip(reference, 0, None)
 
+    codes = RowCodes.of(r)
+    final, source = _final_scores(awarded, reference, r["counted"].to_numpy(dtype=bool), codes.project, sch)
+
     # object columns are built as such: letting pandas infer a string dtype costs more than the scoring
     obj = (lambda values: pd.Series(np.asarray(values, dtype=object), index=r.index, dtype=object))
     added = {}
     for prefix, parsed in (("t_", t), ("a_", a)):
         for col in ("op", "value", "unit", "kind", "level"):
             added[prefix + col] = parsed[col].astype(float) if col == "value" else obj(parsed[col])
+    added["a_level"] = obj(a_level)
     added.update({
         "t_base": t_base, "a_base": a_base, "unit_clash": unit_clash, "unit_assumed": unit_assumed,
         "rule": obj(kind),
         "reference_score": reference, "band_low": out.low, "band_high": out.high, "met": out.met,
-        "awarded_score": awarded, "score": np.where(np.isnan(awarded), reference, awarded),
-        "score_source": obj(SCORE_SOURCES[np.where(~np.isnan(awarded), 2, np.where(np.isnan(reference), 0, 1))]),
+        "awarded_score": awarded, "score": final, "score_source": obj(source),
     })
     replaced = [c for c in ("score", "points", "flags", *added) if c in r]  # re-scoring a result replaces these
     res = pd.concat([r.drop(columns=replaced).assign(points=points), pd.DataFrame(added, index=r.index)], axis=1)
 
-    codes = RowCodes.of(res)
     budget_frame = _prepare_budget(budget, pd.Index(codes.project_ids))
-    totals = _totals(res, budget_frame, sch, codes)
+    totals = project_totals(res, budget_frame, sch, codes.project)
     levels = _levels(res, totals, codes)
     flags = _review.review(res, totals, sch, codes)
+    totals = withhold(totals, flags, _review.WITHHOLDING)
     res["flags"] = obj(_row_codes(flags, len(res)))
     n_flags = flags.groupby("project_id").size()
     totals["n_flags"] = totals.project_id.map(n_flags).fillna(0).astype(int)
     conventions = sch.conventions()
     return Scorecard(res, levels, totals, flags, sch, conventions)
+
+
+def _identical_texts_met(r: pd.DataFrame, kind: np.ndarray, t_kind: np.ndarray, a_level: np.ndarray):
+    """A qualitative row whose actual says the very words of its target ("长期" / "长期") met it:
+    kind qualitative, actual level full. Looked at only where no other rule decided the row."""
+    cand = np.flatnonzero(np.isin(kind, ("qualitative", "none")) & np.isin(t_kind, ("qualitative", "unparsed"))
+                          & pd.isna(a_level))
+    if len(cand) == 0:
+        return kind, a_level
+    same = (r["target"].iloc[cand].astype(str).str.replace(r"\s+", "", regex=True).to_numpy()
+            == r["actual"].iloc[cand].astype(str).str.replace(r"\s+", "", regex=True).to_numpy())
+    kind, a_level = kind.copy(), np.asarray(a_level, dtype=object).copy()
+    kind[cand[same]], a_level[cand[same]] = "qualitative", "full"
+    return kind, a_level
+
+
+def _final_scores(awarded, reference, counted, project_codes, sch) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's final score and where it comes from: the awarded score wherever one is given; a
+    blank one takes the rule's reference score only when the project has no awarded score at all
+    (perfeval scores it) or the scheme says ``blank_scores="rule"``; otherwise it stays blank
+    (NOT_SCORED) — a rule score is never filled into a form that was scored by hand."""
+    given = ~np.isnan(awarded)
+    fill = np.isnan(awarded)
+    if sch.blank_scores == "not_scored":
+        scored_by_hand = np.bincount(project_codes, weights=given & counted) > 0
+        fill &= ~scored_by_hand[project_codes]
+    final = np.where(given, awarded, np.where(fill, reference, np.nan))
+    source = SCORE_SOURCES[np.where(given, 2, np.where(fill & ~np.isnan(reference), 1, 0))]
+    return final, source
 
 
 def _row_codes(flags: pd.DataFrame, n_rows: int) -> np.ndarray:
@@ -320,49 +354,6 @@ def _row_codes(flags: pd.DataFrame, n_rows: int) -> np.ndarray:
         joined = np.add.reduceat((at_rows["code"] + ",").to_numpy(dtype=object), starts)
         out[idx[starts]] = [s[:-1] for s in joined]
     return out
-
-
-def _totals(res: pd.DataFrame, b: pd.DataFrame, sch: Scheme, codes: "RowCodes") -> pd.DataFrame:
-    uniques = b["project_id"]
-    row_codes = codes.project
-    counted = res["counted"].to_numpy()
-    sc = np.where(counted, np.nan_to_num(res["score"].to_numpy(dtype=float)), 0.0)
-    pts = np.where(counted, np.nan_to_num(res["points"].to_numpy(dtype=float)), 0.0)
-    rows_score = np.bincount(row_codes, weights=sc, minlength=len(uniques))
-    rows_points = np.bincount(row_codes, weights=pts, minlength=len(uniques))
-    n_rows = np.bincount(row_codes, minlength=len(uniques))
-
-    t = b.copy()
-    base_col = "budget_full_year" if sch.exec_base == "full_year" else "budget_initial"
-    budget_amount = t[base_col] if base_col in t else pd.Series(np.nan, index=t.index)
-    if sch.exec_points_source == "form" and "exec_points" in t:
-        exec_points = t["exec_points"].fillna(sch.exec_points).to_numpy(dtype=float)
-    else:
-        exec_points = np.full(len(t), sch.exec_points)
-    raw_rate = execution_rate(t["spent"], budget_amount)
-    rate = apply_rounding(raw_rate * 100.0, sch.rate_rounding) / 100.0
-    has_budget = ~np.isnan(rate)
-    exec_score = apply_rounding(execution_score(exec_points, np.nan_to_num(rate)), sch.score_rounding)
-    exec_score = np.where(has_budget | (exec_points == 0), exec_score, 0.0)
-    t["exec_points"] = exec_points
-    t["exec_rate_raw"] = raw_rate
-    t["exec_rate"] = rate
-    t["exec_score"] = exec_score
-    t["rows_points"] = rows_points
-    t["rows_score"] = apply_rounding(rows_score, sch.score_rounding)
-    t["n_rows"] = n_rows
-    total_unrounded = np.round(exec_score + rows_score, 9)
-    t["total_unrounded"] = total_unrounded
-    t["total"] = apply_rounding(total_unrounded, sch.score_rounding)
-    graded = total_unrounded if sch.grades.on == "unrounded" else t["total"].to_numpy()
-    t["grade"] = np.where(n_rows > 0, sch.grades.grade(graded), None)  # no indicators, no grade
-    for col in ("project_name", "published_total", "published_grade", "published_rate", "published_exec_score"):
-        if col not in t:
-            t[col] = np.nan if col != "project_name" and col != "published_grade" else None
-    if t["project_name"].isna().any() and "project_name" in res:
-        names = res.drop_duplicates("project_id").set_index("project_id")["project_name"]
-        t["project_name"] = t["project_name"].fillna(t["project_id"].map(names))
-    return t
 
 
 @dataclass(frozen=True)

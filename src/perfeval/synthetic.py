@@ -67,8 +67,9 @@ def synthetic_portfolio(n_projects: int, seed: int = 0) -> tuple[pd.DataFrame, p
     rows = pd.concat(frames, ignore_index=True)
     order = np.argsort(np.tile(np.arange(n), len(ROW_PLAN)), kind="stable")  # project-major order
     rows = rows.iloc[order].reset_index(drop=True)
-    # Assessors mostly leave the score to the rule; a few deduct freely, and 15 % of rows have no
-    # deviation reason. About 11 % of rows end up with a review finding: a stress test for the
+    # Assessors mostly leave the score to the rule (score with ``blank_scores="rule"``: by default a
+    # blank score on a form that has awarded scores is NOT_SCORED); a few deduct freely, and 15 % of
+    # rows have no deviation reason. About 11 % of rows end up with a review finding: a stress test for the
     # review (the sample city, closer to real tables, has findings on under 1 % of its rows).
     draw = rng.random(len(rows))
     rows["score"] = np.where(draw < 0.02, rows["points"] * rng.choice([0.9, 0.8], len(rows)), np.nan)

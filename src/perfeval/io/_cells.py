@@ -24,16 +24,6 @@ HEADER_LABELS = {
     "manager": r"项目负责人(?:及电话|及联系电话)?",
     "code": r"项目(?:编码|编号|代码)",
 }
-MONEY_HEADINGS = [  # (field, pattern); order matters: the first matching column wins
-    ("budget_initial", r"^年初预算"),
-    ("budget_full_year", r"^(?:全年预算数|调整后预算数?|全年预算)"),
-    ("spent", r"^(?:全年执行数|实际执行数|预算执行数|执行数|实际支出数?)"),
-    ("points", r"^(?:分值|权重)"),
-    ("rate", r"^(?:执行率|预算执行率)"),
-    ("score", r"^得分"),
-]
-MONEY_ROW = r"^(?:年度资金总额|资金总额|总额|合计|总计|其中.*|.*资金.*|.*拨款.*|.*结转.*):?$"
-MONEY_TOTAL_ROW = r"^(?:年度资金总额|资金总额|总额|合计|总计)"
 GOAL_LABEL = r"^(?:年度总体目标|总体目标|年度绩效目标|年度目标)$"
 GOAL_EXPECTED = r"^(?:预期目标|年度预期目标|项目年度目标|目标)$"
 GOAL_ACTUAL = r"^(?:实际完成情况|实际完成|完成情况|目标完成情况|年度目标完成情况)$"
@@ -86,11 +76,12 @@ def _is_number(raw: np.ndarray) -> np.ndarray:
     return flat.map(lambda v: isinstance(v, (int, float, np.number)) and not isinstance(v, bool)).to_numpy(bool)
 
 
-def _parse(grid: Grid, rows: np.ndarray, col: int, cleaned: pd.Series, what: str, expected: str
-           ) -> tuple[np.ndarray, np.ndarray]:
+def _parse(grid: Grid, rows: np.ndarray, col: int, cleaned: pd.Series, what: str, expected: str,
+           lenient: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Core of the number parsers: numeric cells as stored, `cleaned` text otherwise.
 
-    Returns (values, is_text_number); raises InputError at the first unreadable cell.
+    Returns (values, is_text_number); raises InputError at the first unreadable cell, or with
+    ``lenient`` leaves it NaN (callers find such cells with :func:`unreadable`).
     """
     rows = np.asarray(rows)
     raw = grid.raw[rows, col]
@@ -100,7 +91,7 @@ def _parse(grid: Grid, rows: np.ndarray, col: int, cleaned: pd.Series, what: str
     numbers = pd.to_numeric(pd.Series(np.where(is_num, raw, np.nan), dtype=object), errors="coerce")
     values = np.where(is_num, numbers.to_numpy(dtype=float), parsed)
     bad = ~is_num & ~blank & np.isnan(parsed)
-    if bad.any():
+    if bad.any() and not lenient:
         i = int(np.argmax(bad))
         raise InputError(f"{what}无法识别为数字 (not a number)", where=grid.where(int(rows[i]), col),
                          expected=expected, found=grid.text[rows[i], col])
@@ -112,39 +103,46 @@ def _clean(grid: Grid, rows: np.ndarray, col: int) -> pd.Series:
     return text.str.translate(_FULLWIDTH).str.replace(r"\s+", "", regex=True)
 
 
-def parse_numbers(grid: Grid, rows: np.ndarray, col: int, what: str, expected: str = "数字"
-                  ) -> tuple[np.ndarray, np.ndarray]:
+def parse_numbers(grid: Grid, rows: np.ndarray, col: int, what: str, expected: str = "数字",
+                  lenient: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Numbers of one column over `rows`: (values, had_thousands_separator).
 
     Numeric cells are taken as stored; text may carry thousands separators and a trailing
     分/元/万元 ("12分", "1,215,457.60"); blank markers give NaN; anything else raises
-    InputError naming the cell.
+    InputError naming the cell (``lenient``: NaN, see :func:`unreadable`).
     """
     cleaned = _clean(grid, rows, col)
     had_sep = cleaned.str.contains(r"\d,\d{3}", regex=True).to_numpy()
     cleaned = cleaned.str.replace(_THOUSANDS, "", regex=True).str.replace(r"(?:分|万元|亿元|元)$", "", regex=True)
-    values, is_text = _parse(grid, rows, col, cleaned, what, expected)
+    values, is_text = _parse(grid, rows, col, cleaned, what, expected, lenient)
     return values, had_sep & is_text
 
 
-def parse_exec_points(grid: Grid, rows: np.ndarray, col: int) -> tuple[np.ndarray, np.ndarray]:
+def unreadable(grid: Grid, rows: np.ndarray, col: int, values: np.ndarray) -> np.ndarray:
+    """True where a leniently parsed cell held something (not blank, not a blank marker) but gave NaN."""
+    shown = _clean(grid, rows, col)
+    return np.isnan(values) & (shown != "").to_numpy() & ~is_blank(shown.to_numpy())
+
+
+def parse_exec_points(grid: Grid, rows: np.ndarray, col: int, lenient: bool = False
+                      ) -> tuple[np.ndarray, np.ndarray]:
     """The money block's 分值 column; also reads "20分*执行率". Returns (values, was_formula_text)."""
     cleaned = _clean(grid, rows, col)
     formula = cleaned.str.extract(_EXEC_POINTS_TEXT)[0]
     is_formula = formula.notna().to_numpy()
     cleaned = cleaned.where(~is_formula, formula).str.replace(r"分$", "", regex=True)
-    values, _ = _parse(grid, rows, col, cleaned, "预算执行分值", "数字，如 10 或 20分*执行率")
+    values, _ = _parse(grid, rows, col, cleaned, "预算执行分值", "数字，如 10 或 20分*执行率", lenient)
     return values, is_formula
 
 
-def parse_rates(grid: Grid, rows: np.ndarray, col: int) -> tuple[np.ndarray, np.ndarray]:
+def parse_rates(grid: Grid, rows: np.ndarray, col: int, lenient: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """执行率 cells as fractions: numbers with a % format as stored, "98.5%" → 0.985, and a plain
     number above 1.5 read as a percent. Returns (fractions, plain_number_read_as_percent)."""
     rows = np.asarray(rows)
     cleaned = _clean(grid, rows, col)
     has_pct_sign = cleaned.str.endswith("%").to_numpy()
     cleaned = cleaned.str.rstrip("%").str.replace(_THOUSANDS, "", regex=True)
-    values, is_text = _parse(grid, rows, col, cleaned, "执行率", "百分数或小数，如 98.5% 或 0.985")
+    values, is_text = _parse(grid, rows, col, cleaned, "执行率", "百分数或小数，如 98.5% 或 0.985", lenient)
     with np.errstate(invalid="ignore"):
         scaled = ~grid.percent[rows, col] & ~(has_pct_sign & is_text) & (values > 1.5)
     values = np.where((has_pct_sign & is_text) | scaled, values / 100.0, values)

@@ -22,9 +22,11 @@ FRAME_ROW_COLUMNS = ["project_id", "project_name", "level1", "level2", "level3",
 BUDGET_COLUMNS = ["project_id", "project_name", "department", "unit", "money_unit", "budget_initial",
                   "budget_full_year", "spent", "exec_points", "published_rate", "published_exec_score",
                   "published_total", "published_grade", "total_row_budget_full_year", "total_row_spent",
-                  "detail_budget_full_year", "detail_spent", "source_file", "source_sheet"]
+                  "detail_budget_full_year", "detail_spent", "money_problem", "reader_notes", "source_file",
+                  "source_sheet"]
 MONEY_FACTORS = {"元": 1.0, "万元": 10_000.0, "亿元": 100_000_000.0}
-TOTAL_ROW_PATTERN = r"^\s*(?:年度资金总额|资金总额|总额|合计|总计)"
+# the money block's total row (an unlabelled single row of amounts counts as the total too)
+MONEY_TOTAL_ROW = r"^\s*(?:年度资金总额|年度总金额|总金额|资金总额|资金合计|总额|合计|总计)"
 
 # Chinese labels for display (reports, Excel, repr)
 ROW_LABELS = {"level1": "一级指标", "level2": "二级指标", "level3": "三级指标", "target": "年度指标值",
@@ -63,6 +65,7 @@ class SelfEvaluationForm:
     source_file: str
     source_sheet: str | None
     notes: tuple[str, ...] = ()
+    money_problem: str | None = None  # the money block is there but could not be read: no grade
 
     def __repr__(self) -> str:
         return (f"SelfEvaluationForm(project_id={self.project_id!r}, project_name={self.project_name!r}, "
@@ -89,7 +92,8 @@ def _money_summary(form: SelfEvaluationForm) -> dict:
                                "detail_budget_full_year", "detail_spent")}
     if money.empty:
         return out
-    is_total = pd.Series(money.index, dtype=object).astype(str).str.match(TOTAL_ROW_PATTERN).to_numpy()
+    labels = pd.Series(money.index, dtype=object).astype(str)
+    is_total = (labels.str.match(MONEY_TOTAL_ROW) | (labels.str.strip() == "")).to_numpy()
     total = money[is_total].iloc[0] if is_total.any() else money.iloc[0]
     details = money[~is_total] if is_total.any() else money.iloc[1:]
     for col in ("budget_initial", "budget_full_year", "spent"):
@@ -113,7 +117,9 @@ def forms_to_frames(forms) -> tuple[pd.DataFrame, pd.DataFrame]:
     Budget money is in 元 whatever the form's unit; ``budget_full_year``/``spent`` (and
     ``budget_initial``) come from the 年度资金总额 row unless it is zero or blank while the
     detail rows hold amounts, in which case they are the detail sums; ``total_row_*`` and
-    ``detail_*`` keep both for review.
+    ``detail_*`` keep both for review. ``money_problem`` says why a money block that is on the
+    form could not be read (scoring then gives no grade); ``reader_notes`` holds everything the
+    reader tolerated, one note a line, for every output format.
     """
     forms = list(forms)
     row_frames, budget = [], []
@@ -127,7 +133,8 @@ def forms_to_frames(forms) -> tuple[pd.DataFrame, pd.DataFrame]:
         budget.append({"project_id": form.project_id, "project_name": form.project_name,
                        "department": form.department, "unit": form.unit, "money_unit": form.money_unit,
                        **_money_summary(form), "published_total": form.published_total,
-                       "published_grade": form.published_grade, "source_file": form.source_file,
+                       "published_grade": form.published_grade, "money_problem": form.money_problem,
+                       "reader_notes": "\n".join(form.notes) or None, "source_file": form.source_file,
                        "source_sheet": form.source_sheet})
     if row_frames:
         rows = pd.concat(row_frames, ignore_index=True)[FRAME_ROW_COLUMNS]

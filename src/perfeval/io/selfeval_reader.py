@@ -22,7 +22,8 @@ from ..errors import InputError, Location
 from . import _cells as C
 from ._grid import Grid, load_csv_grid, load_xlsx_grids
 from ._indicators import read_indicator_rows
-from .selfeval_model import MONEY_COLUMNS, SelfEvaluationForm
+from ._money import MoneyReader
+from .selfeval_model import SelfEvaluationForm
 
 FORM_MARKERS = r"^(?:一级指标|二级指标|三级指标|项目名称|主管部门|实施单位|年度总体目标|全年预算数|全年执行数)(?:\(.*\))?$"
 
@@ -133,8 +134,12 @@ class _FormReader:
         top_end = heading[0][0] if heading else g.shape[0]
         header = {k: self.labelled(p, (0, top_end)) for k, p in C.HEADER_LABELS.items()}
         year = self._year(top_end)
-        money, money_unit, money_end = self._money(top_end)
-        goal_expected, goal_actual = self._goals(money_end, top_end)
+        money = MoneyReader(g, top_end, self.notes)
+        money_heading = money.heading_row()
+        block = money.read(self._money_unit(top_end, money_heading[0] if money_heading else None), money_heading)
+        if block.end:
+            self.last_row = max(self.last_row, block.end - 1)
+        goal_expected, goal_actual = self._goals(block.end, top_end)
         if not heading:
             row = min(self.last_row + 1, g.shape[0] - 1)
             raise InputError("找不到绩效指标表头行 (indicator heading row not found)", where=g.where(row, 0),
@@ -147,9 +152,10 @@ class _FormReader:
         project_id = code if code else (f"{stem}:{g.sheet}" if g.sheet is not None else stem)
         return SelfEvaluationForm(
             project_id=project_id, project_name=header["project_name"], department=header["department"],
-            unit=header["unit"], manager=header["manager"], year=year, money_unit=money_unit, money=money,
+            unit=header["unit"], manager=header["manager"], year=year, money_unit=block.unit, money=block.table,
             goal_expected=goal_expected, goal_actual=goal_actual, rows=table.rows, published_total=total,
-            published_grade=grade, source_file=g.file, source_sheet=g.sheet, notes=tuple(self.notes))
+            published_grade=grade, source_file=g.file, source_sheet=g.sheet, notes=tuple(self.notes),
+            money_problem=block.problem)
 
     def _year(self, top_end: int) -> int | None:
         texts = self.g.norm[:top_end][self.anchor[:top_end]]
@@ -166,7 +172,7 @@ class _FormReader:
         found = {}
         for kind, pattern in (("note", r"单位:?(万元|亿元|元)\)?$"),
                               ("title", r"^(?:项目资金|资金情况|项目资金情况|资金|预算资金)\S*?\((万元|亿元|元)\)$"),
-                              ("heading", r"^(?:年初预算数?|全年预算数|全年执行数|年度预算数|预算执行数)\S*?\((万元|亿元|元)\)$")):
+                              ("heading", r"^(?:年初|全年|调整|年度|预算|执行|实际|合计|本级|到位)\S*?\((万元|亿元|元)\)$")):
             units = pd.Series(top[short], dtype=object).astype(str).str.extract(pattern)[0].dropna()
             if not units.empty:
                 found[kind] = units.iloc[0]
@@ -180,72 +186,6 @@ class _FormReader:
         if len(set(found.values())) > 1:
             self.notes.append(f"金额单位标注不一致（{'、'.join(sorted(set(found.values())))}），按“单位”说明读为{unit}")
         return unit
-
-    def _money(self, top_end: int) -> tuple[pd.DataFrame, str, int]:
-        g = self.g
-        full_year, spent = dict(C.MONEY_HEADINGS)["budget_full_year"], dict(C.MONEY_HEADINGS)["spent"]
-        heads = [(r, c) for r, c in self.find(full_year, (0, top_end)) if self.find(spent, (r, r + 1))]
-        unit = self._money_unit(top_end, heads[0][0] if heads else None)
-        empty = pd.DataFrame(columns=MONEY_COLUMNS, dtype=float)
-        if not heads:
-            self.notes.append("未找到项目资金表（全年预算数/全年执行数），预算执行数据为空")
-            return empty, unit, 0
-        m = heads[0][0]
-        cols = {}
-        for field, pattern in C.MONEY_HEADINGS:  # a handful of headings
-            hits = [c for _, c in self.find(pattern, (m, m + 1)) if c not in cols.values()]
-            if hits:
-                cols[field] = hits[0]
-        first_value_col = min(cols.values())
-        stop = top_end
-        goal = self.find(C.GOAL_LABEL, (m + 1, top_end))
-        if goal:
-            stop = goal[0][0]
-        labels = self.find(C.MONEY_ROW, (m + 1, stop), (0, first_value_col))
-        label_rows = {}
-        for r, c in labels:  # the label nearest the values wins (a block title may sit left of it)
-            label_rows[r] = c
-        rows = np.array(sorted(label_rows), dtype=int)
-        if len(rows) == 0:
-            self.notes.append("项目资金表没有“年度资金总额”等行，预算执行数据为空")
-            return empty, unit, m + 1
-        money = pd.DataFrame(index=pd.Index([g.text[r, label_rows[r]] for r in rows], dtype=object),
-                             columns=MONEY_COLUMNS, dtype=float)
-        separators = np.zeros(len(rows), dtype=bool)
-        for field in ("budget_initial", "budget_full_year", "spent", "score"):
-            if field in cols:
-                what = "预算执行得分" if field == "score" else f"金额（{self._money_label(field)}）"
-                values, sep = C.parse_numbers(g, rows, cols[field], what, "数字" if field == "score" else
-                                              "数字（金额，可含千位分隔符）")
-                money[field] = values
-                separators |= sep
-        if "points" in cols:
-            money["points"], formula = C.parse_exec_points(g, rows, cols["points"])
-            if formula.any():
-                self.notes.append(f"预算执行分值写作“{g.text[rows[formula][0], cols['points']]}”，读为分值 "
-                                  f"{money['points'].to_numpy()[formula][0]:g}")
-        if "rate" in cols:
-            money["rate"], scaled = C.parse_rates(g, rows, cols["rate"])
-            if scaled.any():
-                i = int(np.argmax(scaled))
-                self.notes.append(f"执行率写作数值 {g.text[rows[i], cols['rate']]}（百分数），已读为 "
-                                  f"{money['rate'].iloc[i]:g}")
-        if separators.any():
-            self.notes.append(f"金额含千位分隔符（{C.row_list(rows[separators] + 1)}），已去除")
-        totals = money.index.to_series().astype(str).str.match(C.MONEY_TOTAL_ROW)
-        if totals.any():
-            total = money[totals.to_numpy()].iloc[0]
-            details = money[~totals.to_numpy()]
-            used = [label for field, label in (("budget_full_year", "全年预算数"), ("spent", "全年执行数"))
-                    if (pd.isna(total[field]) or total[field] == 0) and details[field].fillna(0).ne(0).any()]
-            if used:
-                self.notes.append(f"年度资金总额行{'、'.join(used)}为空或 0 而明细行有金额，预算执行按明细行合计计算")
-        self.last_row = max(self.last_row, int(rows[-1]))
-        return money, unit, int(rows[-1]) + 1
-
-    @staticmethod
-    def _money_label(field: str) -> str:
-        return {"budget_initial": "年初预算数", "budget_full_year": "全年预算数", "spent": "全年执行数"}[field]
 
     def _goals(self, start: int, top_end: int) -> tuple[str | None, str | None]:
         """年度总体目标: 预期目标 / 实际完成情况 labels with their texts below (or to the right);

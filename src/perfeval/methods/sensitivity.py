@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .. import compare
 from .._matrix import MethodResult, as_matrix, as_weights
 from ..conventions import GradeBands, apply_rounding
 from ..errors import InputError, Location
@@ -172,13 +173,12 @@ def sensitivity(scores, weights, *, score_type: str = "rate", total: float | Non
 
     n_projects = rates.shape[0]
     labels = np.asarray(bands.labels, dtype=object)
-    ascending_bounds = np.asarray(bands.lower_bounds, dtype=float)[::-1]
 
     def grade_index(totals: np.ndarray) -> np.ndarray:
-        """Index into the labels: the number of lower bounds the total falls below (lower bound inclusive)."""
+        """Index into the labels, as GradeBands grades (lower bound inclusive, compared at a stated precision)."""
         percent = totals * (100.0 / total)  # bands are on the 100-point scale whatever the full score
         graded = apply_rounding(percent, "half_up_2dp") if bands.on == "rounded" else percent
-        return ascending_bounds.size - np.searchsorted(ascending_bounds, graded, side="right")
+        return bands.index(graded.ravel()).reshape(np.shape(graded))
 
     base_total = total * (rates @ w)
     base_grade_idx = grade_index(base_total)
@@ -264,6 +264,7 @@ def sensitivity(scores, weights, *, score_type: str = "rate", total: float | Non
         "total": total,
         "weights": weights_note(weight_vector),
         "grade_bands": bands.describe(),
+        "comparison": compare.DESCRIPTION,
         "grading_basis": ("按百分制（总分 ÷ 满分 × 100）定级；"
                           + ("定级前四舍五入保留两位小数" if bands.on == "rounded" else "按未取舍总分定级")),
         "modal_grade": "概率最大的等级；并列取较优等级 (ties go to the better grade)",

@@ -74,7 +74,8 @@ The declared targets of each project (the same rows as `targets.csv`).
   `exec_points（执行率分值）, published_rate（表内执行率）, published_exec_score（表内执行得分）,
   published_total（表内总分）, published_grade（表内等级）`, `total_row_budget_full_year, total_row_spent`
   （年度资金总额行的全年预算数与执行数 / the totals row）, `detail_budget_full_year, detail_spent`
-  （明细行合计 / sum of the detail rows）, `source_file, source_sheet`.
+  （明细行合计 / sum of the detail rows）, `money_problem`（资金表在表内但无法读取时的说明；此时不评定等级）,
+  `reader_notes`（读表说明，一行一条 / what the reader tolerated）, `source_file, source_sheet`.
 
 ### `key_evaluation/indicators.csv` — 重点评价指标 (one row per key project and leaf indicator)
 
