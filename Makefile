@@ -26,6 +26,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/score_bench.py
 	$(BIN)/python benchmarks/methods_bench.py
 	$(BIN)/python benchmarks/batch_bench.py
+	$(BIN)/python benchmarks/cli_bench.py
 
 clean:
 	rm -rf $(VENV) build dist

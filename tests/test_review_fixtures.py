@@ -96,10 +96,13 @@ def test_cli_options_change_conventions(capsys, tmp_path):
     from perfeval.cli import main
 
     f = str(FORMS / "provincial_exec20.xlsx")
-    assert main(["score", f, "--json", "--exec-points", "10"]) == 0
+    # 10 execution points on a 20 + 80 form: computed, but the total does not fit the form: not graded, exit 2
+    assert main(["score", f, "--json", "--exec-points", "10"]) == 2
     import json
     p = json.loads(capsys.readouterr().out)["projects"][0]
     assert p["exec_score"] == pytest.approx(9.86)
+    assert p["grade"] is None and p["total"] is None and p["withheld"] == "评分方案的分值与表内分值不符"
+    assert "--exec-points 20" in next(f["message"] for f in p["flags"] if f["code"] == "SCHEME_MISMATCH")
     assert main(["score", f, "--json", "--rounding", "int"]) == 0
     p = json.loads(capsys.readouterr().out)["projects"][0]
     assert p["exec_score"] == 20

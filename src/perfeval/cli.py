@@ -1,7 +1,9 @@
 """The ``perfeval`` command: score self-evaluation forms and work with indicator systems.
 
 Messages are Chinese first. A bad file never stops the others: it is reported, the rest are
-scored, and the exit status is non-zero.
+scored, and the exit status is non-zero. ``perfeval score`` exits 0 when every form was graded,
+1 when some file could not be read, 2 when some form was read but not graded (its total cannot
+be trusted: the review says why); wrong command-line usage exits 3.
 """
 from __future__ import annotations
 
@@ -13,7 +15,17 @@ from pathlib import Path
 from . import __version__
 from .errors import PerfevalError
 
-EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_INPUT, EXIT_NOT_GRADED, EXIT_USAGE = 0, 1, 2, 3
+EXIT_CODES_HELP = ("退出码 (exit status)：0 全部评定等级；1 有文件无法读取；2 有自评表已读取但未评定等级"
+                   "（如资金表无法读取、分值与方案不符、未评分，原因见复核提示）；3 命令行用法错误")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with the usage-error status of ``perfeval`` (3: 2 means "not graded")."""
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: 错误 (error)：{message}\n")
 
 
 def _err(msg: str) -> None:
@@ -45,7 +57,12 @@ def _read_forms(paths):
     return kept, failures
 
 
+def _num(value) -> str:
+    return "—" if value is None or value != value else f"{value:g}"
+
+
 def _print_project(card, pid) -> None:
+    from .review.codes import SEVERITY_LABELS
     from .textable import format_table
 
     one = card.project(pid)
@@ -53,11 +70,13 @@ def _print_project(card, pid) -> None:
     name = t.get("project_name") or pid
     print(f"\n■ {name}（{pid}）")
     rate = "—" if t["exec_rate"] != t["exec_rate"] else f"{t['exec_rate'] * 100:.2f}%"
-    print(f"  预算执行率 {rate}，执行得分 {t['exec_score']:g}/{t['exec_points']:g}；"
-          f"总分 {t['total']:g}，评价等级 {t['grade']}"
-          + (f"（表内总分 {t['published_total']:g}" if t["published_total"] == t["published_total"] else "")
-          + (f"，表内等级 {t['published_grade']}）" if isinstance(t["published_grade"], str) else
-             ("）" if t["published_total"] == t["published_total"] else "")))
+    published = [f"表内总分 {_num(t['published_total'])}" if t["published_total"] == t["published_total"] else "",
+                 f"表内等级 {t['published_grade']}" if isinstance(t["published_grade"], str) else ""]
+    published = "，".join(p for p in published if p)
+    verdict = (f"总分 {_num(t['total'])}，评价等级 {t['grade']}" if t["graded"] else
+               f"未评定等级（{t['withheld'] or '没有绩效指标'}）；指标得分合计 {_num(t['rows_score'])}")
+    print(f"  预算执行率 {rate}，执行得分 {_num(t['exec_score'])}/{_num(t['exec_points'])}；{verdict}"
+          + (f"（{published}）" if published else ""))
     cols = ["level1", "level2", "level3", "target", "actual", "points", "reference_score", "awarded_score",
             "score", "flags"]
     table = one.rows[cols].rename(columns={"level1": "一级", "level2": "二级", "level3": "三级指标",
@@ -67,27 +86,26 @@ def _print_project(card, pid) -> None:
     print("  " + format_table(table, max_width=20).replace("\n", "\n  "))
     for f in one.flags.itertuples():
         where = f" 第{int(f.row)}行" if f.row is not None and f.row == f.row else ""
-        print(f"  [{f.severity}] {f.code}{where}：{f.message}")
+        print(f"  [{SEVERITY_LABELS.get(f.severity, f.severity)}] {f.code}{where}：{f.message}")
+    notes = t.get("reader_notes")
+    if isinstance(notes, str) and notes:
+        print("  读表说明 (reader notes)：\n" + "\n".join(f"    - {n}" for n in notes.split("\n")))
 
 
 def cmd_score(args) -> int:
     from .schemes import get_scheme
     from .scoring import score
 
-    paths = [Path(p) for p in args.files]
-    forms, failures = _read_forms(paths)
-    overrides = {}
+    overrides = {"score_rounding": args.rounding, "rate_rounding": args.rate_rounding,
+                 "exec_rounding": args.exec_rounding, "exec_base": args.exec_base}
     if args.exec_points is not None:
         overrides.update(exec_points=args.exec_points, exec_points_source="scheme")
-    if args.rounding:
-        overrides["score_rounding"] = args.rounding
-    if args.rate_rounding:
-        overrides["rate_rounding"] = args.rate_rounding
     try:
         scheme = get_scheme(args.scheme, **overrides)
     except PerfevalError as exc:
-        _err(str(exc))
+        _err(f"错误 (error)：{exc}")
         return EXIT_USAGE
+    forms, failures = _read_forms([Path(p) for p in args.files])
     card = None
     if forms:
         from .io import forms_to_frames
@@ -97,7 +115,7 @@ def cmd_score(args) -> int:
     if args.json:
         out = card.to_dict() if card is not None else {"scheme": scheme.name, "projects": []}
         out["failed"] = [{"file": f, "error": e} for f, e in failures]
-        print(json.dumps(out, ensure_ascii=False, indent=2))
+        print(json.dumps(out, ensure_ascii=False, indent=2, allow_nan=False))
     elif card is not None:
         if args.csv:
             Path(args.csv).parent.mkdir(parents=True, exist_ok=True)
@@ -109,17 +127,26 @@ def cmd_score(args) -> int:
             write_scorecard_xlsx(card, args.xlsx)
             print(f"已写出 Excel：{args.xlsx}")
         if not (args.csv or args.xlsx):
+            conv = scheme.conventions()
             print(f"评分方案 (scheme)：{scheme.name} — {scheme.title}")
-            print(f"执行率取舍 {scheme.rate_rounding}，得分取舍 {scheme.score_rounding}，"
-                  f"等级 {scheme.grades.describe()}")
+            print("；".join(f"{k.split(' (')[0]}：{conv[k]}" for k in (
+                "执行率基数 (execution base)", "执行率取舍 (rate rounding)", "得分取舍 (score rounding)",
+                "执行得分取舍 (execution score rounding)", "评价等级 (grade bands)")))
             for pid in card.project_ids:
                 _print_project(card, pid)
-    n_ok = 0 if card is None else len(card.totals)
-    summary = f"\n完成：{n_ok} 个项目已评分，{len(failures)} 个文件读取失败。"
+    totals = card.totals if card is not None else None
+    n_read = 0 if totals is None else len(totals)
+    held = [] if totals is None else [(r.project_id, r.project_name, r.withheld or "没有绩效指标")
+                                     for r in totals.itertuples() if not r.graded]
+    summary = (f"\n完成：{n_read} 个项目已评分，其中 {n_read - len(held)} 个评定等级、{len(held)} 个未评定等级；"
+               f"{len(failures)} 个文件读取失败。")
+    if held:
+        summary += "\n未评定等级 (not graded):\n" + "\n".join(
+            f"  - {name or pid}（{pid}）：{why}" for pid, name, why in held)
     if failures:
         summary += "\n失败的文件 (failed files):\n" + "\n".join(f"  - {e}" for _, e in failures)
-    _err(summary) if args.json else print(summary, file=sys.stderr if failures else sys.stdout)
-    return EXIT_INPUT if failures else EXIT_OK
+    _err(summary) if args.json else print(summary, file=sys.stderr if failures or held else sys.stdout)
+    return EXIT_INPUT if failures else EXIT_NOT_GRADED if held else EXIT_OK
 
 
 def cmd_systems(args) -> int:
@@ -158,15 +185,21 @@ def build_parser() -> argparse.ArgumentParser:
     from .conventions import ROUNDINGS
     from .schemes import SCHEMES
 
-    p = argparse.ArgumentParser(prog="perfeval", description="预算绩效管理工具 perfeval — 自评表评分、指标体系、复核")
+    p = _Parser(prog="perfeval", description="预算绩效管理工具 perfeval — 自评表评分、指标体系、复核")
     p.add_argument("--version", action="version", version=f"perfeval {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
 
-    s = sub.add_parser("score", help="为项目支出绩效自评表评分并复核 (score self-evaluation forms)")
+    s = sub.add_parser("score", help="为项目支出绩效自评表评分并复核 (score self-evaluation forms)",
+                       description="为项目支出绩效自评表评分并复核；读表说明与复核提示在每种输出格式中都给出。",
+                       epilog=EXIT_CODES_HELP)
     s.add_argument("files", nargs="+", help="自评表文件 (.xlsx / .csv)")
     s.add_argument("--scheme", default="mof-2020", choices=sorted(SCHEMES), help="评分方案 (default mof-2020)")
     s.add_argument("--exec-points", type=float, help="预算执行率分值，覆盖表内分值 (e.g. 10, 20, 0)")
-    s.add_argument("--rounding", choices=sorted(ROUNDINGS), help="得分取舍规则（含执行得分）")
+    s.add_argument("--exec-base", choices=["full_year", "initial"],
+                   help="执行率基数：full_year 全年预算数（默认）或 initial 年初预算数；表内没有该列时用另一列并提示")
+    s.add_argument("--rounding", choices=sorted(ROUNDINGS), help="各指标得分与总分的取舍规则（执行得分默认同此）")
+    s.add_argument("--exec-rounding", choices=sorted(ROUNDINGS),
+                   help="执行得分的取舍规则（如 int：执行得分取整，指标得分仍保留两位小数）")
     s.add_argument("--rate-rounding", choices=sorted(ROUNDINGS), help="执行率取舍规则")
     fmt = s.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="以 JSON 输出")

@@ -36,8 +36,8 @@ ROW_LABELS = {
 TOTAL_LABELS = {
     "project_id": "项目编码", "project_name": "项目名称", "budget_full_year": "全年预算数(元)",
     "spent": "全年执行数(元)", "exec_rate": "执行率", "exec_points": "执行分值", "exec_score": "执行得分",
-    "rows_score": "指标得分", "total": "总分", "grade": "评价等级", "published_total": "表内总分",
-    "published_grade": "表内等级", "n_flags": "复核提示数",
+    "rows_score": "指标得分", "total": "总分", "grade": "评价等级", "withheld": "未定级原因",
+    "published_total": "表内总分", "published_grade": "表内等级", "n_flags": "复核提示数", "reader_notes": "读表说明",
 }
 
 
@@ -421,10 +421,11 @@ def _levels(res: pd.DataFrame, totals: pd.DataFrame, codes: "RowCodes") -> pd.Da
 
 
 def _clean(v):
+    """A JSON-ready value: NaN and ±inf become None (valid JSON never holds NaN or Infinity)."""
     if v is None:
         return None
     if isinstance(v, (float, np.floating)):
-        return None if np.isnan(v) else float(v)
+        return float(v) if np.isfinite(v) else None
     if isinstance(v, (np.integer,)):
         return int(v)
     return v
@@ -441,8 +442,11 @@ def _to_dict(card: Scorecard) -> dict:
         projects.append({
             "project_id": pid,
             "project_name": _clean(rec.get("project_name")),
-            "exec_rate": _clean(rec["exec_rate"]), "exec_score": _clean(rec["exec_score"]),
-            "total": _clean(rec["total"]), "grade": _clean(rec["grade"]),
+            "exec_rate": _clean(rec["exec_rate"]), "exec_points": _clean(rec["exec_points"]),
+            "exec_score": _clean(rec["exec_score"]), "rows_score": _clean(rec["rows_score"]),
+            "total": _clean(rec["total"]), "grade": _clean(rec["grade"]), "graded": bool(rec["graded"]),
+            "withheld": rec["withheld"] or None,
+            "notes": [n for n in str(rec.get("reader_notes") or "").split("\n") if n],
             "published_total": _clean(rec.get("published_total")),
             "published_grade": _clean(rec.get("published_grade")),
             "rows": [{k: _clean(x[k]) for k in ("level1", "level2", "level3", "target", "actual", "points",

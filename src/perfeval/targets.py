@@ -560,7 +560,8 @@ def _parse_name(name: str, year: int | None):
     if m is not None and _only_unit_follows(m.group()):
         fields = _parse_text(m.group(), year)
         op, value, unit, kind = fields[:4]
-        if kind == "quantitative" and (op is not None or unit is not None) \
+        # "（4分）" / "4分" ending a name is the row's points, not a target
+        if kind == "quantitative" and (op is not None or unit is not None) and unit != "分" \
                 and not (unit == "年" and value is not None and 1900 <= value <= 2100):
             return fields
     for m in _DATE_RE.finditer(t):

@@ -501,9 +501,6 @@ def broken() -> None:
                                         *MOF_CLEAN["rows"][2:]]}
     single(bad_points, "broken/points_text.xlsx", "自评表")
     single({**MOF_CLEAN, "heading": False}, "broken/no_heading.xlsx", "自评表")
-    bad_money = {**MOF_CLEAN, "money": [("年度资金总额", 500, 520, "约508万", 10, (0.9775, PCT2), 9.78),
-                                        *MOF_CLEAN["money"][1:]]}
-    single(bad_money, "broken/money_text.xlsx", "自评表")
     single({**MOF_CLEAN, "total": "九十九"}, "broken/total_text.xlsx", "自评表")
     (OUT / "broken" / "not_a_workbook.xlsx").write_bytes("这不是 Excel 文件，只是一段文字。\n".encode("utf-8"))
     wb = Workbook()
@@ -575,7 +572,6 @@ README_ROWS = [
 BROKEN_ROWS = [
     ("broken/points_text.xlsx", "分值 “十分” in the second indicator row (row 15, column G)"),
     ("broken/no_heading.xlsx", "no indicator heading row (一级指标/二级指标/三级指标…)"),
-    ("broken/money_text.xlsx", "全年执行数 “约508万” on the 年度资金总额 row (row 7, column F)"),
     ("broken/total_text.xlsx", "总分 “九十九” under 得分 (row 24, column H)"),
     ("broken/not_a_workbook.xlsx", "plain text with an .xlsx name"),
     ("broken/no_form.xlsx", "only a notes sheet, no form"),
@@ -613,6 +609,9 @@ def readme() -> str:
               "rates reproduce their amounts, totals = execution score + Σ row scores).", "",
               "## Broken forms (`broken/`): each must raise `InputError`", "", "| file | problem |", "|---|---|"]
     lines += [f"| {f} | {p} |" for f, p in BROKEN_ROWS]
+    import make_money_forms  # the money-block layouts (it builds on this module's sheet builder)
+
+    lines += make_money_forms.readme_lines()
     return "\n".join(lines) + "\n"
 
 
@@ -636,6 +635,9 @@ def main() -> None:
     save(wb, "multi_sheet.xlsx")
     write_csv(CSV_LINES, OUT / "csv_form.csv")
     broken()
+    import make_money_forms
+
+    make_money_forms.main()
     (OUT / "README.md").write_text(readme(), encoding="utf-8")
     # sanity: published totals are what the planted findings say
     assert half_up(10 * 508.3 / 520) == 9.78 and half_up(20 * 197.12 / 200) == 19.71

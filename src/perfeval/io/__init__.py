@@ -5,9 +5,17 @@
 frames scoring consumes; ``write_self_evaluation(forms, path)`` writes them back in the MOF
 layout; ``write_template(system_frame, path)`` gives a blank form for an indicator system.
 """
+import importlib
+
 from .selfeval_model import SelfEvaluationForm, forms_to_frames
 from .selfeval_reader import read_self_evaluation
-from .selfeval_writer import write_self_evaluation, write_template
+
+
+def __getattr__(name: str):  # the writer (openpyxl's Excel writer) only when a form is written
+    if name in ("write_self_evaluation", "write_template"):
+        return getattr(importlib.import_module(".selfeval_writer", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["SelfEvaluationForm", "read_self_evaluation", "forms_to_frames", "write_self_evaluation",
            "write_template"]

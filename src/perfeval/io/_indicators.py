@@ -19,6 +19,7 @@ from ._grid import Grid
 from .selfeval_model import ROW_COLUMNS
 
 PLACEHOLDER = r"^(?:指标\d*:?|(?:指标)?…+|\.{2,}|—+|-+|/)$"
+POINTS_IN_NAME = r"[(（]?\s*(\d+(?:\.\d+)?)\s*分\s*[)）]?\s*$"  # "档案管理规范性（5分）": the row's points
 SUB_ROW = r"^其中"
 # Target written into the indicator name: "年度资金支付完成率100%", "受益人数≥500人", "满意度(≥90%)"
 TARGET_IN_NAME = re.compile(
@@ -150,6 +151,12 @@ def _points_and_scores(b: _Body, keep: np.ndarray, notes: list[str]) -> tuple[np
         notes.append("表内无得分列，各行得分为空")
     points = np.where(b.follows("points"), np.nan, points)
     score = np.where(b.follows("score"), np.nan, score)
+    in_name = pd.to_numeric(b.own("level3").str.extract(POINTS_IN_NAME)[0], errors="coerce").to_numpy(dtype=float)
+    from_name = keep & np.isnan(points) & ~np.isnan(in_name) & ~b.follows("points")
+    if from_name.any():
+        points = np.where(from_name, in_name, points)
+        notes.append(f"{b.rows_text(from_name)}的分值单元格为空，分值写在三级指标名称中（如“{b.own('level3')[from_name].iloc[0]}”），"
+                     "已按名称中的分值读取")
     group_follower = (b.follows("points") | b.follows("score")) & keep
     if group_follower.any():
         notes.append(f"{b.rows_text(group_follower)}的分值/得分与上方行合并（按二级指标统一计分），只计首行，"

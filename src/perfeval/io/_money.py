@@ -115,7 +115,7 @@ class MoneyReader:
             r, c = hint
             near = " | ".join(t for t in (g.row_text(r),) if t)
             return MoneyBlock(empty, unit, r + 1, {}, problem=(
-                f"{g.where(r, c).describe()}有项目资金表（“{g.text[r, c]}”），但找不到可识别的预算数和执行数列表头；"
+                f"{g.where(r, c).describe()}：有项目资金表（“{g.text[r, c]}”），但找不到可识别的预算数和执行数列表头；"
                 f"该行内容：{near}"))
         m, cols = found
         headings = {f: g.text[m, cs[0]] for f, cs in cols.items()}
@@ -131,13 +131,15 @@ class MoneyReader:
         total_at = int(np.argmax(is_total)) if is_total.any() else 0
         problem = None
         separators = np.zeros(len(rows), dtype=bool)
-        junk_in = {}
+        junk_in, bad_total = {}, set()
         for field in (*MONEY_FIELDS, "score"):
             if field not in cols:
                 continue
             col = cols[field][0]
             values, sep = C.parse_numbers(g, rows, col, "", "", lenient=True)
             bad = C.unreadable(g, rows, col, values)
+            if bad[total_at]:
+                bad_total.add(field)
             if bad[total_at] and problem is None:
                 problem = (f"{g.where(int(rows[total_at]), col).describe()}：{FIELD_LABELS[field]}“"
                            f"{g.text[rows[total_at], col]}”无法识别为数字（资金表表头：{self._heading_list(m, cols)}）")
@@ -157,7 +159,7 @@ class MoneyReader:
                 self.notes.append(f"执行率写作数值 {g.text[rows[i], cols['rate'][0]]}（百分数），已读为 {rates[i]:g}")
         if separators.any():
             self.notes.append(f"金额含千位分隔符（{C.row_list(rows[separators] + 1)}），已去除")
-        used = self._detail_sums_used(table, is_total, total_at)
+        used = self._detail_sums_used(table, is_total, total_at, bad_total)
         junk_used = [f for f in used if junk_in.get(f, np.zeros(1, bool)).any()]
         if junk_used and problem is None:
             problem = (f"年度资金总额行的{FIELD_LABELS[junk_used[0]]}为空或 0，需按明细行合计，但明细行有无法识别的金额"
@@ -228,15 +230,16 @@ class MoneyReader:
     def _heading_list(self, m: int, cols: dict) -> str:
         return "、".join(self.g.text[m, c] for cs in cols.values() for c in cs)
 
-    def _detail_sums_used(self, table: pd.DataFrame, is_total: np.ndarray, total_at: int) -> list[str]:
-        """Fields whose total-row amount is blank or 0 while the detail rows hold amounts: the
-        budget frame takes the detail sums for them (see ``selfeval_model``)."""
+    def _detail_sums_used(self, table: pd.DataFrame, is_total: np.ndarray, total_at: int, bad_total: set
+                          ) -> list[str]:
+        """Fields whose total-row amount is blank or 0 (not unreadable) while the detail rows hold
+        amounts: the budget frame takes the detail sums for them (see ``selfeval_model``)."""
         if not is_total.any():
             return []
         total = table.iloc[total_at]
         details = table[~is_total]
-        used = [f for f in ("budget_initial", "budget_full_year", "spent")
-                if (pd.isna(total[f]) or total[f] == 0) and details[f].fillna(0).ne(0).any()]
+        used = [f for f in ("budget_initial", "budget_full_year", "spent") if f not in bad_total
+                and (pd.isna(total[f]) or total[f] == 0) and details[f].fillna(0).ne(0).any()]
         shown = [FIELD_LABELS[f] for f in used if f != "budget_initial"]
         if shown:
             self.notes.append(f"年度资金总额行{'、'.join(shown)}为空或 0 而明细行有金额，预算执行按明细行合计计算")

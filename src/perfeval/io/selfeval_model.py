@@ -108,6 +108,9 @@ def _money_summary(form: SelfEvaluationForm) -> dict:
         money["points"].dropna().iloc[0]) if money["points"].notna().any() else np.nan
     out["published_rate"] = float(total["rate"])
     out["published_exec_score"] = float(total["score"])
+    if form.money_problem:  # amounts from a block that could not be read are not used at all
+        out.update({k: np.nan for k in ("budget_initial", "budget_full_year", "spent", "total_row_budget_full_year",
+                                         "total_row_spent", "detail_budget_full_year", "detail_spent")})
     return out
 
 

@@ -51,21 +51,33 @@ def read_self_evaluation(path) -> list[SelfEvaluationForm]:
         raise InputError("不支持的文件类型 (unsupported file type)", where=Location(file=path.name),
                          expected=".xlsx 或 .csv（.xls 请先在 Excel/WPS 中另存为 .xlsx）",
                          found=path.suffix or "（无扩展名）")
-    forms, skipped = [], []
-    for grid in grids:  # one step per sheet
-        if _looks_like_form(grid):
-            forms.append(_FormReader(grid).read())
-        else:
-            skipped.append(grid.sheet)
-    if not forms:
+    like_forms = [g for g in grids if _looks_like_form(g)]
+    with_table = [g for g in like_forms if indicator_heading(g) is not None]
+    if not like_forms:
         raise InputError("文件中没有找到项目支出绩效自评表 (no self-evaluation form found)",
                          where=Location(file=path.name, sheet=grids[0].sheet, row=1, column="A"),
                          expected="含“项目名称”“一级指标/二级指标/三级指标”等标签的工作表",
-                         found="工作表：" + "、".join(str(s) for s in skipped))
-    extra_notes += [f"工作表“{s}”不含自评表标签，已跳过" for s in skipped]
+                         found="工作表：" + "、".join(str(g.sheet) for g in grids))
+    if not with_table:  # the form's labels but no indicator table anywhere: say where it is missing
+        _FormReader(like_forms[0]).read()
+    forms = [_FormReader(g).read() for g in with_table]  # one step per sheet
+    taken = "、".join(f"“{g.sheet}”" for g in with_table)
+    for g in grids:
+        if g in with_table:
+            continue
+        why = "有项目名称等标签（如封面）但没有绩效指标表" if g in like_forms else "不含自评表标签"
+        extra_notes.append(f"工作表“{g.sheet}”{why}，已跳过；自评表取自工作表{taken}")
     if extra_notes:
         forms = [_with_notes(f, extra_notes) for f in forms]
     return forms
+
+
+def indicator_heading(grid: Grid) -> tuple[int, int] | None:
+    """(row, column) of the 一级指标 label whose row also names 二级指标 or 三级指标; None if there is none."""
+    label = grid.is_anchor() & C.match(grid.norm, r"^一级指标")
+    other = (grid.is_anchor() & C.match(grid.norm, r"^(?:二级指标|三级指标)")).any(axis=1)
+    hits = np.argwhere(label & other[:, None])
+    return (int(hits[0][0]), int(hits[0][1])) if len(hits) else None
 
 
 def _with_notes(form: SelfEvaluationForm, notes: list[str]) -> SelfEvaluationForm:
@@ -129,8 +141,8 @@ class _FormReader:
     # -- the form ---------------------------------------------------------------------------
     def read(self) -> SelfEvaluationForm:
         g = self.g
-        heading = self.find(r"^一级指标")
-        heading = [(r, c) for r, c in heading if self.find(r"^(?:二级指标|三级指标)", (r, r + 1))]
+        found = indicator_heading(g)
+        heading = [found] if found else []
         top_end = heading[0][0] if heading else g.shape[0]
         header = {k: self.labelled(p, (0, top_end)) for k, p in C.HEADER_LABELS.items()}
         year = self._year(top_end)
