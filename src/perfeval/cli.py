@@ -16,8 +16,11 @@ from . import __version__
 from .errors import PerfevalError
 
 EXIT_OK, EXIT_INPUT, EXIT_NOT_GRADED, EXIT_USAGE = 0, 1, 2, 3
-EXIT_CODES_HELP = ("退出码 (exit status)：0 全部评定等级；1 有文件无法读取；2 有自评表已读取但未评定等级"
-                   "（如资金表无法读取、分值与方案不符、未评分，原因见复核提示）；3 命令行用法错误")
+EXIT_CODES_HELP = ("退出码 (exit status)：\n"
+                   "  0 全部评定等级\n"
+                   "  1 有文件无法读取（其余文件照常评分）\n"
+                   "  2 有自评表已读取但未评定等级（如资金表无法读取、分值与方案不符、未评分，原因见复核提示）\n"
+                   "  3 命令行用法错误")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -191,7 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("score", help="为项目支出绩效自评表评分并复核 (score self-evaluation forms)",
                        description="为项目支出绩效自评表评分并复核；读表说明与复核提示在每种输出格式中都给出。",
-                       epilog=EXIT_CODES_HELP)
+                       epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     s.add_argument("files", nargs="+", help="自评表文件 (.xlsx / .csv)")
     s.add_argument("--scheme", default="mof-2020", choices=sorted(SCHEMES), help="评分方案 (default mof-2020)")
     s.add_argument("--exec-points", type=float, help="预算执行率分值，覆盖表内分值 (e.g. 10, 20, 0)")

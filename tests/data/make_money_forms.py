@@ -109,7 +109,7 @@ SINGLES = {
                            "a negative 全年执行数 (−50): MONEY_INVALID, no grade", "MONEY_INVALID"),
     "blank_score.xlsx": (spec("MB2021-014", "示例市体育设施维护项目", MOF_HEADS, STANDARD_MONEY, BLANK_SCORE_ROWS,
                               total=99.5),
-                         "the 得分 of 按期完成率 (row 16) left blank while every other row is scored: NOT_SCORED, no "
+                         "the 得分 of 按期完成率 (row 14) left blank while every other row is scored: NOT_SCORED, no "
                          "grade; the rule score is not filled in", "NOT_SCORED, SUM_MISMATCH"),
 }
 COVER = spec("MB2021-015", "示例市基层农技推广项目", MOF_HEADS, STANDARD_MONEY, NAMES_ROWS, total=99.5)

@@ -64,9 +64,10 @@ def num(values) -> pd.Series:
     """Numbers as short text ("9.5", "10"); blank for NaN. Called on flagged subsets only."""
     arr = np.asarray(values, dtype=float)
     finite = np.isfinite(arr)
-    integral = finite & (np.abs(arr) < 1e15) & (arr == np.round(arr))
-    text = np.where(integral, np.where(integral, arr, 0).astype(np.int64).astype(str),
-                    np.round(arr, 6).astype(str))
+    with np.errstate(over="ignore", invalid="ignore"):
+        integral = finite & (np.abs(arr) < 1e15) & (arr == np.round(arr))
+        rounded = np.where(np.abs(arr) < 1e15, np.round(arr, 6), arr)
+    text = np.where(integral, np.where(integral, arr, 0).astype(np.int64).astype(str), rounded.astype(str))
     return pd.Series(np.where(finite, text, np.where(np.isnan(arr), "", arr.astype(str))), dtype=object)
 
 
