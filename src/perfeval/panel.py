@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from . import compare
 from ._matrix import MethodResult, as_matrix
 from .errors import InputError, Location
 
@@ -425,7 +426,7 @@ def agreement(scores, across: str = "indicators", threshold: float = 1.0,
         mean_abs_deviation=lambda d: float(np.abs(d).mean()))
     experts["direction"] = np.where(experts["mean_signed_deviation"] > 0, "偏高",
                                     np.where(experts["mean_signed_deviation"] < 0, "偏低", "—"))
-    experts["flagged"] = experts["mean_signed_deviation"].abs() > threshold
+    experts["flagged"] = compare.gt(experts["mean_signed_deviation"].abs(), threshold)
 
     conventions = {
         "grouping": ("每个项目内，专家对各指标的评分 (per project, across indicators)" if across == "indicators"

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .. import compare
 from .._matrix import as_weights, named_items
 from ..errors import InputError
 from .combine import WeightResult
@@ -417,7 +418,7 @@ def _ahp_from_pairwise(pm: PairwiseMatrix, method: str, ri, threshold: float,
     w, lam = _priorities(a, key)
     lam = float(lam)
     ci, cr = (float(x) for x in _consistency(lam, n, ri_value))
-    consistent = bool(cr < threshold)
+    consistent = bool(compare.lt(cr, threshold))
     aw = a @ w
     tables = {"判断矩阵": pm.values.copy()}
     if key == "eigen":

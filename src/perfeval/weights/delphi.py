@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .. import compare
 from .._matrix import as_matrix
 from ..errors import InputError
 from ..panel import kendall_w
@@ -103,7 +104,7 @@ def delphi(rounds, self_ratings=None, cv_threshold: float = 0.25, authority_thre
         stats_rows.append(pd.DataFrame({"轮次": name, "指标": indicators, "专家数": m,
                                         "均值": mean.to_numpy(), "标准差": sd.to_numpy(),
                                         "变异系数 CV": cv.to_numpy(),
-                                        "达成共识": (cv < cv_threshold).to_numpy()}))
+                                        "达成共识": compare.lt(cv, cv_threshold)}))
         try:
             kw = kendall_w(frame, ties=ties)
         except InputError as exc:
@@ -111,7 +112,7 @@ def delphi(rounds, self_ratings=None, cv_threshold: float = 0.25, authority_thre
                              found=exc.found) from exc
         round_rows.append({"轮次": name, "专家数": m, "指标数": len(indicators), "W": kw.w,
                            "χ²": kw.chi2, "自由度": kw.df, "P 值": kw.p_value,
-                           "CV 均值": float(cv.mean()), "达成共识指标数": int((cv < cv_threshold).sum())})
+                           "CV 均值": float(cv.mean()), "达成共识指标数": int(compare.lt(cv, cv_threshold).sum())})
     per_indicator = pd.concat(stats_rows, ignore_index=True)
     per_round = pd.DataFrame(round_rows)
     final_mean = stats_rows[-1]["均值"].to_numpy()
@@ -125,7 +126,7 @@ def delphi(rounds, self_ratings=None, cv_threshold: float = 0.25, authority_thre
         if not set(authority.index) >= last_experts:
             missing = sorted(map(str, last_experts - set(authority.index)))
             notes.append("以下专家缺少自评，未计入权威系数：" + "、".join(missing))
-        if authority["Cr"].mean() < authority_threshold:
+        if compare.lt(authority["Cr"].mean(), authority_threshold):
             notes.append(f"专家权威系数均值 {authority['Cr'].mean():.3f} 低于 {authority_threshold:g} "
                          f"(mean authority below the threshold)")
     conventions = {

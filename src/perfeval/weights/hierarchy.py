@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .. import compare
 from .._matrix import as_weights
 from ..errors import InputError
 from .ahp import (METHOD_LABELS, AHPResult, PairwiseMatrix, _ahp_from_pairwise, _method_key, _resolve_ri,
@@ -153,7 +154,7 @@ def ahp_hierarchy(tree: dict, method: str = "eigen", ri="saaty1980", threshold: 
         global_w = local * node_weight
         nodes[name] = NodeResult(name=name, path=path, level=level, weight=node_weight,
                                  local_weights=local, global_weights=global_w.rename("综合权重"),
-                                 ci=ci, ri=ri_value, cr=cr, consistent=bool(cr < threshold),
+                                 ci=ci, ri=ri_value, cr=cr, consistent=bool(compare.lt(cr, threshold)),
                                  source=source, ahp=result)
         children = node.get("children") or []
         child_names = [c.get("name") if isinstance(c, dict) else None for c in children]
@@ -199,7 +200,7 @@ def ahp_hierarchy(tree: dict, method: str = "eigen", ri="saaty1980", threshold: 
     levels["CR"] = np.where(levels["aRI"] > 0, levels["aCI"] / levels["aRI"].where(levels["aRI"] > 0, 1.0),
                             0.0)
     levels = levels.rename(columns={"aCI": "Σ a·CI", "aRI": "Σ a·RI"}).reset_index()
-    consistent = bool(cr < threshold and node_table["一致性"].all())
+    consistent = bool(compare.lt(cr, threshold) and node_table["一致性"].all())
     failing = node_table.loc[~node_table["一致性"], "路径"].tolist()
     if failing:
         all_notes.append("以下节点未通过一致性检验：" + "、".join(failing))
