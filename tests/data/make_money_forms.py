@@ -147,7 +147,7 @@ def readme_lines() -> list[str]:
               "| file | project_id | what | expected review codes |", "|---|---|---|---|"]
     for name, (form, what, codes) in SINGLES.items():
         lines.append(f"| {name} | {form['header_pairs'][1][1][1]} | {what} | {codes} |")
-    lines.append("| cover_sheet.xlsx | MB2021-015 | sheet 封面 laid out as label/value cells (项目名称 | …, 填报日期 | …) "
+    lines.append("| cover_sheet.xlsx | MB2021-015 | sheet 封面 laid out as label/value cells (项目名称 → …, 填报日期 → …) "
                  "in front of the form on sheet 自评表: 封面 is skipped with a note naming the sheet taken; "
                  "“（5分）”/“4分” in indicator names are points, not targets (a blank 分值 cell takes the 5); "
                  "长期/长期 and 规范/规范 count as met; exec 10 → 9.5, total 99.5, 优 | none |")
