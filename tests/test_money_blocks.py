@@ -162,3 +162,23 @@ def test_a_scheme_that_does_not_fit_the_form_is_refused_with_the_fix():
     assert set(card.flags.code) == {"SCHEME_MISMATCH"} and pd.isna(card.totals.grade.iloc[0])
     message = card.flags.message.iloc[0]
     assert "20 + 表内指标分值 90 = 110" in message and "--scheme mof-2020" in message and "--exec-points 10" in message
+
+
+@pytest.mark.parametrize("heading,field", [
+    ("年初预算数", "budget_initial"), ("年初预算数(A)", "budget_initial"), ("年初批复数", "budget_initial"),
+    ("全年预算数", "budget_full_year"), ("全年预算数(A)", "budget_full_year"), ("调整预算数(A)", "budget_full_year"),
+    ("调整后预算数", "budget_full_year"), ("全年(调整)预算数", "budget_full_year"), ("预算数", "budget_full_year"),
+    ("预算数(A)", "budget_full_year"), ("合计", "budget_full_year"), ("批复预算数", "budget_full_year"),
+    ("全年执行数", "spent"), ("执行数(B)", "spent"), ("预算执行数", "spent"), ("实际支出", "spent"),
+    ("全年决算数", "spent"), ("到位数", "received"), ("本级", "component"), ("分值", "points"), ("分值20", "points"),
+    ("执行率", "rate"), ("执行率(B/A)", "rate"), ("预算执行率", "rate"), ("得分", "score"),
+    ("得分(20分*执行率)", "score"), ("项目资金(万元)", None), ("资金来源", None),
+])
+def test_money_headings_are_classified_as_published(heading, field):
+    """real-tables.md, "Money-block variants seen": each heading names the field it is read as
+    (headings are matched in normalised form: full-width brackets as ASCII, no spaces)."""
+    from perfeval.io._money import classify_headings, points_in_heading
+
+    assert classify_headings([heading]) == [field]
+    if "20" in heading:
+        assert points_in_heading(heading) == 20
