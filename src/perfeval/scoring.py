@@ -2,8 +2,10 @@
 
 ``score(rows, budget, scheme)`` is the one entry point. It parses every target and actual,
 picks each row's rule, computes the rule's reference score, keeps the score the assessor
-awarded (never overwriting it), adds the budget-execution score, totals and grades every
-project, and runs the review checks. All of it is vectorised over all rows of all projects.
+awarded (never overwriting it, never filling a blank one with the rule's), adds the
+budget-execution score, totals and grades every project (:mod:`perfeval.totals`), runs the review
+checks (:mod:`perfeval.review`) and withholds the grade where a finding makes the total
+unreliable. All of it is vectorised over all rows of all projects.
 """
 from __future__ import annotations
 
@@ -249,6 +251,11 @@ def score(rows: pd.DataFrame, budget: pd.DataFrame | None = None, scheme="mof-20
             exec_points (the form's own 分值), published_rate, published_exec_score,
             published_total, published_grade, total_row_*/detail_* (see io).
     scheme: a preset name or a Scheme; keyword overrides replace scheme fields.
+
+    A row's final score is the awarded one; a blank awarded score on a project scored by hand stays
+    blank (NOT_SCORED) unless the scheme's ``blank_scores`` is "rule". A project with a finding of
+    ``review.WITHHOLDING`` (money block unreadable, points that do not add up, a row not scored …)
+    gets no total and no grade: ``totals.withheld`` says why, ``totals.graded`` is False.
     """
     sch = get_scheme(scheme, **overrides)
     r = _prepare_rows(rows)
@@ -271,6 +278,7 @@ def score(rows: pd.DataFrame, budget: pd.DataFrame | None = None, scheme="mof-20
         kind = inferred
     kind = np.where(unit_clash & np.isin(kind, ("positive", "reverse", "equal")), "none", kind)
     kind, a_level = _identical_texts_met(r, kind, t["kind"], a["level"])
+    a = {**a, "level": a_level}
 
     out = apply_rules(kind, points, t_base, a_base, a_level, actual_text=r["actual"].to_numpy(),
                       params=r["rule_params"].tolist() if "rule_params" in r else None,
@@ -293,7 +301,6 @@ def score(rows: pd.DataFrame, budget: pd.DataFrame | None = None, scheme="mof-20
     for prefix, parsed in (("t_", t), ("a_", a)):
         for col in ("op", "value", "unit", "kind", "level"):
             added[prefix + col] = parsed[col].astype(float) if col == "value" else obj(parsed[col])
-    added["a_level"] = obj(a_level)
     added.update({
         "t_base": t_base, "a_base": a_base, "unit_clash": unit_clash, "unit_assumed": unit_assumed,
         "rule": obj(kind),
