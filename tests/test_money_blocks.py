@@ -182,3 +182,20 @@ def test_money_headings_are_classified_as_published(heading, field):
     assert classify_headings([heading]) == [field]
     if "20" in heading:
         assert points_in_heading(heading) == 20
+
+
+def test_scores_are_read_from_the_column_that_holds_them():
+    """real-tables.md ("More variants"): scores in a column headed 自评分 while 得分 stays empty; a 得分系数
+    column (score = points × coefficient). score_columns.xlsx: 10 × 190/200 = 9.5 plus 90 (96.5 where
+    验收合格率 has coefficient 0.8 of 15 points = 12)."""
+    forms, card = scored("score_columns.xlsx")
+    t = card.totals.set_index("project_id")
+    assert t.loc["MB2021-016", "total"] == 99.5 and t.loc["MB2021-016", "published_total"] == 99.5
+    assert t.loc["MB2021-017", "total"] == 96.5 and (t.graded).all()
+    notes = {f.project_id: "\n".join(f.notes) for f in forms}
+    assert "“得分”列为空，自评得分取自“自评分”列" in notes["MB2021-016"]
+    assert "按 分值 × 得分系数 计算自评得分" in notes["MB2021-017"]
+    row = card.project("MB2021-017").rows.set_index("level3").loc["验收合格率"]
+    assert row.awarded_score == 12 and row.points == 15
+    deviates = card.flags[card.flags.code == "AWARD_DEVIATES"].message.iloc[0]
+    assert "按正向指标（≥）规则" in deviates and "positive" not in deviates

@@ -47,9 +47,11 @@ PLAIN = ["一级指标", "二级指标", "三级指标", "年度指标值", "实
 NOPOINTS = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "得分", "偏差原因分析及改进措施"]
 SPLIT = ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "实际完成值", "分值", "得分",
          "偏差原因分析及改进措施"]
+COEF = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分系数", "得分", "偏差原因分析及改进措施"]
+SELFSCORE = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "自评分", "偏差原因分析及改进措施"]
 FIELDS = {"一级指标": "l1", "二级指标": "l2", "三级指标": "l3", "年度指标值": "target", "实际完成值": "actual",
           "分值": "points", "得分": "score", "偏差原因分析及改进措施": "reason", "指标性质": "nature",
-          "指标值": "value", "度量单位": "unit"}
+          "指标值": "value", "度量单位": "unit", "得分系数": "coef", "自评分": "self_score"}
 
 
 def put(ws, row, col, value, fmt=None):
@@ -85,7 +87,7 @@ def runs(keys):
 
 def build_form(ws, spec: dict) -> None:
     layout = spec.get("layout", "plain")
-    standard = {"plain": PLAIN, "split": SPLIT, "nopoints": NOPOINTS}[layout]
+    standard = {"plain": PLAIN, "split": SPLIT, "nopoints": NOPOINTS, "coef": COEF, "selfscore": SELFSCORE}[layout]
     fields = [FIELDS[h] for h in standard]
     heads = [spec.get("labels", {}).get(h, h) for h in standard]  # label variants as printed
     pm = 1 if spec.get("pm_column", True) else 0
@@ -197,7 +199,7 @@ def build_form(ws, spec: dict) -> None:
                     merge(ws, body_start + s, col[f], body_start + e, col[f])
     row = last + 1
     footer = spec.get("footer", "mof")
-    score_col = col["score"]
+    score_col = col["self_score" if layout == "selfscore" else "score"]
     if footer == "mof":
         label_end = (col["points"] if "points" in col else score_col) - 1
         put(ws, row, 1, "总分")

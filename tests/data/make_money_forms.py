@@ -1,4 +1,4 @@
-"""Write the money-block and grading-refusal fixtures under tests/data/forms/ (called by make_forms.py).
+"""Write the money-block, score-column and grading-refusal fixtures under tests/data/forms/ (called by make_forms.py).
 
 Each money-block layout that published forms from other provinces use (real-tables.md, "Money-block
 variants seen") is one sheet of money_variants.xlsx, with its own 项目编码; the forms that must not
@@ -117,6 +117,30 @@ COVER_CELLS = [("项目支出绩效自评报告", None), (None, None), ("项目�
                ("主管部门", "示例市财政局"), ("填报单位", "示例市预算绩效管理中心"), ("填报日期", "2022年3月31日")]
 
 
+def _scored_by(rows, column: str, coefficient: bool = False):
+    """ROWS90 with the scores moved into another column (自评分), or as 得分系数 with 得分 left blank."""
+    out = []
+    for r in rows:
+        moved = {**r, "score": None}
+        if coefficient:
+            moved["coef"] = round(r["score"] / r["points"], 4)
+        else:
+            moved[column] = r["score"]
+        out.append(moved)
+    return out
+
+
+SCORE_COLUMNS = {  # sheet → (spec, what, exec → score, total)
+    "自评分列": (spec("MB2021-016", "示例市农贸市场监管项目", MOF_HEADS, STANDARD_MONEY, _scored_by(ROWS90, "self_score"),
+                      total=99.5, layout="selfscore", pm_column=False),
+                 "an empty 得分 column beside 自评分, which holds the scores (and the total under it)", "10 → 9.5", "99.5"),
+    "得分系数": (spec("MB2021-017", "示例市城乡供水保障项目", MOF_HEADS, STANDARD_MONEY,
+                      _scored_by(ROWS90[:1] + [{**ROWS90[1], "score": 12}] + ROWS90[2:], "coef", coefficient=True),
+                      total=96.5, layout="coef", pm_column=False),
+                 "得分系数 column (score = 分值 × 系数; 验收合格率 0.8 × 15 = 12), 得分 left blank", "10 → 9.5", "96.5"),
+}
+
+
 def main() -> None:
     wb = Workbook()
     for i, (sheet, (form, *_)) in enumerate(VARIANTS.items()):
@@ -124,6 +148,12 @@ def main() -> None:
         ws.title = sheet
         build_form(ws, form)
     save(wb, "money_variants.xlsx")
+    wb = Workbook()
+    for i, (sheet, (form, *_)) in enumerate(SCORE_COLUMNS.items()):
+        ws = wb.active if i == 0 else wb.create_sheet()
+        ws.title = sheet
+        build_form(ws, form)
+    save(wb, "score_columns.xlsx")
     for name, (form, *_) in SINGLES.items():
         single(form, name, "自评表")
     wb = Workbook()
@@ -143,6 +173,10 @@ def readme_lines() -> list[str]:
     for sheet, (form, what, exec_, total, codes) in VARIANTS.items():
         code = form["header_pairs"][1][1][1]
         lines.append(f"| {sheet} | {code} | {what} | {exec_} | {total} | {codes or 'none'} |")
+    lines += ["", "## Score columns (`score_columns.xlsx`, one sheet each) — both scored", "",
+              "| sheet | project_id | layout | exec 分值 → 得分 | computed total |", "|---|---|---|---|---|"]
+    for sheet, (form, what, exec_, total) in SCORE_COLUMNS.items():
+        lines.append(f"| {sheet} | {form['header_pairs'][1][1][1]} | {what} | {exec_} | {total} |")
     lines += ["", "## Forms that must not be graded, and a cover sheet", "",
               "| file | project_id | what | expected review codes |", "|---|---|---|---|"]
     for name, (form, what, codes) in SINGLES.items():

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .. import compare
 from ..targets import parse_values
 from . import _cells as C
 from ._grid import Grid
@@ -38,8 +39,9 @@ class IndicatorTable:
     columns: dict        # field → 0-based column
 
 
-def heading_columns(g: Grid, h: int) -> tuple[dict, int]:
-    """Field → column for the heading at row `h`, and the first body row."""
+def heading_columns(g: Grid, h: int) -> tuple[dict, int, list[int]]:
+    """Field → column for the heading at row `h`, the first body row, and the other columns whose
+    heading also names a score (得分 and 自评分 side by side: the one holding numbers is used)."""
     nrows, ncols = g.shape
     has_sub = h + 1 < nrows and bool(
         ((g.top[h + 1] == h + 1) & C.match(g.norm[h + 1], C.SUBHEADING) & g.is_anchor()[h + 1]).any())
@@ -55,7 +57,9 @@ def heading_columns(g: Grid, h: int) -> tuple[dict, int]:
     if "target_nature" in cols or "target_unit" in cols:
         if "target" in cols:
             cols["target_value"] = cols.pop("target")
-    return cols, h + (2 if has_sub else 1)
+    score_pattern = dict(C.INDICATOR_FIELDS)["score"]
+    other_scores = [int(c) for c in np.flatnonzero(C.match(labels, score_pattern)) if c not in cols.values()]
+    return cols, h + (2 if has_sub else 1), other_scores
 
 
 def body_end(g: Grid, start: int, cols: dict) -> int:
@@ -136,7 +140,32 @@ def _dropped_rows(b: _Body, notes: list[str]) -> np.ndarray:
     return keep
 
 
-def _points_and_scores(b: _Body, keep: np.ndarray, notes: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _awarded_scores(b: _Body, keep: np.ndarray, points: np.ndarray, notes: list[str], other_scores: list[int]
+                    ) -> np.ndarray:
+    """得分 as floats (blank = not awarded = NaN). An empty 得分 column next to one that holds the
+    scores (自评分) gives way to it; with no scores at all, a 得分系数 column gives 分值 × 系数."""
+    g, cols = b.g, b.cols
+    if "score" not in cols and not other_scores:
+        notes.append("表内无得分列，各行得分为空")
+        return np.full(b.n, np.nan)
+    candidates = ([cols["score"]] if "score" in cols else []) + other_scores
+    parsed = [C.parse_numbers(g, b.R, c, "得分", "数字，如 9.5（空白表示未评分）")[0] for c in candidates]
+    filled = [int((~np.isnan(v) & keep).sum()) for v in parsed]
+    best = int(np.argmax(filled))
+    score = parsed[best]
+    if best > 0 and filled[0] == 0:
+        cols["score"] = candidates[best]  # the footer's total sits under the column that holds the scores
+        notes.append(f"“{g.text[b.R[0] - 1, candidates[0]] or '得分'}”列为空，自评得分取自“{g.norm[b.R[0] - 1, candidates[best]]}”列")
+    if filled[best] == 0 and "score_coefficient" in cols:
+        coef = C.parse_numbers(g, b.R, cols["score_coefficient"], "得分系数", "0 到 1 之间的数字，如 0.9")[0]
+        if (~np.isnan(coef) & keep).any():
+            score = compare.snap(points * coef)
+            notes.append("得分列为空，按 分值 × 得分系数 计算自评得分")
+    return score
+
+
+def _points_and_scores(b: _Body, keep: np.ndarray, notes: list[str], other_scores: list[int]
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """分值/得分 as floats (blank 得分 = not awarded = NaN); merged group scores count once."""
     g, cols = b.g, b.cols
     if "points" in cols:
@@ -144,11 +173,7 @@ def _points_and_scores(b: _Body, keep: np.ndarray, notes: list[str]) -> tuple[np
     else:
         points = np.full(b.n, np.nan)
         notes.append("表内无分值列，各行分值为空")
-    if "score" in cols:
-        score = C.parse_numbers(g, b.R, cols["score"], "得分", "数字，如 9.5（空白表示未评分）")[0]
-    else:
-        score = np.full(b.n, np.nan)
-        notes.append("表内无得分列，各行得分为空")
+    score = _awarded_scores(b, keep, points, notes, other_scores)
     points = np.where(b.follows("points"), np.nan, points)
     score = np.where(b.follows("score"), np.nan, score)
     in_name = pd.to_numeric(b.own("level3").str.extract(POINTS_IN_NAME)[0], errors="coerce").to_numpy(dtype=float)
@@ -228,12 +253,12 @@ def _none_if_empty(s: pd.Series) -> pd.Series:
 
 def read_indicator_rows(g: Grid, h: int, notes: list[str]) -> IndicatorTable:
     """The tidy rows of the indicator table whose heading is at row `h` (0-based)."""
-    cols, start = heading_columns(g, h)
+    cols, start, other_scores = heading_columns(g, h)
     end = body_end(g, start, cols)
     b = _Body(g, cols, np.arange(start, end))
     l1, l2, blank_filled, merged_names = _group_names(b)
     keep = _dropped_rows(b, notes)
-    points, score, counted = _points_and_scores(b, keep, notes)
+    points, score, counted = _points_and_scores(b, keep, notes, other_scores)
     target, split = _targets(b, keep, notes)
     counted &= ~_sub_rows(b, keep, points, notes)
     _cell_notes(b, keep, notes)

@@ -16,6 +16,13 @@ ROW_FLAG_COLUMNS = ["project_id", "level3", "target", "actual", "points", "award
                     "band_low", "band_high", "rule", "t_base", "a_base", "t_unit", "a_unit", "source_row"]
 
 
+def rule_label(kinds) -> pd.Series:
+    """The Chinese label of each rule kind (正向指标（≥） …), as a reader of the report knows it."""
+    from ..rules import RULE_KINDS
+
+    return text(kinds).map(lambda k: RULE_KINDS[k].label if k in RULE_KINDS else k)
+
+
 def target_actual(sel) -> pd.Series:
     return "目标值 " + text(sel["target"]) + "，实际 " + text(sel["actual"])
 
@@ -43,7 +50,7 @@ def row_findings(res: pd.DataFrame, scheme) -> list[pd.DataFrame]:
     def band_of(sel):
         low, high = sel["band_low"].to_numpy(dtype=float), sel["band_high"].to_numpy(dtype=float)
         band = np.where(low == high, num(sel["reference_score"]), num(low) + "–" + num(high))
-        return ("规则（" + text(sel["rule"]) + "）参考得分 " + pd.Series(band, dtype=object)
+        return ("按" + rule_label(sel["rule"]) + "规则，参考得分 " + pd.Series(band, dtype=object)
                 + "，自评得分 " + num(sel["awarded_score"]))
 
     def not_scored(sel):
