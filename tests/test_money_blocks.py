@@ -199,3 +199,16 @@ def test_scores_are_read_from_the_column_that_holds_them():
     assert row.awarded_score == 12 and row.points == 15
     deviates = card.flags[card.flags.code == "AWARD_DEVIATES"].message.iloc[0]
     assert "按正向指标（≥）规则" in deviates and "positive" not in deviates
+
+
+def test_points_that_do_not_add_up_say_what_to_do():
+    """Relative weights in the 分值 column (Σ = 1) and a form whose rows already carry the full 100
+    points are both refused (no grade) with the fix in the message."""
+    rows, budget = forms_to_frames(read_self_evaluation(FORMS / "mof_clean.xlsx"))
+    weights = rows.assign(points=rows["points"] / 90, score=rows["score"] / 90)
+    card = pe.score(weights, budget)
+    assert pd.isna(card.totals.grade.iloc[0]) and "像是相对权重" in card.flags.message.iloc[0]
+    full = rows.assign(points=rows["points"] * 100 / 90, score=rows["score"] * 100 / 90)
+    card = pe.score(full, budget.assign(exec_points=np.nan))
+    message = card.flags[card.flags.code == "POINTS_TOTAL"].message.iloc[0]
+    assert "预算执行不应另计分" in message and "--scheme exec-0" in message

@@ -72,9 +72,12 @@ def _points_checks(tot: pd.DataFrame, work: pd.DataFrame, scheme, has_points: np
     total = f"{full:g}"
 
     def points_total(s):
-        hint = np.where(np.abs(s["rows_points"].to_numpy(dtype=float) - full) <= 1e-6,
+        rows = s["rows_points"].to_numpy(dtype=float)
+        hint = np.where(np.abs(rows - full) <= 1e-6,
                         "；表内指标分值已为满分，预算执行不应另计分，请用 --scheme exec-0（或 --exec-points 0）",
-                        "；请核对表内分值")
+                        np.where(np.abs(rows - 1) <= 1e-6,
+                                 "；各指标“分值”合计为 1，像是相对权重：请换算为分值（权重 × 满分）后再评分",
+                                 "；请核对表内分值"))
         return ("执行分值 " + num(s["exec_points"]) + " + 指标分值 " + num(s["rows_points"]) + " = "
                 + num(s["_points_sum"]) + "，满分应为 " + total + pd.Series(hint, dtype=object))
 
