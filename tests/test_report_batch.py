@@ -19,7 +19,8 @@ from perfeval import __version__
 from perfeval.errors import InputError, ValidationError
 from perfeval.report.batch import Task, WorkerPool, reproducible_part, run_batch
 from perfeval.report.commands import build_tasks, read_projects, register
-from perfeval.report.storage import atomic_write_bytes, safe_stem, sha256_file
+from perfeval._files import atomic_write
+from perfeval.report.storage import safe_stem, sha256_file
 
 NB = Path(__file__).parent / "data" / "notebooks"
 CITY = NB / "city"
@@ -254,14 +255,14 @@ def test_pdf_with_weasyprint_embeds_a_chinese_font(first, tmp_path):
 
 def test_atomic_write_never_leaves_a_file_that_looks_complete(tmp_path, monkeypatch):
     target = tmp_path / "report.html"
-    atomic_write_bytes(target, b"old")
+    atomic_write(target, b"old")
 
     def interrupted(src, dst):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(os, "replace", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        atomic_write_bytes(target, b"new, half written")
+        atomic_write(target, b"new, half written")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
 

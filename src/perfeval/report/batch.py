@@ -45,7 +45,8 @@ from .. import __version__
 from ..errors import InputError, Location, PerfevalError
 from .execute import DEFAULT_TIMEOUT, NotebookError, execute_notebook
 from .kernels import ReusableKernel
-from .storage import atomic_write_text, safe_stem, sha256_bytes, sha256_file
+from .._files import atomic_write_text
+from .storage import safe_stem, sha256_bytes, sha256_file
 
 MANIFEST_NAME = "manifest.json"
 INDEX_NAME = "index.html"

@@ -36,7 +36,7 @@ from typing import Any
 from ..errors import InputError, Location
 from .kernels import ReusableKernel
 from .results import read_result
-from .storage import atomic_write_bytes
+from .._files import atomic_write
 
 SETUP_TAG = "perfeval-setup"
 SETUP_CELL_ID = "perfeval-setup"
@@ -448,7 +448,7 @@ def execute_notebook(template: str | os.PathLike, out_ipynb: str | os.PathLike |
         executed = _mark_failure(executed, error)
     duration = time.perf_counter() - started
     if out_ipynb is not None:
-        atomic_write_bytes(out_ipynb, nbformat.writes(executed).encode("utf-8"))
+        atomic_write(out_ipynb, nbformat.writes(executed).encode("utf-8"), make_parents=True)
     return ExecutionResult(status="failed" if error else "ok",
                            output=os.fspath(out_ipynb) if out_ipynb is not None else None,
                            error=error, duration_s=duration, result=read_result(executed),

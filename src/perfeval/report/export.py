@@ -26,7 +26,7 @@ import shutil
 from pathlib import Path
 
 from ..errors import PerfevalError
-from .storage import atomic_write_bytes
+from .._files import atomic_write
 
 HTML_TEMPLATE = "basic"
 REMOVED_CELL_TAGS = ("perfeval-setup", "remove-cell", "remove_cell")
@@ -126,7 +126,7 @@ def notebook_to_html(nb, *, title: str) -> str:
 
 def export_html(nb, out_html: str | os.PathLike, *, title: str) -> str:
     """Write the report page atomically; returns its sha256."""
-    return atomic_write_bytes(out_html, notebook_to_html(nb, title=title).encode("utf-8"))
+    return atomic_write(out_html, notebook_to_html(nb, title=title).encode("utf-8"), make_parents=True)
 
 
 # --------------------------------------------------------------------------- PDF
@@ -264,4 +264,4 @@ def export_pdf(html_path: str | os.PathLike, out_pdf: str | os.PathLike, *, engi
         raise PdfUnavailableError(PDF_MISSING_MESSAGE)
     html_path = Path(html_path)
     data = _CHROMIUM.page_pdf(html_path) if engine == "playwright" else _weasyprint_pdf(html_path)
-    return atomic_write_bytes(out_pdf, data)
+    return atomic_write(out_pdf, data, make_parents=True)
