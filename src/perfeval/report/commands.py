@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ..errors import InputError, Location
 from .._argtypes import positive_int
-from .batch import KIND_LABELS, Task
+from .task import KIND_LABELS, Task
 
 PROJECTS_FILE = "projects.csv"
 PROJECT_COLUMNS = ("project_id", "project_name", "department", "sector", "key_evaluation")
@@ -162,14 +162,14 @@ def build_tasks(data_dir: str | os.PathLike, *, kind: str = "all", projects: lis
 
 
 def _formats(text: str) -> tuple:
-    from .batch import _check_formats
+    from .task import check_formats
 
-    return _check_formats(text)
+    return check_formats(text)
 
 
 def cmd_report(args) -> int:
     """One report, made alone, in a new kernel (byte-identical to the same report in a batch)."""
-    from .batch import fingerprint, run_task
+    from .task import fingerprint, run_task
     from .export import PDF_MISSING_MESSAGE, pdf_engine
     from .kernels import ReusableKernel
 

@@ -35,6 +35,7 @@ from typing import Any
 
 from ..errors import InputError, Location
 from .kernels import ReusableKernel
+from .lifeline import temp_prefix
 from .results import read_result
 from .._files import atomic_write
 
@@ -398,7 +399,7 @@ def execute_notebook(template: str | os.PathLike, out_ipynb: str | os.PathLike |
     own_kernel = kernel is None
     kernel = kernel or ReusableKernel(fresh=True)
     started = time.perf_counter()
-    scratch = tempfile.mkdtemp(prefix="pfnb-")
+    scratch = tempfile.mkdtemp(prefix=temp_prefix("pfnb"))
     scratch_out = os.path.join(scratch, "executed.ipynb")
     error = None
     reused = False
