@@ -31,7 +31,7 @@ PROJECT_TEMPLATE = "project_report.ipynb"
 PORTFOLIO_TEMPLATE = "portfolio.ipynb"
 TRUE_WORDS = {"true", "1", "yes", "y", "是", "t"}
 FALSE_WORDS = {"false", "0", "no", "n", "否", "f", ""}
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3  # and 130/143 after SIGINT/SIGTERM
 
 
 # --------------------------------------------------------------------------- templates and data
@@ -172,6 +172,8 @@ def cmd_report(args) -> int:
     from .task import fingerprint, run_task
     from .export import PDF_MISSING_MESSAGE, pdf_engine
     from .kernels import ReusableKernel
+    from .ledger import prepare_output_dir
+    from .markup import grade_label
 
     formats = _formats(args.format)
     if "pdf" in formats and pdf_engine() is None:
@@ -183,7 +185,7 @@ def cmd_report(args) -> int:
         raise InputError("该项目不是重点评价项目，无重点评价报告 (not a key-evaluation project)",
                          expected="key_evaluation = true", found=args.project_id)
     task = tasks[0]
-    out_dir = Path(args.out).resolve()
+    out_dir = prepare_output_dir(args.out)
     with ReusableKernel(fresh=True) as kernel:
         outcome = run_task(task, out_dir, kernel=kernel, formats=formats, timeout=args.timeout,
                            task_fingerprint=fingerprint(task))
@@ -192,7 +194,7 @@ def cmd_report(args) -> int:
     html_path = out_dir / outcome.outputs["html"]["path"] if "html" in outcome.outputs else None
     if outcome.ok:
         total = "—" if outcome.total is None else outcome.total
-        grade = "—" if outcome.grade is None else outcome.grade
+        grade = grade_label(outcome.grade)
         print(f"已生成报告：{html_path}\n总分 {total}，等级 {grade}（用时 {outcome.duration_s:.1f} 秒）")
         return EXIT_OK
     print(f"报告生成失败 (failed)：{outcome.describe_error()}", file=sys.stderr)
@@ -204,6 +206,7 @@ def cmd_report(args) -> int:
 def cmd_batch(args) -> int:
     """Every project's report plus the portfolio, with manifest.json and index.html."""
     from .batch import run_batch
+    from .ledger import BatchLockedError
 
     projects = [p.strip() for p in args.projects.split(",") if p.strip()] if args.projects else None
     tasks = build_tasks(args.data, kind=args.kind, projects=projects, scheme=args.scheme,
@@ -213,11 +216,15 @@ def cmd_batch(args) -> int:
     try:
         result = run_batch(tasks, args.out, jobs=args.jobs, fresh_kernel=args.fresh_kernel,
                            resume=args.resume, formats=_formats(args.format), executor=args.executor,
-                           scheduler=args.scheduler, timeout=args.timeout)
-    except KeyboardInterrupt as exc:
-        print(f"\n已中断 (interrupted)。{exc}", file=sys.stderr)
+                           scheduler=args.scheduler, timeout=args.timeout,
+                           checkpoint_every=args.checkpoint_every)
+    except BatchLockedError as exc:
+        print(f"错误 (error)：{exc}", file=sys.stderr)
+        return EXIT_LOCKED
+    except KeyboardInterrupt:  # before the batch's own signal handling was in place
+        print("\n已中断 (interrupted)：尚未开始生成报告，输出文件夹未改动。", file=sys.stderr)
         return 130
-    print(result.summary(), file=sys.stderr if result.failed else sys.stdout)
+    print(result.summary(), file=sys.stderr if result.failed or result.interrupted else sys.stdout)
     return result.exit_code
 
 
@@ -259,6 +266,8 @@ def register(subparsers) -> None:
     b.add_argument("--scheduler", metavar="ADDRESS", help="Dask 调度器地址（--executor dask 时必填）")
     b.add_argument("--year", type=int, help="综合对比的年度（传给 portfolio 笔记本的 year 参数）")
     b.add_argument("--no-portfolio", action="store_true", help="不生成全市综合对比报告")
+    b.add_argument("--checkpoint-every", type=positive_int, default=10, metavar="N",
+                   help="每完成 N 份报告保存一次清单和索引 (default 10)；被强行终止时最多丢失 N 条记录")
     b.add_argument("--portfolio-template", metavar="IPYNB", help="综合对比笔记本（默认 notebooks/portfolio.ipynb）")
     _common(b)
     b.set_defaults(func=cmd_batch)

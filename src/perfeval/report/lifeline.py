@@ -146,6 +146,7 @@ def temp_prefix(kind: str) -> str:
 
 
 def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists and is not a zombie (dead, waiting to be reaped)."""
     if pid <= 0:
         return False
     try:
@@ -153,8 +154,12 @@ def pid_alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     except PermissionError:  # exists, belongs to someone else
+        pass
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[-1].split()[0] != b"Z"
+    except (OSError, IndexError):  # no /proc (not Linux): trust kill(0)
         return True
-    return True
 
 
 def _leftovers(folder: Path, pattern: re.Pattern, want_dirs: bool) -> list[Path]:
