@@ -19,7 +19,6 @@ The result fields the notebook emitted (`results.emit_result`) come back in ``re
 from __future__ import annotations
 
 import copy
-import html
 import json
 import keyword
 import math
@@ -36,6 +35,7 @@ from typing import Any
 from ..errors import InputError, Location
 from .kernels import ReusableKernel
 from .lifeline import temp_prefix
+from .markup import escape_markdown
 from .results import read_result
 from .._files import atomic_write
 
@@ -319,7 +319,7 @@ def _banner_cells(error: NotebookError, *, with_anchor: bool):
     """A Chinese error banner for the top of the report and an anchor before the failing cell."""
     import nbformat
 
-    message = html.escape(error.describe())
+    message = escape_markdown(error.describe())  # a Markdown cell: a link in a name must stay text
     link = '<a href="#perfeval-error-cell">跳转到出错位置</a>' if with_anchor else ""
     top = nbformat.v4.new_markdown_cell(
         '<div class="perfeval-error" role="alert"><strong>本报告未能完整生成 (report failed)</strong>'
