@@ -7,10 +7,13 @@
     payments.csv                      monthly payments (see perfeval.monitor)
 
 Text columns are read as text (a target "100" stays "100"), money as numbers, CSVs as UTF-8 with
-or without BOM. A missing file or column is an InputError naming it.
+or without BOM or as GB18030/GBK (the form reader's decoding, `io._grid.read_csv_text`). A missing
+file or column is an InputError naming it. Files of one project are found with `project_file`,
+which never leaves the data folder.
 """
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
@@ -24,13 +27,21 @@ TEXT_COLUMNS = ("project_id", "project_name", "department", "unit", "sector", "l
 
 
 def read_table(path: str | os.PathLike) -> pd.DataFrame:
-    """A CSV with text columns kept as text and empty cells as missing."""
+    """A CSV (UTF-8 with or without BOM, or GB18030/GBK) with text columns kept as text and empty
+    cells as missing."""
+    from .io._grid import read_csv_text
+
     path = Path(path)
     if not path.exists():
         raise InputError("找不到数据文件 (file not found)", where=Location(file=str(path)))
-    head = pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns
-    dtype = {c: "object" for c in head if c in TEXT_COLUMNS}
-    return pd.read_csv(path, dtype=dtype, encoding="utf-8-sig", keep_default_na=True)
+    text, _ = read_csv_text(path, name=str(path))
+    try:
+        head = pd.read_csv(io.StringIO(text), nrows=0).columns
+        dtype = {c: "object" for c in head if c in TEXT_COLUMNS}
+        return pd.read_csv(io.StringIO(text), dtype=dtype, keep_default_na=True)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        raise InputError(f"无法解析 csv 文件 (cannot parse csv)：{exc}", where=Location(file=str(path)),
+                         expected="逗号分隔、首行为列名的表") from None
 
 
 def projects(data_dir) -> pd.DataFrame:

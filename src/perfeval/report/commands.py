@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import os
 import re
 import sys
 from pathlib import Path
 
 from ..errors import InputError, Location
+from ..io._grid import read_csv_text
 from .._argtypes import positive_int
 from .task import KIND_LABELS, Task
 
@@ -55,21 +57,70 @@ def resolve_template(given: str | os.PathLike | None, default_name: str) -> str:
     return str(path.resolve())
 
 
-def read_projects(data_dir: str | os.PathLike) -> list[dict]:
-    """The rows of ``projects.csv``, checked: required columns, unique ids, boolean key flag."""
-    path = Path(data_dir) / PROJECTS_FILE
+def data_folder(data_dir: str | os.PathLike) -> Path:
+    """The data folder, resolved; a missing folder or a file in its place is a clear error."""
+    path = Path(data_dir).expanduser().resolve()
+    if not path.exists():
+        raise InputError("找不到数据文件夹 (data folder not found)", where=Location(file=str(path)),
+                         expected=f"含 {PROJECTS_FILE} 的文件夹")
+    if not path.is_dir():
+        raise InputError("--data 应为数据文件夹，而不是一个文件 (--data names a file)", where=Location(file=str(path)),
+                         expected=f"含 {PROJECTS_FILE} 的文件夹", found=path.name)
+    return path
+
+
+def csv_records(text: str, path: Path) -> list[tuple[int, list[str]]]:
+    """(line, cells) of every non-empty record of a csv text.
+
+    A cell longer than the csv module's limit (131072 characters: a pasted document, or a missing
+    closing quote that swallowed the lines after it) is an `InputError` naming line and column.
+    """
+    limit = csv.field_size_limit()
+    previous = csv.field_size_limit(2**31 - 1)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        reader = csv.reader(io.StringIO(text, newline=""))
+        records, start = [], 1
+        for cells in reader:
+            if cells:
+                records.append((start, cells))
+            start = reader.line_num + 1
+    finally:
+        csv.field_size_limit(previous)
+    header = records[0][1] if records else []
+    for line, cells in records:
+        for index, cell in enumerate(cells):
+            if len(cell) > limit:
+                column = header[index] if line != 1 and index < len(header) else f"第 {index + 1} 列"
+                raise InputError("单元格过长，可能是引号不配对，把后面的行并进了这个单元格 "
+                                 "(field larger than field limit)", where=Location(file=str(path), row=line,
+                                                                                  column=column),
+                                 expected=f"不超过 {limit} 个字符", found=f"{len(cell)} 个字符")
+    return records
+
+
+def read_projects(data_dir: str | os.PathLike) -> list[dict]:
+    """The rows of ``projects.csv``, checked: required columns, unique ids, boolean key flag.
+
+    Read as UTF-8 (with or without BOM) or GB18030/GBK, like every csv perfeval reads.
+    """
+    path = data_folder(data_dir) / PROJECTS_FILE
+    try:
+        text, _ = read_csv_text(path, name=str(path))
     except FileNotFoundError:
         raise InputError("找不到项目清单 (project list not found)", where=Location(file=str(path)),
                          expected=f"数据目录中的 {PROJECTS_FILE}") from None
-    reader = csv.DictReader(text.splitlines())
-    missing = [c for c in PROJECT_COLUMNS if c not in (reader.fieldnames or [])]
+    except OSError as exc:
+        raise InputError(f"无法读取项目清单 (cannot read)：{exc.strerror or exc}",
+                         where=Location(file=str(path))) from None
+    records = csv_records(text, path)
+    fieldnames = [c.strip() for c in records[0][1]] if records else []
+    missing = [c for c in PROJECT_COLUMNS if c not in fieldnames]
     if missing:
         raise InputError("项目清单缺少列 (missing columns)", where=Location(file=str(path), row=1),
-                         expected=", ".join(PROJECT_COLUMNS), found=",".join(reader.fieldnames or []))
+                         expected=", ".join(PROJECT_COLUMNS), found=",".join(fieldnames))
     rows, seen = [], set()
-    for line, row in enumerate(reader, start=2):
+    for line, cells in records[1:]:
+        row = dict(zip(fieldnames, cells + [""] * (len(fieldnames) - len(cells))))
         pid = (row["project_id"] or "").strip()
         if not pid:
             raise InputError("项目编号为空 (empty project_id)",
@@ -118,7 +169,7 @@ def build_tasks(data_dir: str | os.PathLike, *, kind: str = "all", projects: lis
     """The batch's tasks from the data directory (see the module docstring)."""
     if kind not in ("self", "key", "all"):
         raise InputError("报告类型应为 self、key 或 all", expected="self | key | all", found=kind)
-    data = Path(data_dir).resolve()
+    data = data_folder(data_dir)
     rows = read_projects(data)
     all_ids = [r["project_id"] for r in rows]
     if projects:
