@@ -140,16 +140,21 @@ def test_a_full_disk_for_one_report_keeps_every_earlier_record(pool, tmp_path, m
 
     monkeypatch.setattr(export, "atomic_write", disk_full_for_p002)
     result = _batch(tmp_path, pool, projects=["P001", "P002"])
+    this_run = {o.task_id: o for o in result.outcomes}
+    assert not this_run["self:P002"].ok and "No space left" in this_run["self:P002"].describe_error()
+    assert result.kept_previous == ("self:P002",) and "保留了上次" in result.summary()
     by = {e["task_id"]: e for e in result.manifest["projects"]}
-    assert len(by) == ALL_TASKS
-    assert by["self:P002"]["status"] == "failed" and "No space left" in by["self:P002"]["error"]["message"]
-    assert by["self:P001"]["status"] == "ok"
-    for task_id in set(by) - {"self:P001", "key:P001", "self:P002"}:
+    assert len(by) == ALL_TASKS and by["self:P001"]["status"] == "ok"
+    for task_id in set(by) - {"self:P001", "key:P001"}:  # P002's earlier success is still the record
         assert {k: v for k, v in by[task_id].items() if k != "duration_s"} == \
                {k: v for k, v in before[task_id].items() if k != "duration_s"}
-    assert (tmp_path / "reports" / "self-P002.html").read_bytes()  # the old report is still whole
     assert not list(tmp_path.rglob("*.part"))
     _assert_consistent_with_disk(tmp_path, result.manifest)
+    # Into a folder without an earlier success, the failure is what the ledger records.
+    fresh = _batch(tmp_path / "fresh", pool, projects=["P002"])
+    entry = fresh.manifest["projects"][0]
+    assert entry["status"] == "failed" and "No space left" in entry["error"]["message"]
+    assert fresh.kept_previous == ()
 
 
 def test_the_ledger_is_saved_every_n_tasks(pool, tmp_path, monkeypatch):

@@ -244,6 +244,7 @@ class BatchResult:
     signal: int | None = None
     unfinished: tuple[str, ...] = ()
     notices: tuple[str, ...] = ()
+    kept_previous: tuple[str, ...] = ()  # failed again for a write error: the ledger kept the earlier success
 
     @property
     def ok(self) -> bool:
@@ -302,6 +303,9 @@ class BatchResult:
             for o in self.failed:
                 label = KIND_LABELS.get(o.kind, o.kind)
                 lines.append(f"  - {o.task_id}（{label}）：{o.describe_error()}")
+        if self.kept_previous:
+            lines.append(f"其中 {len(self.kept_previous)} 份因写入等非数据原因失败，清单保留了上次由相同输入生成的有效报告："
+                         + "、".join(self.kept_previous))
         notes = sorted({note for o in self.outcomes for note in o.notes if "PDF" in note})
         lines.extend(f"提示：{note}" for note in notes)
         counts = self.manifest.get("summary", {})
@@ -390,12 +394,14 @@ def run_batch(tasks: Iterable[Task], out_dir: str | os.PathLike, *, jobs: int = 
                    disable=None if progress is None else not progress)
         failures = 0
         since_checkpoint = 0
+        kept_previous: list[str] = []
 
         with StopSignals() as stop:
             def on_done(outcome: TaskOutcome) -> None:
                 nonlocal failures, since_checkpoint
                 done[outcome.task_id] = outcome
-                ledger.record(outcome)
+                if ledger.record(outcome)["run_status"] != outcome.status:
+                    kept_previous.append(outcome.task_id)
                 failures += not outcome.ok
                 bar.set_postfix_str(f"失败 {failures}", refresh=False)
                 bar.update(1)
@@ -426,5 +432,5 @@ def run_batch(tasks: Iterable[Task], out_dir: str | os.PathLike, *, jobs: int = 
     outcomes = tuple(done[t.task_id] for t in tasks if t.task_id in done)
     return BatchResult(outcomes=outcomes, out_dir=str(out_dir), manifest=manifest, reused=reused,
                        wall_s=time.perf_counter() - started_wall, interrupted=stop.requested,
-                       signal=stop.signum, notices=tuple(notices),
+                       signal=stop.signum, notices=tuple(notices), kept_previous=tuple(kept_previous),
                        unfinished=tuple(t.task_id for t in tasks if t.task_id not in done))

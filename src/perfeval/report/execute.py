@@ -359,6 +359,26 @@ def _failing_cell(nb) -> int | None:
     return None
 
 
+def _own_error_names() -> set[str]:
+    """Names of the errors perfeval raises on purpose (`errors.PerfevalError` and its subclasses)."""
+    from ..errors import PerfevalError
+
+    names, todo = set(), [PerfevalError]
+    while todo:
+        cls = todo.pop()
+        names.add(cls.__name__)
+        todo.extend(cls.__subclasses__())
+    return names
+
+
+def _message_only(cell) -> None:
+    """An error perfeval raised on purpose already says where and what: show its message in the
+    report, not a Python traceback."""
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "error":
+            output["traceback"] = [f"{output.get('ename')}: {output.get('evalue')}"]
+
+
 def _last_started_cell(nb) -> int | None:
     """After a kernel death or timeout: the last code cell papermill started (it marks the cell
     "completed" in a ``finally`` even then, so the status alone does not tell)."""
@@ -424,6 +444,8 @@ def execute_notebook(template: str | os.PathLike, out_ipynb: str | os.PathLike |
                 pos = _failing_cell(executed)
                 error = NotebookError("cell-error", exc.ename, _scrub(str(exc.evalue)),
                                       _template_index(executed, pos, template_order), exc.exec_count)
+                if pos is not None and exc.ename in _own_error_names():
+                    _message_only(executed.cells[pos])
             except (DeadKernelError, CellTimeoutError) as exc:
                 kernel.discard()
                 executed = getattr(exc, "perfeval_partial_notebook", None) or prepared

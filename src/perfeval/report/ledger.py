@@ -2,7 +2,8 @@
 
 The manifest is a ledger, not a snapshot of the last run. `Ledger.open` reads it and checks every
 entry against the files on disk; a run then replaces the entries of its own tasks (`record`) and
-keeps all others. An entry whose output files were deleted or no longer match their recorded
+keeps all others (a rerun that failed only because its files could not be written keeps the
+earlier success made from the same inputs). An entry whose output files were deleted or no longer match their recorded
 sha256 gets status ``missing`` or ``changed`` (``run_status`` keeps what the run gave, so an entry
 whose files are restored becomes ``ok`` again); the file kinds concerned are in ``file_problems``.
 Entries are kept in one canonical order (kind, then project id in natural order), so the ledger
@@ -44,6 +45,8 @@ DAMAGED_NAME = "manifest.damaged.json"
 LOCK_NAME = ".perfeval-batch.lock"
 MANIFEST_VERSION = 2
 RUN_STATUSES = ("ok", "failed")
+# Failures that say nothing about the project's data: they never replace a valid earlier success.
+KEEP_PREVIOUS_ON = ("internal", "worker-died", "kernel-start")
 
 
 class OutputFolderError(PerfevalError):
@@ -213,7 +216,20 @@ class Ledger:
         self._entries = {task_id: checked(self.out_dir, e) for task_id, e in self._entries.items()}
 
     def record(self, outcome: TaskOutcome) -> dict:
-        """Replace the entry of ``outcome``'s task by the outcome (checked against its files)."""
+        """Replace the entry of ``outcome``'s task by the outcome (checked against its files).
+
+        One exception: a rerun that failed for a reason outside the notebook (a write error such as
+        a full disk, a worker killed) does not replace an earlier success made from the same
+        inputs (same fingerprint) whose files are intact: that report is still the right one.
+        Returns the entry the ledger now holds.
+        """
+        previous = self._entries.get(outcome.task_id)
+        if (previous is not None and not outcome.ok and (outcome.error or {}).get("kind") in KEEP_PREVIOUS_ON
+                and previous.get("fingerprint") == outcome.fingerprint):
+            previous = checked(self.out_dir, previous)
+            if previous["status"] == "ok":
+                self._entries[outcome.task_id] = previous
+                return previous
         entry = checked(self.out_dir, outcome.to_manifest())
         self._entries[outcome.task_id] = entry
         return entry
