@@ -268,7 +268,7 @@ def cmd_batch(args) -> int:
         result = run_batch(tasks, args.out, jobs=args.jobs, fresh_kernel=args.fresh_kernel,
                            resume=args.resume, formats=_formats(args.format), executor=args.executor,
                            scheduler=args.scheduler, timeout=args.timeout,
-                           checkpoint_every=args.checkpoint_every)
+                           checkpoint_every=args.checkpoint_every, stop_grace=max(0.0, args.stop_grace))
     except BatchLockedError as exc:
         print(f"错误 (error)：{exc}", file=sys.stderr)
         return EXIT_LOCKED
@@ -317,6 +317,8 @@ def register(subparsers) -> None:
     b.add_argument("--scheduler", metavar="ADDRESS", help="Dask 调度器地址（--executor dask 时必填）")
     b.add_argument("--year", type=int, help="综合对比的年度（传给 portfolio 笔记本的 year 参数）")
     b.add_argument("--no-portfolio", action="store_true", help="不生成全市综合对比报告")
+    b.add_argument("--stop-grace", type=float, default=3.0, metavar="S",
+                   help="收到 Ctrl-C/SIGTERM 后，运行中的报告最多再等 S 秒 (default 3)")
     b.add_argument("--checkpoint-every", type=positive_int, default=10, metavar="N",
                    help="每完成 N 份报告保存一次清单和索引 (default 10)；被强行终止时最多丢失 N 条记录")
     b.add_argument("--portfolio-template", metavar="IPYNB", help="综合对比笔记本（默认 notebooks/portfolio.ipynb）")
