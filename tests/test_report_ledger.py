@@ -20,7 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from perfeval.report import export
+from perfeval.report import execute, export
 from perfeval.report.batch import run_batch
 from perfeval.report.commands import build_tasks
 from perfeval.report.index import render_index
@@ -133,12 +133,13 @@ def test_a_full_disk_for_one_report_keeps_every_earlier_record(pool, tmp_path, m
     before = {e["task_id"]: e for e in _manifest(tmp_path)["projects"]}
     real_write = export.atomic_write
 
-    def disk_full_for_p002(path, data, **kw):
-        if Path(path).name == "self-P002.html":
+    def disk_full_for_p002(path, data, **kw):  # no file of this report can be written
+        if Path(path).name.startswith("self-P002."):
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
         return real_write(path, data, **kw)
 
     monkeypatch.setattr(export, "atomic_write", disk_full_for_p002)
+    monkeypatch.setattr(execute, "atomic_write", disk_full_for_p002)
     result = _batch(tmp_path, pool, projects=["P001", "P002"])
     this_run = {o.task_id: o for o in result.outcomes}
     assert not this_run["self:P002"].ok and "No space left" in this_run["self:P002"].describe_error()
