@@ -17,9 +17,12 @@ import pytest
 
 from perfeval import __version__
 from perfeval.errors import InputError, ValidationError
-from perfeval.report.batch import Task, WorkerPool, reproducible_part, run_batch
+from perfeval.report.batch import WorkerPool, run_batch
+from perfeval.report.ledger import reproducible_part
+from perfeval.report.task import Task
 from perfeval.report.commands import build_tasks, read_projects, register
-from perfeval.report.storage import atomic_write_bytes, safe_stem, sha256_file
+from perfeval._files import atomic_write
+from perfeval.report.storage import safe_stem, sha256_file
 
 NB = Path(__file__).parent / "data" / "notebooks"
 CITY = NB / "city"
@@ -118,7 +121,7 @@ def test_manifest_lists_every_project_with_checksums(first):
     text = (Path(first.out_dir) / "manifest.json").read_text(encoding="utf-8")
     manifest = json.loads(text)
     assert text == json.dumps(manifest, sort_keys=True, ensure_ascii=False, indent=2) + "\n"
-    assert manifest["summary"] == {"total": 8, "ok": 6, "failed": 2}
+    assert manifest["summary"] == {"total": 8, "ok": 6, "failed": 2, "missing": 0, "changed": 0}
     assert set(manifest["run"]) >= {"started_at", "wall_s", "jobs"}
     for entry in manifest["projects"]:
         assert set(entry) >= {"project_id", "kind", "status", "total", "grade", "duration_s",
@@ -167,7 +170,7 @@ def test_safe_stem_keeps_readable_names_and_separates_different_ids():
 def test_index_escapes_user_strings_and_links_every_report(first):
     index = (Path(first.out_dir) / "index.html").read_text(encoding="utf-8")
     assert "<script>alert" not in index
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;学校&amp;食堂改造" in index
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;学校&amp;食堂改造" in index  # markupsafe: " → &#34;
     assert "预算绩效评价报告索引" in index and "失败" in index
     for outcome in first.outcomes:
         assert f'href="{outcome.outputs["html"]["path"]}"' in index or "%" in index
@@ -254,14 +257,14 @@ def test_pdf_with_weasyprint_embeds_a_chinese_font(first, tmp_path):
 
 def test_atomic_write_never_leaves_a_file_that_looks_complete(tmp_path, monkeypatch):
     target = tmp_path / "report.html"
-    atomic_write_bytes(target, b"old")
+    atomic_write(target, b"old")
 
     def interrupted(src, dst):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(os, "replace", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        atomic_write_bytes(target, b"new, half written")
+        atomic_write(target, b"new, half written")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
 

@@ -1,7 +1,8 @@
 """A worker process that dies (killed, out of memory) fails its own task only; the batch goes on."""
 from pathlib import Path
 
-from perfeval.report.batch import Task, run_batch
+from perfeval.report.batch import run_batch
+from perfeval.report.task import Task
 
 NOTEBOOK = str(Path(__file__).parent / "data" / "notebooks" / "kills_worker.ipynb")
 
@@ -18,7 +19,7 @@ def test_a_killed_worker_fails_only_its_task(tmp_path):
 def test_fingerprint_does_not_depend_on_where_the_data_lives(tmp_path):
     import shutil
 
-    from perfeval.report.batch import fingerprint
+    from perfeval.report.task import fingerprint
     from perfeval.report.commands import build_tasks
 
     city = Path(__file__).parent / "data" / "notebooks" / "city"

@@ -7,10 +7,13 @@
     payments.csv                      monthly payments (see perfeval.monitor)
 
 Text columns are read as text (a target "100" stays "100"), money as numbers, CSVs as UTF-8 with
-or without BOM. A missing file or column is an InputError naming it.
+or without BOM or as GB18030/GBK (the form reader's decoding, `io._grid.read_csv_text`). A missing
+file or column is an InputError naming it. Files of one project are found with `project_file`,
+which never leaves the data folder.
 """
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
@@ -24,13 +27,21 @@ TEXT_COLUMNS = ("project_id", "project_name", "department", "unit", "sector", "l
 
 
 def read_table(path: str | os.PathLike) -> pd.DataFrame:
-    """A CSV with text columns kept as text and empty cells as missing."""
+    """A CSV (UTF-8 with or without BOM, or GB18030/GBK) with text columns kept as text and empty
+    cells as missing."""
+    from .io._grid import read_csv_text
+
     path = Path(path)
     if not path.exists():
         raise InputError("找不到数据文件 (file not found)", where=Location(file=str(path)))
-    head = pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns
-    dtype = {c: "object" for c in head if c in TEXT_COLUMNS}
-    return pd.read_csv(path, dtype=dtype, encoding="utf-8-sig", keep_default_na=True)
+    text, _ = read_csv_text(path, name=str(path))
+    try:
+        head = pd.read_csv(io.StringIO(text), nrows=0).columns
+        dtype = {c: "object" for c in head if c in TEXT_COLUMNS}
+        return pd.read_csv(io.StringIO(text), dtype=dtype, keep_default_na=True)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        raise InputError(f"无法解析 csv 文件 (cannot parse csv)：{exc}", where=Location(file=str(path)),
+                         expected="逗号分隔、首行为列名的表") from None
 
 
 def projects(data_dir) -> pd.DataFrame:
@@ -43,14 +54,70 @@ def projects(data_dir) -> pd.DataFrame:
 
 
 def project(data_dir, project_id) -> dict:
-    """One row of ``projects.csv`` as a dict; an unknown id is an InputError."""
+    """One row of ``projects.csv`` as a dict, blank cells as None; an unknown id is an InputError."""
     frame = projects(data_dir)
     hit = frame[frame["project_id"] == str(project_id)]
     if hit.empty:
         raise InputError("projects.csv 中没有这个项目 (unknown project)", where=Location(
             file=str(Path(data_dir) / "projects.csv"), column="project_id"), expected="已登记的项目编码",
             found=str(project_id))
-    return hit.iloc[0].to_dict()
+    row = hit.iloc[0].to_dict()
+    return {k: None if _blank(v) else v for k, v in row.items()}
+
+
+def _blank(value) -> bool:
+    if isinstance(value, str):
+        return not value.strip()
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def project_file(data_dir, folder: str, project_id, suffix: str) -> Path:
+    """The file of one project, ``<data_dir>/<folder>/<project_id><suffix>``, never outside the data folder.
+
+    A project id is a name, not a path: one with ``/``, ``\\``, ``..``, a NUL or leading/trailing
+    blanks is refused, and so is a file (or folder) that is a symlink pointing out of the data folder.
+    """
+    base = Path(data_dir).resolve()
+    pid = str(project_id)
+    if (not pid or pid != pid.strip() or pid in (".", "..") or any(ch in pid for ch in "/\\\x00")
+            or os.path.isabs(pid)):
+        raise InputError("项目编号不能是路径，也不能含 / \\ .. 等字符 (a project id must not be a path)",
+                         where=Location(file=str(base / "projects.csv"), column="project_id"),
+                         expected="如 SZ2021-001 的编号", found=pid)
+    path = base / folder / f"{pid}{suffix}"
+    resolved = path.resolve()
+    if not resolved.is_relative_to(base):
+        raise InputError("项目文件指向数据目录之外（符号链接）(the file links out of the data folder)",
+                         where=Location(file=str(path)), expected=f"数据目录 {base} 中的文件",
+                         found=str(resolved))
+    return resolved
+
+
+def self_evaluation_forms(data_dir, project_id) -> tuple[list, Path]:
+    """(forms, path) of one project's self-evaluation workbook ``forms/<project_id>.xlsx``.
+
+    Every form in it must carry the project's own code (项目编码); a form for another project is an
+    InputError naming the file, the sheet and what was found.
+    """
+    from .io import read_self_evaluation
+
+    path = project_file(data_dir, "forms", project_id, ".xlsx")
+    if not path.is_file():
+        raise InputError("找不到该项目的自评表 (self-evaluation form not found)", where=Location(file=str(path)),
+                         expected=f"forms/{project_id}.xlsx")
+    forms = read_self_evaluation(path)
+    for form in forms:
+        if str(form.project_id) != str(project_id):
+            raise InputError("自评表中的项目编码与项目清单不符 (the form's project code is not this project's)",
+                             where=Location(file=str(path), sheet=form.source_sheet, column="项目编码"),
+                             expected=str(project_id), found=str(form.project_id))
+    if not forms:
+        raise InputError("自评表中没有可读的表 (no form in the workbook)", where=Location(file=str(path)),
+                         expected="项目支出绩效自评表")
+    return forms, path
 
 
 def self_evaluation(data_dir, project_ids=None) -> tuple[pd.DataFrame, pd.DataFrame]:

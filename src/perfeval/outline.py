@@ -2,8 +2,10 @@
 
 The report notebooks hold no scoring logic: they call these functions and display what they
 return. Every section is a DataFrame with Chinese labels or a list of Chinese sentences, so the
-same content serves notebooks, HTML, Excel and tests. User-typed strings stay as typed; HTML
-helpers escape them.
+same content serves notebooks, HTML, Excel and tests. User-typed strings stay as typed; the HTML
+helpers escape them, and the notebooks display HTML, never Markdown built from user text (a
+Markdown link in a project name would become a live link). A grade withheld by the review
+(None/NaN) reads "未定级".
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .report.markup import GRADE_WITHHELD, escape_html, grade_label, heading_html, paragraph_html  # noqa: F401
 from .review import FLAG_INFO, is_blank_text
 
 SUGGESTIONS = {  # review code -> improvement suggestion (改进建议)
@@ -48,6 +51,26 @@ def _fmt_pct(rate) -> str:
     return "—" if rate is None or rate != rate else f"{rate * 100:.2f}%"
 
 
+def _fmt_num(value) -> str:
+    return "—" if value is None or value != value else f"{value:g}"
+
+
+def display_name(meta: dict, card, project_id) -> str:
+    """The project's name for headings: projects.csv, else the form, else the project id."""
+    for value in (meta.get("project_name"),
+                  card.totals.loc[card.totals.project_id == project_id, "project_name"].head(1).squeeze()
+                  if "project_name" in card.totals else None):
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return str(project_id)
+
+
+def report_heading(name, title: str, project_id, scheme_name: str) -> str:
+    """The report's heading as HTML: the project's name, the kind of report, its code and scheme."""
+    return (heading_html(name, 1) + f"<p><strong>{escape_html(title)}</strong>（项目编码 {escape_html(project_id)}，"
+            f"评分方案 {escape_html(scheme_name)}）</p>")
+
+
 def basic_info(card, project_id, meta: dict | None = None) -> pd.DataFrame:
     """基本情况: the project's header, money and goals as a two-column table."""
     t = card.project(project_id).totals.iloc[0]
@@ -73,13 +96,20 @@ def conclusion(card, project_id) -> dict:
     """综合评价结论: total, grade and one sentence saying so."""
     t = card.project(project_id).totals.iloc[0]
     n_flags = int(t.get("n_flags", 0))
-    execution = (f"其中预算执行率 {_fmt_pct(t['exec_rate'])}，执行得分 {t['exec_score']:g} 分"
-                 f"（分值 {t['exec_points']:g}）；绩效指标得分 {t['rows_score']:g} 分。"
+    execution = (f"其中预算执行率 {_fmt_pct(t['exec_rate'])}，执行得分 {_fmt_num(t['exec_score'])} 分"
+                 f"（分值 {_fmt_num(t['exec_points'])}）；绩效指标得分 {_fmt_num(t['rows_score'])} 分。"
                  if t["exec_points"] > 0 else
                  f"预算执行率 {_fmt_pct(t['exec_rate'])}（作为指标计分，不单列执行得分）。")
-    sentence = (f"经评价，该项目综合得分 {t['total']:g} 分，评价等级为“{t['grade']}”。" + execution
+    grade = grade_label(t["grade"])
+    total = float(t["total"]) if t["total"] is not None and t["total"] == t["total"] else None
+    if grade == GRADE_WITHHELD:
+        verdict = (f"经评价，该项目综合得分 {_fmt_num(total)} 分；因复核发现须先更正的错误（见“存在的问题”），"
+                   f"暂不评定等级（{GRADE_WITHHELD}）。")
+    else:
+        verdict = f"经评价，该项目综合得分 {_fmt_num(total)} 分，评价等级为“{grade}”。"
+    sentence = (verdict + execution
                 + (f"复核发现 {n_flags} 处需关注的问题。" if n_flags else "复核未发现问题。"))
-    return {"total": float(t["total"]), "grade": t["grade"], "text": sentence}
+    return {"total": total, "grade": None if grade == GRADE_WITHHELD else grade, "text": sentence}
 
 
 def level_table(card, project_id) -> pd.DataFrame:

@@ -202,9 +202,9 @@ def load_xlsx_grids(path: Path) -> list[Grid]:
     return grids
 
 
-def load_csv_grid(path: Path) -> tuple[Grid, str]:
-    """A csv form as a Grid of text cells; returns the grid and the encoding that decoded it."""
-    data = path.read_bytes()
+def decode_csv(data: bytes, name: str) -> tuple[str, str]:
+    """The text of a csv file and the encoding that decoded it: UTF-8 (with or without BOM), else
+    GB18030 (a superset of GBK, as Excel saves "CSV" on Chinese Windows). ``name`` is for messages."""
     for encoding in CSV_ENCODINGS:
         try:
             content = data.decode(encoding)
@@ -212,11 +212,23 @@ def load_csv_grid(path: Path) -> tuple[Grid, str]:
         except UnicodeDecodeError:
             continue
     else:
-        raise InputError("无法识别 csv 文件编码 (cannot decode csv)", where=Location(file=path.name),
+        raise InputError("无法识别 csv 文件编码 (cannot decode csv)", where=Location(file=name),
                          expected="UTF-8 或 GB18030/GBK 编码的文本", found="二进制或其他编码")
     if "\x00" in content:
-        raise InputError("csv 文件含二进制内容 (csv holds binary data)", where=Location(file=path.name),
+        raise InputError("csv 文件含二进制内容 (csv holds binary data)", where=Location(file=name),
                          expected="逗号分隔的文本", found="二进制数据")
+    return content, encoding
+
+
+def read_csv_text(path: str | Path, name: str | None = None) -> tuple[str, str]:
+    """`decode_csv` of a file: (text, encoding). Every csv input of perfeval is read through here."""
+    path = Path(path)
+    return decode_csv(path.read_bytes(), path.name if name is None else name)
+
+
+def load_csv_grid(path: Path) -> tuple[Grid, str]:
+    """A csv form as a Grid of text cells; returns the grid and the encoding that decoded it."""
+    content, encoding = read_csv_text(path)
     lines = list(csv.reader(io.StringIO(content, newline="")))
     columns = list(itertools.zip_longest(*lines, fillvalue=None))  # pads short lines
     frame = pd.DataFrame(np.array(columns, dtype=object).T if columns else [[None]], dtype=object)

@@ -2,18 +2,15 @@
 
 openpyxl stamps the current time into docProps/core.xml and into every zip entry; a save here
 fixes both to a constant so that the same workbook content always gives the same bytes, and
-writes through a temp file in the target folder followed by ``os.replace``.
+writes through `perfeval._files.atomic_write` (temp file in the target folder, then ``os.replace``).
 """
 from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
-import tempfile
 import unicodedata
 import zipfile
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -22,7 +19,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
-from ..errors import InputError, Location
+from .._files import atomic_write
 
 FONT_NAME = "宋体"
 THIN = Side(style="thin", color="000000")
@@ -148,32 +145,6 @@ def workbook_bytes(wb, stamp: dt.datetime) -> bytes:
             fixed.external_attr = 0o600 << 16
             dst.writestr(fixed, src.read(info.filename))
     return out.getvalue()
-
-
-def atomic_write(path, data: bytes) -> None:
-    """Write bytes to `path` via a temp file in the same folder and os.replace."""
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise InputError("输出文件夹不存在 (output folder does not exist)", where=Location(file=str(path)),
-                         expected="已存在的文件夹", found=str(path.parent))
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; give the usual file mode
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def save_workbook(wb, path, stamp: dt.datetime) -> None:

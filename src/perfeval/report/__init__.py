@@ -7,7 +7,9 @@ For notebooks (cheap to import inside a kernel):
 For the machinery (imported on first use):
     execute_notebook(template, out_ipynb, parameters, kernel=…, timeout=…) -> ExecutionResult
     export_html(nb, out_html, title=…), export_pdf(html, out_pdf)
-    Task, run_batch(tasks, out_dir, jobs=2, …) -> BatchResult, WorkerPool
+    Task, run_task, fingerprint                 one report (report.task)
+    run_batch(tasks, out_dir, jobs=2, …) -> BatchResult, WorkerPool   (report.batch)
+    Ledger, BatchLock                           the output folder's record and lock (report.ledger)
     ReusableKernel, safe_stem
     commands.register(subparsers)   the ``perfeval report`` and ``perfeval batch`` commands
 """
@@ -23,8 +25,10 @@ _LAZY = {
     "validate_parameters": "execute",
     "export_html": "export", "export_pdf": "export", "notebook_to_html": "export",
     "pdf_engine": "export", "PdfUnavailableError": "export",
-    "Task": "batch", "TaskOutcome": "batch", "BatchResult": "batch", "run_batch": "batch",
-    "run_task": "batch", "WorkerPool": "batch",
+    "Task": "task", "TaskOutcome": "task", "run_task": "task", "fingerprint": "task",
+    "BatchResult": "batch", "run_batch": "batch", "WorkerPool": "batch",
+    "Ledger": "ledger", "BatchLock": "ledger", "BatchLockedError": "ledger", "OutputFolderError": "ledger",
+    "render_index": "index",
     "ReusableKernel": "kernels",
     "safe_stem": "storage",
     "register": "commands",

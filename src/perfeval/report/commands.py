@@ -16,14 +16,16 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import os
 import re
 import sys
 from pathlib import Path
 
 from ..errors import InputError, Location
+from ..io._grid import read_csv_text
 from .._argtypes import positive_int
-from .batch import KIND_LABELS, Task
+from .task import KIND_LABELS, Task
 
 PROJECTS_FILE = "projects.csv"
 PROJECT_COLUMNS = ("project_id", "project_name", "department", "sector", "key_evaluation")
@@ -31,7 +33,7 @@ PROJECT_TEMPLATE = "project_report.ipynb"
 PORTFOLIO_TEMPLATE = "portfolio.ipynb"
 TRUE_WORDS = {"true", "1", "yes", "y", "是", "t"}
 FALSE_WORDS = {"false", "0", "no", "n", "否", "f", ""}
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3  # and 130/143 after SIGINT/SIGTERM
 
 
 # --------------------------------------------------------------------------- templates and data
@@ -55,21 +57,70 @@ def resolve_template(given: str | os.PathLike | None, default_name: str) -> str:
     return str(path.resolve())
 
 
-def read_projects(data_dir: str | os.PathLike) -> list[dict]:
-    """The rows of ``projects.csv``, checked: required columns, unique ids, boolean key flag."""
-    path = Path(data_dir) / PROJECTS_FILE
+def data_folder(data_dir: str | os.PathLike) -> Path:
+    """The data folder, resolved; a missing folder or a file in its place is a clear error."""
+    path = Path(data_dir).expanduser().resolve()
+    if not path.exists():
+        raise InputError("找不到数据文件夹 (data folder not found)", where=Location(file=str(path)),
+                         expected=f"含 {PROJECTS_FILE} 的文件夹")
+    if not path.is_dir():
+        raise InputError("--data 应为数据文件夹，而不是一个文件 (--data names a file)", where=Location(file=str(path)),
+                         expected=f"含 {PROJECTS_FILE} 的文件夹", found=path.name)
+    return path
+
+
+def csv_records(text: str, path: Path) -> list[tuple[int, list[str]]]:
+    """(line, cells) of every non-empty record of a csv text.
+
+    A cell longer than the csv module's limit (131072 characters: a pasted document, or a missing
+    closing quote that swallowed the lines after it) is an `InputError` naming line and column.
+    """
+    limit = csv.field_size_limit()
+    previous = csv.field_size_limit(2**31 - 1)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        reader = csv.reader(io.StringIO(text, newline=""))
+        records, start = [], 1
+        for cells in reader:
+            if cells:
+                records.append((start, cells))
+            start = reader.line_num + 1
+    finally:
+        csv.field_size_limit(previous)
+    header = records[0][1] if records else []
+    for line, cells in records:
+        for index, cell in enumerate(cells):
+            if len(cell) > limit:
+                column = header[index] if line != 1 and index < len(header) else f"第 {index + 1} 列"
+                raise InputError("单元格过长，可能是引号不配对，把后面的行并进了这个单元格 "
+                                 "(field larger than field limit)", where=Location(file=str(path), row=line,
+                                                                                  column=column),
+                                 expected=f"不超过 {limit} 个字符", found=f"{len(cell)} 个字符")
+    return records
+
+
+def read_projects(data_dir: str | os.PathLike) -> list[dict]:
+    """The rows of ``projects.csv``, checked: required columns, unique ids, boolean key flag.
+
+    Read as UTF-8 (with or without BOM) or GB18030/GBK, like every csv perfeval reads.
+    """
+    path = data_folder(data_dir) / PROJECTS_FILE
+    try:
+        text, _ = read_csv_text(path, name=str(path))
     except FileNotFoundError:
         raise InputError("找不到项目清单 (project list not found)", where=Location(file=str(path)),
                          expected=f"数据目录中的 {PROJECTS_FILE}") from None
-    reader = csv.DictReader(text.splitlines())
-    missing = [c for c in PROJECT_COLUMNS if c not in (reader.fieldnames or [])]
+    except OSError as exc:
+        raise InputError(f"无法读取项目清单 (cannot read)：{exc.strerror or exc}",
+                         where=Location(file=str(path))) from None
+    records = csv_records(text, path)
+    fieldnames = [c.strip() for c in records[0][1]] if records else []
+    missing = [c for c in PROJECT_COLUMNS if c not in fieldnames]
     if missing:
         raise InputError("项目清单缺少列 (missing columns)", where=Location(file=str(path), row=1),
-                         expected=", ".join(PROJECT_COLUMNS), found=",".join(reader.fieldnames or []))
+                         expected=", ".join(PROJECT_COLUMNS), found=",".join(fieldnames))
     rows, seen = [], set()
-    for line, row in enumerate(reader, start=2):
+    for line, cells in records[1:]:
+        row = dict(zip(fieldnames, cells + [""] * (len(fieldnames) - len(cells))))
         pid = (row["project_id"] or "").strip()
         if not pid:
             raise InputError("项目编号为空 (empty project_id)",
@@ -118,7 +169,7 @@ def build_tasks(data_dir: str | os.PathLike, *, kind: str = "all", projects: lis
     """The batch's tasks from the data directory (see the module docstring)."""
     if kind not in ("self", "key", "all"):
         raise InputError("报告类型应为 self、key 或 all", expected="self | key | all", found=kind)
-    data = Path(data_dir).resolve()
+    data = data_folder(data_dir)
     rows = read_projects(data)
     all_ids = [r["project_id"] for r in rows]
     if projects:
@@ -162,16 +213,18 @@ def build_tasks(data_dir: str | os.PathLike, *, kind: str = "all", projects: lis
 
 
 def _formats(text: str) -> tuple:
-    from .batch import _check_formats
+    from .task import check_formats
 
-    return _check_formats(text)
+    return check_formats(text)
 
 
 def cmd_report(args) -> int:
     """One report, made alone, in a new kernel (byte-identical to the same report in a batch)."""
-    from .batch import fingerprint, run_task
+    from .task import fingerprint, run_task
     from .export import PDF_MISSING_MESSAGE, pdf_engine
     from .kernels import ReusableKernel
+    from .ledger import prepare_output_dir
+    from .markup import grade_label
 
     formats = _formats(args.format)
     if "pdf" in formats and pdf_engine() is None:
@@ -183,7 +236,7 @@ def cmd_report(args) -> int:
         raise InputError("该项目不是重点评价项目，无重点评价报告 (not a key-evaluation project)",
                          expected="key_evaluation = true", found=args.project_id)
     task = tasks[0]
-    out_dir = Path(args.out).resolve()
+    out_dir = prepare_output_dir(args.out)
     with ReusableKernel(fresh=True) as kernel:
         outcome = run_task(task, out_dir, kernel=kernel, formats=formats, timeout=args.timeout,
                            task_fingerprint=fingerprint(task))
@@ -192,7 +245,7 @@ def cmd_report(args) -> int:
     html_path = out_dir / outcome.outputs["html"]["path"] if "html" in outcome.outputs else None
     if outcome.ok:
         total = "—" if outcome.total is None else outcome.total
-        grade = "—" if outcome.grade is None else outcome.grade
+        grade = grade_label(outcome.grade)
         print(f"已生成报告：{html_path}\n总分 {total}，等级 {grade}（用时 {outcome.duration_s:.1f} 秒）")
         return EXIT_OK
     print(f"报告生成失败 (failed)：{outcome.describe_error()}", file=sys.stderr)
@@ -204,6 +257,7 @@ def cmd_report(args) -> int:
 def cmd_batch(args) -> int:
     """Every project's report plus the portfolio, with manifest.json and index.html."""
     from .batch import run_batch
+    from .ledger import BatchLockedError
 
     projects = [p.strip() for p in args.projects.split(",") if p.strip()] if args.projects else None
     tasks = build_tasks(args.data, kind=args.kind, projects=projects, scheme=args.scheme,
@@ -213,11 +267,15 @@ def cmd_batch(args) -> int:
     try:
         result = run_batch(tasks, args.out, jobs=args.jobs, fresh_kernel=args.fresh_kernel,
                            resume=args.resume, formats=_formats(args.format), executor=args.executor,
-                           scheduler=args.scheduler, timeout=args.timeout)
-    except KeyboardInterrupt as exc:
-        print(f"\n已中断 (interrupted)。{exc}", file=sys.stderr)
+                           scheduler=args.scheduler, timeout=args.timeout,
+                           checkpoint_every=args.checkpoint_every, stop_grace=max(0.0, args.stop_grace))
+    except BatchLockedError as exc:
+        print(f"错误 (error)：{exc}", file=sys.stderr)
+        return EXIT_LOCKED
+    except KeyboardInterrupt:  # before the batch's own signal handling was in place
+        print("\n已中断 (interrupted)：尚未开始生成报告，输出文件夹未改动。", file=sys.stderr)
         return 130
-    print(result.summary(), file=sys.stderr if result.failed else sys.stdout)
+    print(result.summary(), file=sys.stderr if result.failed or result.interrupted else sys.stdout)
     return result.exit_code
 
 
@@ -259,6 +317,10 @@ def register(subparsers) -> None:
     b.add_argument("--scheduler", metavar="ADDRESS", help="Dask 调度器地址（--executor dask 时必填）")
     b.add_argument("--year", type=int, help="综合对比的年度（传给 portfolio 笔记本的 year 参数）")
     b.add_argument("--no-portfolio", action="store_true", help="不生成全市综合对比报告")
+    b.add_argument("--stop-grace", type=float, default=3.0, metavar="S",
+                   help="收到 Ctrl-C/SIGTERM 后，运行中的报告最多再等 S 秒 (default 3)")
+    b.add_argument("--checkpoint-every", type=positive_int, default=10, metavar="N",
+                   help="每完成 N 份报告保存一次清单和索引 (default 10)；被强行终止时最多丢失 N 条记录")
     b.add_argument("--portfolio-template", metavar="IPYNB", help="综合对比笔记本（默认 notebooks/portfolio.ipynb）")
     _common(b)
     b.set_defaults(func=cmd_batch)

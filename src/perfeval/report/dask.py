@@ -3,7 +3,7 @@
 Each Dask worker keeps its kernel(s) on the worker object (not in a module-level cache of a
 function defined in ``__main__``, which Dask would pickle by value and so start a kernel per task):
 `KernelPlugin` holds one `ReusableKernel` per worker thread and shuts them down when the worker
-closes. Tasks are plain `batch.Task` objects; every worker runs `batch.run_task`, the same code as
+closes. Tasks are plain `task.Task` objects; every worker runs `task.run_task`, the same code as
 the local pool, so the reports are byte-identical. Outputs are written by the workers straight into
 ``out_dir``, which must be a path every worker can reach (shared storage); the driver writes the
 manifest and the index. ``dask.distributed`` is an optional dependency.
@@ -16,6 +16,7 @@ from typing import Callable
 
 from ..errors import InputError
 from .kernels import ReusableKernel
+from .task import crashed_outcome, run_task
 
 PLUGIN_NAME = "perfeval-kernels"
 _ATTRIBUTE = "perfeval_kernels"
@@ -54,8 +55,6 @@ def _worker_kernel(fresh: bool) -> ReusableKernel:
 
 def run_on_worker(task, out_dir: str, formats: tuple, timeout, fresh: bool, task_fingerprint: str):
     """The Dask task: run one `Task` in this worker's kernel (importable, so pickled by reference)."""
-    from .batch import run_task
-
     return run_task(task, out_dir, kernel=_worker_kernel(fresh), formats=formats, timeout=timeout,
                     task_fingerprint=task_fingerprint)
 
@@ -108,10 +107,12 @@ def connect(scheduler):
 
 
 def run_on_dask(tasks: list, fingerprints: dict, out_dir: Path, formats: tuple, timeout,
-                fresh: bool, scheduler, on_done: Callable) -> None:
-    """Submit every task to the cluster and call ``on_done`` with each outcome as it arrives."""
+                fresh: bool, scheduler, on_done: Callable, stop=None) -> None:
+    """Submit every task to the cluster and call ``on_done`` with each outcome as it arrives.
+
+    ``stop`` (`lifeline.StopSignals`): once it is requested, the tasks not yet finished are cancelled.
+    """
     distributed = _distributed()
-    from .batch import _crashed
 
     client, owned = connect(scheduler)
     try:
@@ -127,7 +128,10 @@ def run_on_dask(tasks: list, fingerprints: dict, out_dir: Path, formats: tuple, 
                 try:
                     on_done(future.result())
                 except Exception as exc:  # noqa: BLE001 — a lost worker fails its task, not the batch
-                    on_done(_crashed(task, exc, fingerprints[task.task_id]))
+                    on_done(crashed_outcome(task, exc, fingerprints[task.task_id]))
+                if stop is not None and stop.requested:
+                    client.cancel([f for f in futures if not f.done()])
+                    break
         except BaseException:
             client.cancel(list(futures))
             raise

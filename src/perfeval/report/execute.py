@@ -19,7 +19,6 @@ The result fields the notebook emitted (`results.emit_result`) come back in ``re
 from __future__ import annotations
 
 import copy
-import html
 import json
 import keyword
 import math
@@ -35,8 +34,10 @@ from typing import Any
 
 from ..errors import InputError, Location
 from .kernels import ReusableKernel
+from .lifeline import temp_prefix
+from .markup import escape_markdown
 from .results import read_result
-from .storage import atomic_write_bytes
+from .._files import atomic_write
 
 SETUP_TAG = "perfeval-setup"
 SETUP_CELL_ID = "perfeval-setup"
@@ -318,7 +319,7 @@ def _banner_cells(error: NotebookError, *, with_anchor: bool):
     """A Chinese error banner for the top of the report and an anchor before the failing cell."""
     import nbformat
 
-    message = html.escape(error.describe())
+    message = escape_markdown(error.describe())  # a Markdown cell: a link in a name must stay text
     link = '<a href="#perfeval-error-cell">跳转到出错位置</a>' if with_anchor else ""
     top = nbformat.v4.new_markdown_cell(
         '<div class="perfeval-error" role="alert"><strong>本报告未能完整生成 (report failed)</strong>'
@@ -356,6 +357,26 @@ def _failing_cell(nb) -> int | None:
         if cell.get("metadata", {}).get("papermill", {}).get("exception") is True:
             return pos
     return None
+
+
+def _own_error_names() -> set[str]:
+    """Names of the errors perfeval raises on purpose (`errors.PerfevalError` and its subclasses)."""
+    from ..errors import PerfevalError
+
+    names, todo = set(), [PerfevalError]
+    while todo:
+        cls = todo.pop()
+        names.add(cls.__name__)
+        todo.extend(cls.__subclasses__())
+    return names
+
+
+def _message_only(cell) -> None:
+    """An error perfeval raised on purpose already says where and what: show its message in the
+    report, not a Python traceback."""
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "error":
+            output["traceback"] = [f"{output.get('ename')}: {output.get('evalue')}"]
 
 
 def _last_started_cell(nb) -> int | None:
@@ -398,7 +419,7 @@ def execute_notebook(template: str | os.PathLike, out_ipynb: str | os.PathLike |
     own_kernel = kernel is None
     kernel = kernel or ReusableKernel(fresh=True)
     started = time.perf_counter()
-    scratch = tempfile.mkdtemp(prefix="pfnb-")
+    scratch = tempfile.mkdtemp(prefix=temp_prefix("pfnb"))
     scratch_out = os.path.join(scratch, "executed.ipynb")
     error = None
     reused = False
@@ -423,6 +444,8 @@ def execute_notebook(template: str | os.PathLike, out_ipynb: str | os.PathLike |
                 pos = _failing_cell(executed)
                 error = NotebookError("cell-error", exc.ename, _scrub(str(exc.evalue)),
                                       _template_index(executed, pos, template_order), exc.exec_count)
+                if pos is not None and exc.ename in _own_error_names():
+                    _message_only(executed.cells[pos])
             except (DeadKernelError, CellTimeoutError) as exc:
                 kernel.discard()
                 executed = getattr(exc, "perfeval_partial_notebook", None) or prepared
@@ -448,7 +471,7 @@ def execute_notebook(template: str | os.PathLike, out_ipynb: str | os.PathLike |
         executed = _mark_failure(executed, error)
     duration = time.perf_counter() - started
     if out_ipynb is not None:
-        atomic_write_bytes(out_ipynb, nbformat.writes(executed).encode("utf-8"))
+        atomic_write(out_ipynb, nbformat.writes(executed).encode("utf-8"), make_parents=True)
     return ExecutionResult(status="failed" if error else "ok",
                            output=os.fspath(out_ipynb) if out_ipynb is not None else None,
                            error=error, duration_s=duration, result=read_result(executed),

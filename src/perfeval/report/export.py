@@ -1,8 +1,8 @@
 """Turn an executed notebook into a report file: HTML always, PDF when an engine is installed.
 
 HTML: nbconvert's `HTMLExporter` in-process (0.1 s instead of 3.5 s for the CLI), the ``basic``
-template (body only) inside one fixed page shell with one small stylesheet, so every report is a
-single self-contained file (~30 KB plus its charts instead of ~300 KB with the lab template).
+template (body only) inside the page shell of `report.pages` (one small stylesheet, shared with the
+index page), so every report is a single self-contained file (~30 KB plus its charts instead of ~300 KB with the lab template).
 Code is hidden (``exclude_input``), prompts too, and the hidden setup cell is removed. Nothing
 volatile goes in: the notebook was cleaned by `execute.clean_notebook`, cell anchors come from
 deterministic cell ids and charts are PNGs (Agg output has no timestamp), so the same notebook gives
@@ -18,7 +18,6 @@ import atexit
 import contextlib
 import copy
 import functools
-import html
 import importlib.util
 import multiprocessing.util
 import os
@@ -26,63 +25,11 @@ import shutil
 from pathlib import Path
 
 from ..errors import PerfevalError
-from .storage import atomic_write_bytes
+from .._files import atomic_write
+from .pages import render_page, trusted
 
 HTML_TEMPLATE = "basic"
 REMOVED_CELL_TAGS = ("perfeval-setup", "remove-cell", "remove_cell")
-
-REPORT_CSS = """
-:root { color-scheme: light; }
-body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei",
-  "WenQuanYi Micro Hei", "Noto Sans SC", sans-serif; font-size: 15px; line-height: 1.65;
-  color: #1f2328; background: #fff; margin: 0; }
-main { max-width: 1040px; margin: 0 auto; padding: 24px 32px 48px; }
-h1, h2, h3, h4 { line-height: 1.35; margin: 1.3em 0 .5em; }
-h1 { font-size: 1.8em; border-bottom: 2px solid #b22222; padding-bottom: .3em; }
-h2 { font-size: 1.4em; border-bottom: 1px solid #d0d7de; padding-bottom: .2em; }
-h3 { font-size: 1.15em; }
-a.anchor-link { display: none; }
-img { max-width: 100%; height: auto; }
-pre { white-space: pre-wrap; word-wrap: break-word; font-family: "Noto Sans Mono CJK SC",
-  "DejaVu Sans Mono", monospace; font-size: 13px; margin: .4em 0; }
-table { border-collapse: collapse; margin: .6em 0; font-size: 14px; }
-th, td { border: 1px solid #d0d7de; padding: 4px 10px; text-align: left; vertical-align: top; }
-thead th, table.dataframe th { background: #f3f4f6; }
-td { font-variant-numeric: tabular-nums; }
-table.dataframe tbody tr:nth-child(even) { background: #fafbfc; }
-.output_stderr pre { color: #6e5300; background: #fff8e6; padding: 6px 10px; }
-.output_error pre { background: #fff0f0; padding: 8px 12px; border-left: 4px solid #cf222e; }
-.perfeval-error { color: #a40e26; background: #fff0f0; border: 1px solid #cf222e; border-radius: 4px;
-  padding: 10px 14px; margin: 12px 0; }
-.ansi-black-fg { color: #3e424d; } .ansi-red-fg { color: #c0392b; } .ansi-green-fg { color: #1a7f37; }
-.ansi-yellow-fg { color: #9a6700; } .ansi-blue-fg { color: #0969da; } .ansi-magenta-fg { color: #8250df; }
-.ansi-cyan-fg { color: #1b7c83; } .ansi-white-fg { color: #6e7781; } .ansi-bold { font-weight: bold; }
-.ansi-red-intense-fg, .ansi-red-intense-fg { color: #a40e26; } .ansi-green-intense-fg { color: #116329; }
-.ansi-blue-intense-fg { color: #0550ae; } .ansi-cyan-intense-fg { color: #1b7c83; }
-.ansi-yellow-intense-fg { color: #7d4e00; } .ansi-magenta-intense-fg { color: #6639ba; }
-.ansi-red-bg { background: #ffebe9; } .ansi-green-bg { background: #dafbe1; } .ansi-yellow-bg { background: #fff8c5; }
-@page { size: A4; margin: 16mm 14mm; }
-@media print { main { max-width: none; padding: 0; } h2 { break-after: avoid; }
-  table, img { break-inside: avoid; } }
-"""
-
-PAGE = """<!DOCTYPE html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="perfeval">
-<title>{title}</title>
-<style>{css}</style>
-</head>
-<body>
-<main>
-{body}
-</main>
-</body>
-</html>
-"""
-
 
 class PdfUnavailableError(PerfevalError):
     """No PDF engine (Playwright + Chromium, or WeasyPrint) is installed."""
@@ -121,12 +68,12 @@ def notebook_to_html(nb, *, title: str) -> str:
         nb = nbformat.read(os.fspath(nb), as_version=4)
     nb = _without_result_outputs(nb)
     body, _ = _html_exporter().from_notebook_node(nb, resources={"metadata": {"name": str(title)}})
-    return PAGE.format(title=html.escape(str(title)), css=REPORT_CSS.strip(), body=body.strip())
+    return render_page("report.html", title=str(title), body=trusted(body.strip()))
 
 
 def export_html(nb, out_html: str | os.PathLike, *, title: str) -> str:
     """Write the report page atomically; returns its sha256."""
-    return atomic_write_bytes(out_html, notebook_to_html(nb, title=title).encode("utf-8"))
+    return atomic_write(out_html, notebook_to_html(nb, title=title).encode("utf-8"), make_parents=True)
 
 
 # --------------------------------------------------------------------------- PDF
@@ -264,4 +211,4 @@ def export_pdf(html_path: str | os.PathLike, out_pdf: str | os.PathLike, *, engi
         raise PdfUnavailableError(PDF_MISSING_MESSAGE)
     html_path = Path(html_path)
     data = _CHROMIUM.page_pdf(html_path) if engine == "playwright" else _weasyprint_pdf(html_path)
-    return atomic_write_bytes(out_pdf, data)
+    return atomic_write(out_pdf, data, make_parents=True)

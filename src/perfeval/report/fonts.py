@@ -10,8 +10,9 @@ DejaVu Sans"), and Debian ships no CJK font. `setup_cjk_fonts()` picks, in this 
    machine with no system font still renders every glyph (the Noto Sans CJK collection of
    ``noto-cjk-sans-otc`` is accepted too, but WeasyPrint cannot load a ``.ttc`` for PDFs);
 
-and sets ``font.sans-serif`` with it first, ``font.family = sans-serif`` and
-``axes.unicode_minus = False`` (the U+2212 minus is missing from some CJK fonts).
+and sets ``font.sans-serif`` with it first, ``font.family = sans-serif``,
+``axes.unicode_minus = False`` (the U+2212 minus is missing from some CJK fonts) and
+``text.parse_math = False`` (user text such as ``$\frac{a$`` is drawn as typed, not as mathtext).
 ``sns.set_theme()`` resets those rcParams: call `set_theme()` here instead, or call
 `setup_cjk_fonts()` again after it.
 """
@@ -144,6 +145,8 @@ def setup_cjk_fonts(*, prefer_system: bool = True) -> CJKFont:
     mpl.rcParams["font.family"] = ["sans-serif"]
     mpl.rcParams["font.sans-serif"] = cjk_font_stack(font)
     mpl.rcParams["axes.unicode_minus"] = False
+    # Text is set as typed: a "$" in a project name must not start mathtext ($\frac{a$ would crash).
+    mpl.rcParams["text.parse_math"] = False
     return font
 
 

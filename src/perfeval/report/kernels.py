@@ -10,13 +10,17 @@ on the project's machines (shared/reporting-notes.md §2.3):
 - IPC transport with a unique absolute socket path per kernel: no TCP port race between workers, no
   socket files in the current directory, no "running over TCP without encryption" warning;
 - after `DeadKernelError` or `CellTimeoutError` the kernel is thrown away and a new one started;
-  restarting in place proved unreliable.
+  restarting in place proved unreliable;
+- socket folders are named ``pfk-<pid>-…`` so that those of killed workers can be found and removed
+  (`lifeline.clean_leftovers`); `ReusableKernel.kill` ends a kernel at once when its worker must go.
 """
 from __future__ import annotations
 
 import os
 import shutil
 import tempfile
+
+from .lifeline import kill_process_group, temp_prefix
 
 DEFAULT_KERNEL = "python3"
 
@@ -44,7 +48,7 @@ def start_kernel(kernel_name: str = DEFAULT_KERNEL, *, startup_timeout: float = 
     """
     from jupyter_client.manager import AsyncKernelManager
 
-    socket_dir = tempfile.mkdtemp(prefix="pfk-")
+    socket_dir = tempfile.mkdtemp(prefix=temp_prefix("pfk"))
     km = AsyncKernelManager(kernel_name=kernel_name, transport="ipc", ip=os.path.join(socket_dir, "k"))
     km.perfeval_socket_dir = socket_dir
     km.perfeval_client = None
@@ -121,6 +125,16 @@ class ReusableKernel:
         """Throw the current kernel away (after a death or a timeout, or at the end)."""
         km, self._km = self._km, None
         stop_kernel(km)
+
+    def kill(self) -> None:
+        """Kill the kernel's process group at once, without talking to it (a worker on its way
+        out, from a signal handler); removes its socket folder."""
+        km = self._km
+        provisioner = getattr(km, "provisioner", None)
+        kill_process_group(getattr(provisioner, "pgid", None) or getattr(provisioner, "pid", None))
+        socket_dir = getattr(km, "perfeval_socket_dir", None)
+        if socket_dir:
+            shutil.rmtree(socket_dir, ignore_errors=True)
 
     close = discard
 

@@ -1,21 +1,18 @@
-"""Safe file names and atomic writes for report outputs.
+"""Safe file names and checksums for report outputs (atomic writes: `perfeval._files`).
 
 - `safe_stem` turns a project id into a file-name stem that cannot leave the output folder
   (no ``/``, ``\\``, ``..``, NUL or control characters) yet keeps Chinese readable. An id that had
   to be changed gets a short hash of the original appended, so two different ids never map to
   the same file.
-- `atomic_write_bytes` writes to a hidden ``.part`` file in the same folder and renames it over
-  the target: an interrupted batch leaves either the old file, the new file, or a ``.part`` file
-  that no one mistakes for a finished report.
+- every output is written with `perfeval._files.atomic_write`: an interrupted batch leaves either
+  the old file, the new file, or a ``.part`` file that no one mistakes for a finished report.
 """
 from __future__ import annotations
 
 import hashlib
 import os
 import re
-import secrets
 import unicodedata
-from pathlib import Path
 
 # File names are limited to 255 bytes; a CJK character takes 3 in UTF-8, and the temporary
 # ".<name>.<pid>.<hex>.part" name during an atomic write adds about 30.
@@ -51,24 +48,3 @@ def safe_stem(name: object) -> str:
         return cleaned
     tag = hashlib.sha256(original.encode("utf-8", "surrogatepass")).hexdigest()[:8]
     return f"{cleaned}-{tag}" if cleaned else f"id-{tag}"
-
-
-def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> str:
-    """Write ``data`` to ``path`` atomically; returns the sha256 of the data."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    part = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.part")
-    try:
-        with open(part, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(part, target)
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
-    return sha256_bytes(data)
-
-
-def atomic_write_text(path: str | os.PathLike, text: str) -> str:
-    return atomic_write_bytes(path, text.encode("utf-8"))
