@@ -94,3 +94,12 @@ def test_one_form_as_a_subprocess_reads_as_a_clerk_would():
     assert len(data["projects"]) == 10 and all(p["graded"] for p in data["projects"])
     assert math.isclose(sum(p["total"] for p in data["projects"]), 996.5)
     assert "10 个评定等级" in r.stderr
+
+
+def test_an_overlong_csv_cell_is_a_clear_error_naming_the_line(tmp_path, capsys):
+    lines = (FORMS / "csv_form.csv").read_text(encoding="utf-8-sig").splitlines()
+    lines[3] += ',"' + "长" * 200_000 + '"'
+    (tmp_path / "big.csv").write_text("\n".join(lines), encoding="utf-8")
+    assert main(["score", str(tmp_path / "big.csv")]) == 1
+    err = capsys.readouterr().err
+    assert "big.csv，第 4 行" in err and "无法解析" in err and "Traceback" not in err

@@ -226,3 +226,19 @@ def test_rounded_grading_variant_keeps_the_callers_bands(data):
     rob = keyeval.robustness(data, variants=variants, grades=bands)
     table = rob.table.set_index("variant")
     assert table.loc["graded_on_rounded", "n_changed"] == 0
+
+
+def test_key_evaluation_and_monitoring_tables_saved_as_gbk_are_read(tmp_path):
+    """Excel on Chinese Windows saves "CSV" as GBK: the key-evaluation and monitoring tables are decoded
+    like the forms (UTF-8 with or without BOM, else GB18030)."""
+    from perfeval import monitor
+
+    for rel in ("projects.csv", "payments.csv", "key_evaluation/indicators.csv", "key_evaluation/panel_scores.csv"):
+        text = (SAMPLE / rel).read_text(encoding="utf-8-sig")
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes(text.encode("gb18030"))
+    gbk = keyeval.evaluate(keyeval.load(tmp_path))
+    assert gbk.grade_counts().to_dict() == keyeval.evaluate(keyeval.load(SAMPLE)).grade_counts().to_dict()
+    payments, projects = monitor.load(tmp_path)
+    same = monitor.load(SAMPLE)[1]
+    assert len(projects) == 187 and projects["project_name"].tolist() == same["project_name"].tolist()

@@ -25,6 +25,7 @@ from __future__ import annotations
 from html import escape
 
 import dataclasses
+import io
 import json
 import os
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ from . import compare, panel as _panel
 from ._frames import numeric_column
 from .conventions import GradeBands, apply_rounding
 from .errors import InputError, Location
+from .io._grid import read_csv_text
 from .schemes import get_scheme
 from .scoring import Scorecard, score
 
@@ -70,13 +72,13 @@ def _read_csv(path: Path, what: str) -> pd.DataFrame:
     if not path.is_file():
         raise InputError(f"找不到{what} (file not found)", where=Location(file=str(path)),
                          expected=f"数据目录中的 {path.name}")
+    text, _ = read_csv_text(path, name=str(path))  # UTF-8 with or without BOM, or GB18030/GBK
     try:
-        return pd.read_csv(path, encoding="utf-8-sig", dtype={"project_id": str, "code": str, "indicator": str,
-                                                              "expert": str}, keep_default_na=False,
-                           na_values=[""])
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        return pd.read_csv(io.StringIO(text), dtype={"project_id": str, "code": str, "indicator": str, "expert": str},
+                           keep_default_na=False, na_values=[""])
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
         raise InputError(f"{what}无法读取为 CSV (cannot parse CSV)", where=Location(file=str(path)),
-                         expected="UTF-8 编码的逗号分隔文件", found=str(exc)) from None
+                         expected="逗号分隔、首行为列名的表", found=str(exc)) from None
 
 
 def load(data_dir: str | os.PathLike) -> KeyEvaluationData:

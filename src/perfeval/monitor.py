@@ -22,6 +22,7 @@ project frame (``project_id`` and the budget column, 年初预算数 ``budget_in
 """
 from __future__ import annotations
 
+import io
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,7 @@ import pandas as pd
 
 from . import compare
 from .errors import InputError, Location
+from .io._grid import read_csv_text
 
 
 class Checkpoint(NamedTuple):
@@ -275,7 +277,12 @@ def load(data_dir: str | os.PathLike) -> tuple[pd.DataFrame, pd.DataFrame]:
         if not path.is_file():
             raise InputError("找不到数据文件 (file not found)", where=Location(file=str(path)),
                              expected=f"数据目录中的 {name}")
-        frames.append(pd.read_csv(path, encoding="utf-8-sig", dtype={"project_id": str}))
+        text, _ = read_csv_text(path, name=str(path))  # UTF-8 with or without BOM, or GB18030/GBK
+        try:
+            frames.append(pd.read_csv(io.StringIO(text), dtype={"project_id": str}))
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+            raise InputError("无法读取为 CSV (cannot parse CSV)", where=Location(file=str(path)),
+                             expected="逗号分隔、首行为列名的表", found=str(exc)) from None
     return frames[0], frames[1]
 
 

@@ -229,7 +229,13 @@ def read_csv_text(path: str | Path, name: str | None = None) -> tuple[str, str]:
 def load_csv_grid(path: Path) -> tuple[Grid, str]:
     """A csv form as a Grid of text cells; returns the grid and the encoding that decoded it."""
     content, encoding = read_csv_text(path)
-    lines = list(csv.reader(io.StringIO(content, newline="")))
+    reader = csv.reader(io.StringIO(content, newline=""))
+    try:
+        lines = list(reader)
+    except csv.Error as exc:  # e.g. a cell longer than the csv module's field limit
+        raise InputError("csv 文件无法解析 (cannot parse csv)", where=Location(file=path.name, row=reader.line_num),
+                         expected=f"逗号分隔的文本，每个单元格不超过 {csv.field_size_limit():,} 个字符",
+                         found=str(exc)) from None
     columns = list(itertools.zip_longest(*lines, fillvalue=None))  # pads short lines
     frame = pd.DataFrame(np.array(columns, dtype=object).T if columns else [[None]], dtype=object)
     frame = frame.where(frame.notna() & frame.astype(str).apply(lambda col: col.str.strip() != ""), None)
