@@ -163,3 +163,17 @@ def test_reader_takes_a_target_from_a_name_only_where_the_scorer_reads_one(tmp_p
     back = read_self_evaluation(tmp_path / "f.xlsx")[0].rows
     assert back.target.iloc[0] in (None, "") or back.target.isna().iloc[0]
     assert back.target.iloc[1] == "100%"
+
+
+def test_reviewed_score_takes_an_award_above_the_rule_down_and_keeps_self_deductions(card):
+    """hazards.xlsx: 全民阅读活动参与人次 4.2万 of ≥5万 awarded 10/10 (UNMET_FULL_MARKS) is reviewed to the rule's
+    4.2/5 × 10 = 8.4; 开展公益讲座场次 24/24 awarded 8/10 (MET_BUT_DEDUCTED) keeps the unit's own 8. Total 96.91 →
+    reviewed 96.91 − 10 + 8.4 = 95.31, still 优; the report leads with the reviewed total by default."""
+    scorecard, ids = card
+    one = scorecard.project(_pid(ids, "hazards.xlsx", None))
+    rows = one.rows.set_index("level3")
+    assert rows.loc["全民阅读活动参与人次", "reviewed_score"] == 8.4
+    assert rows.loc["开展公益讲座场次", "reviewed_score"] == 8
+    t = one.totals.iloc[0]
+    assert t.total == pytest.approx(96.91) and t.reviewed_total == pytest.approx(95.31) and t.reviewed_grade == "优"
+    assert scorecard.conventions["报告采用的总分 (headline total)"] == "复核后得分"

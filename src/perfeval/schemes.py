@@ -52,6 +52,7 @@ class Scheme:
     exec_rounding: str | None = None       # the execution score; None: as score_rounding
     blank_scores: str = "not_scored"       # a blank 得分 on a form that has awarded scores: "not_scored"
                                            # (no grade) or "rule" (the rule's reference score)
+    headline: str = "reviewed"             # the total a report leads with: "reviewed" (复核后) or "self" (自评)
     implicit_op: str = ">="                # a target with no operator ("100%") is read as ≥
     implicit_op_zero: str = "="            # … except a zero target ("0起"): read as = (must stay at zero)
     reverse_variant: str = "linear"        # ≤ targets: "linear" (0 at 2t) or "ratio" (t/a)
@@ -67,6 +68,8 @@ class Scheme:
             check_rounding(self.exec_rounding)
         if self.blank_scores not in ("not_scored", "rule"):
             raise InputError("空白得分的处理须为 not_scored 或 rule", found=self.blank_scores)
+        if self.headline not in ("reviewed", "self"):
+            raise InputError("报告采用的总分须为 reviewed（复核后得分）或 self（自评得分）", found=self.headline)
         if self.exec_base not in ("full_year", "initial"):
             raise InputError("执行率基数须为 full_year 或 initial", found=self.exec_base)
         if self.exec_points_source not in ("form", "scheme"):
@@ -106,6 +109,8 @@ class Scheme:
             "执行率取舍 (rate rounding)": ROUNDINGS[self.rate_rounding],
             "得分取舍 (score rounding)": ROUNDINGS[self.score_rounding],
             "执行得分取舍 (execution score rounding)": ROUNDINGS[self.exec_score_rounding],
+            "复核后得分 (reviewed score)": "自评得分高于评分规则允许的最高分时按最高分计；自评扣分予以保留",
+            "报告采用的总分 (headline total)": "复核后得分" if self.headline == "reviewed" else "单位自评得分",
             "空白得分 (blank awarded score)": (
                 "表内已有自评得分时，空白得分行记为未评分（NOT_SCORED），不评定等级；全表均无自评得分时按规则计分"
                 if self.blank_scores == "not_scored" else "空白得分按规则参考分计 (rule)"),

@@ -32,13 +32,14 @@ SCORE_SOURCES = np.array(["none", "rule", "awarded"], dtype=object)  # where a r
 ROW_LABELS = {
     "project_id": "项目编码", "level1": "一级指标", "level2": "二级指标", "level3": "三级指标",
     "target": "年度指标值", "actual": "实际完成值", "points": "分值", "rule": "评分规则",
-    "reference_score": "规则得分", "awarded_score": "自评得分", "score": "得分",
+    "reference_score": "规则得分", "awarded_score": "自评得分", "score": "得分", "reviewed_score": "复核后得分",
     "reason": "偏差原因分析及改进措施", "flags": "复核提示",
 }
 TOTAL_LABELS = {
     "project_id": "项目编码", "project_name": "项目名称", "budget_full_year": "全年预算数(元)",
     "spent": "全年执行数(元)", "exec_rate": "执行率", "exec_points": "执行分值", "exec_score": "执行得分",
-    "rows_score": "指标得分", "total": "总分", "grade": "评价等级", "withheld": "未定级原因",
+    "rows_score": "指标得分", "total": "总分", "grade": "评价等级", "reviewed_total": "复核后总分",
+    "reviewed_grade": "复核后等级", "withheld": "未定级原因",
     "published_total": "表内总分", "published_grade": "表内等级", "n_flags": "复核提示数", "reader_notes": "读表说明",
 }
 
@@ -294,6 +295,8 @@ def score(rows: pd.DataFrame, budget: pd.DataFrame | None = None, scheme="mof-20
 
     codes = RowCodes.of(r)
     final, source = _final_scores(awarded, reference, r["counted"].to_numpy(dtype=bool), codes.project, sch)
+    with np.errstate(invalid="ignore"):  # an award above what the rule allows is taken down to its top
+        reviewed = np.where(awarded > out.high + sch.review.tolerance, out.high, final)
 
     # object columns are built as such: letting pandas infer a string dtype costs more than the scoring
     obj = (lambda values: pd.Series(np.asarray(values, dtype=object), index=r.index, dtype=object))
@@ -305,7 +308,7 @@ def score(rows: pd.DataFrame, budget: pd.DataFrame | None = None, scheme="mof-20
         "t_base": t_base, "a_base": a_base, "unit_clash": unit_clash, "unit_assumed": unit_assumed,
         "rule": obj(kind),
         "reference_score": reference, "band_low": out.low, "band_high": out.high, "met": out.met,
-        "awarded_score": awarded, "score": final, "score_source": obj(source),
+        "awarded_score": awarded, "score": final, "score_source": obj(source), "reviewed_score": reviewed,
     })
     replaced = [c for c in ("score", "points", "flags", *added) if c in r]  # re-scoring a result replaces these
     res = pd.concat([r.drop(columns=replaced).assign(points=points), pd.DataFrame(added, index=r.index)], axis=1)

@@ -3,7 +3,8 @@
 :func:`project_totals` adds to the budget frame (one row per project) everything a scorecard's
 ``totals`` holds: the execution points (the form's own 分值, else the scheme's), the execution rate on the scheme's base (the other
 budget column when the form has only that one), the execution score (its own rounding), the sum
-of the counted row scores, the total and its grade. Amounts that are negative, not finite or
+of the counted row scores, the total and its grade, and the same after review (an awarded score
+above what the rule allows counts at the rule's top: ``reviewed_total``, ``reviewed_grade``). Amounts that are negative, not finite or
 beyond ``ReviewSettings.max_money`` give no rate. :func:`withhold` then takes the grade (and the
 total) away from every project with a review finding that makes the total unreliable
 (``review.WITHHOLDING``): perfeval never prints a confident total it cannot stand behind.
@@ -54,8 +55,10 @@ def project_totals(res: pd.DataFrame, b: pd.DataFrame, sch, project_codes: np.nd
     n = len(b)
     counted = res["counted"].to_numpy()
     sc = np.where(counted, np.nan_to_num(res["score"].to_numpy(dtype=float)), 0.0)
+    rv = np.where(counted, np.nan_to_num(res["reviewed_score"].to_numpy(dtype=float)), 0.0)
     pts = np.where(counted, np.nan_to_num(res["points"].to_numpy(dtype=float)), 0.0)
     rows_score = np.bincount(project_codes, weights=sc, minlength=n)
+    reviewed_rows = np.bincount(project_codes, weights=rv, minlength=n)
     rows_points = np.bincount(project_codes, weights=pts, minlength=n)
     n_rows = np.bincount(project_codes, minlength=n)
 
@@ -83,6 +86,10 @@ def project_totals(res: pd.DataFrame, b: pd.DataFrame, sch, project_codes: np.nd
     t["total"] = apply_rounding(total_unrounded, sch.score_rounding)
     graded = total_unrounded if sch.grades.on == "unrounded" else t["total"].to_numpy()
     t["grade"] = np.where(n_rows > 0, sch.grades.grade(graded), None)  # no indicators, no grade
+    reviewed = compare.snap(exec_score + reviewed_rows)
+    t["reviewed_total"] = apply_rounding(reviewed, sch.score_rounding)
+    graded = reviewed if sch.grades.on == "unrounded" else t["reviewed_total"].to_numpy()
+    t["reviewed_grade"] = np.where(n_rows > 0, sch.grades.grade(graded), None)
     for col in ("project_name", "published_total", "published_grade", "published_rate", "published_exec_score",
                 "money_problem", "reader_notes"):
         if col not in t:
@@ -104,7 +111,8 @@ def withhold(t: pd.DataFrame, flags: pd.DataFrame, withholding: dict) -> pd.Data
     t = t.copy()
     t["withheld"] = why.to_numpy(dtype=object)
     t["graded"] = ~held & t["grade"].notna().to_numpy()
-    for col in ("total", "total_unrounded"):
+    for col in ("total", "total_unrounded", "reviewed_total"):
         t[col] = np.where(held, np.nan, t[col].to_numpy(dtype=float))
-    t["grade"] = np.where(held, None, t["grade"].to_numpy(dtype=object))
+    for col in ("grade", "reviewed_grade"):
+        t[col] = np.where(held, None, t[col].to_numpy(dtype=object))
     return t
