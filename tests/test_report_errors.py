@@ -132,16 +132,11 @@ def test_a_withheld_grade_reads_weiding_ji_everywhere():
     result = BatchResult(outcomes=(withheld,), out_dir="/tmp", manifest={"summary": {}})
     assert result.to_frame()["等级"].tolist() == ["未定级"]
 
-    totals = pd.DataFrame([{"project_id": "P1", "total": float("nan"), "grade": float("nan"), "n_flags": 1,
-                            "exec_rate": float("nan"), "exec_score": float("nan"), "exec_points": 10.0,
-                            "rows_score": 80.0}])
+    import perfeval as pe
 
-    class Card:
-        def project(self, pid):
-            return self
-
-    card = Card()
-    card.totals = totals
+    rows = pd.DataFrame({"project_id": "P1", "level1": "产出指标", "level2": "数量指标", "level3": ["甲指标"],
+                         "target": ["≥1个"], "actual": ["1个"], "points": [90.0], "score": [90.0]})
+    card = pe.score(rows, None)  # no budget: no execution score, the grade is withheld
     said = outline.conclusion(card, "P1")
     assert said["grade"] is None and said["total"] is None
     assert "未定级" in said["text"] and "nan" not in said["text"] and "None" not in said["text"]

@@ -86,11 +86,58 @@ def mean_by(totals: pd.DataFrame, column: str, label: str, title: str):
     ax.barh(g.index.astype(str), g["mean"], color="#1976d2")
     for y, (m, n) in enumerate(zip(g["mean"], g["size"])):
         ax.text(m + 0.3, y, f"{m:.1f}（{n}项）", va="center", fontsize=8)
-    ax.set_xlim(max(0, float(np.floor(g["mean"].min() / 10) * 10) - 10), 105)
+    ax.set_xlim(0, 105)
     ax.invert_yaxis()
     ax.set_xlabel("平均总分")
     ax.set_ylabel(label)
     ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def strip_by(totals: pd.DataFrame, column: str, label: str, title: str, bounds=(90.0, 80.0), labels=GRADE_ORDER):
+    """One dot per project on a 0–100 scale, a row per group (department, sector), coloured by grade,
+    with the grade bounds drawn and labelled; groups ordered by their mean total."""
+    plt = _setup()
+    data = totals[totals["total"].notna()].copy()
+    order = data.groupby(column)["total"].mean().sort_values(ascending=False).index.astype(str).tolist()
+    pos = {g: i for i, g in enumerate(order)}
+    fig, ax = plt.subplots(figsize=(8, 0.34 * len(order) + 1.6))
+    jitter = (np.arange(len(data)) % 5 - 2) * 0.06  # deterministic spread of overlapping dots
+    y = data[column].astype(str).map(pos).to_numpy(dtype=float) + jitter
+    colors = data["grade"].map(GRADE_COLORS).fillna("#9e9e9e")
+    ax.scatter(data["total"], y, c=colors.tolist(), s=22, edgecolors="white", linewidths=0.4, zorder=3)
+    for bound, name in zip(bounds, ("优", "良")):
+        ax.axvline(bound, color=GRADE_COLORS[name], lw=1, ls="--", zorder=1)
+        ax.text(bound, -0.9, f"{bound:g}（{name}）", color=GRADE_COLORS[name], fontsize=8, ha="center")
+    ax.set_yticks(range(len(order)), order, fontsize=8)
+    ax.set_ylim(len(order) - 0.4, -1.2)
+    ax.set_xlim(0, 101.5)
+    ax.set_xlabel("自评总分（0–100）")
+    ax.set_ylabel(label)
+    ax.set_title(title)
+    handles = [plt.Line2D([], [], marker="o", ls="", color=GRADE_COLORS[g], label=g) for g in labels if g in GRADE_COLORS]
+    ax.legend(handles=handles, title="评价等级", fontsize=8, title_fontsize=8, loc="lower left")
+    fig.tight_layout()
+    return fig
+
+
+def self_vs_key(table: pd.DataFrame, title: str = "单位自评与重点评价得分对比"):
+    """Per key-evaluated project its self-evaluation total and its key-evaluation total, joined by a line."""
+    plt = _setup()
+    t = table.dropna(subset=["自评", "重点评价"]).iloc[::-1]
+    fig, ax = plt.subplots(figsize=(8, 0.32 * len(t) + 1.4))
+    y = np.arange(len(t))
+    ax.hlines(y, t["重点评价"], t["自评"], color="#9e9e9e", lw=1.2)
+    ax.scatter(t["自评"], y, color="#1976d2", s=26, label="单位自评", zorder=3)
+    ax.scatter(t["重点评价"], y, color="#c62828", s=26, label="重点评价", zorder=3)
+    for bound, name in ((90.0, "优"), (80.0, "良")):
+        ax.axvline(bound, color=GRADE_COLORS[name], lw=1, ls="--")
+    ax.set_yticks(y, t["项目名称"].astype(str), fontsize=8)
+    ax.set_xlim(max(0, float(np.floor(t[["自评", "重点评价"]].min().min() / 10) * 10) - 5), 100)
+    ax.set_xlabel("得分")
+    ax.set_title(title)
+    ax.legend(fontsize=8, loc="lower left")
     fig.tight_layout()
     return fig
 

@@ -5,6 +5,7 @@
     self_evaluation/rows.csv, budget.csv   the same forms as tidy frames
     key_evaluation/…                  third-party key evaluation (see perfeval.keyeval)
     payments.csv                      monthly payments (see perfeval.monitor)
+    targets.csv                       the performance targets declared with the budget (绩效目标)
 
 Text columns are read as text (a target "100" stays "100"), money as numbers, CSVs as UTF-8 with
 or without BOM or as GB18030/GBK (the form reader's decoding, `io._grid.read_csv_text`). A missing
@@ -53,14 +54,17 @@ def projects(data_dir) -> pd.DataFrame:
     return frame
 
 
-def project(data_dir, project_id) -> dict:
-    """One row of ``projects.csv`` as a dict, blank cells as None; an unknown id is an InputError."""
+def project(data_dir, project_id, among=None) -> dict:
+    """One row of ``projects.csv`` as a dict, blank cells as None; an unknown id is an InputError
+    listing the valid ones (``among``: restrict them, e.g. to the key-evaluated projects)."""
     frame = projects(data_dir)
-    hit = frame[frame["project_id"] == str(project_id)]
+    valid = frame["project_id"].astype(str) if among is None else pd.Series(list(among), dtype=str)
+    hit = frame[(frame["project_id"] == str(project_id)) & frame["project_id"].isin(valid)]
     if hit.empty:
-        raise InputError("projects.csv 中没有这个项目 (unknown project)", where=Location(
-            file=str(Path(data_dir) / "projects.csv"), column="project_id"), expected="已登记的项目编码",
-            found=str(project_id))
+        shown = "、".join(valid.head(30)) + ("……" if len(valid) > 30 else "")
+        raise InputError("数据目录中没有这个项目 (unknown project)", where=Location(
+            file=str(Path(data_dir) / "projects.csv"), column="project_id"),
+            expected=f"{len(valid)} 个项目编码之一：{shown}", found=str(project_id))
     row = hit.iloc[0].to_dict()
     return {k: None if _blank(v) else v for k, v in row.items()}
 
@@ -139,6 +143,34 @@ def self_evaluation(data_dir, project_ids=None) -> tuple[pd.DataFrame, pd.DataFr
         wanted = set(map(str, project_ids))
         rows, budget = rows[rows.project_id.isin(wanted)], budget[budget.project_id.isin(wanted)]
     return rows.reset_index(drop=True), budget.reset_index(drop=True)
+
+
+def declared_targets(data_dir, project_id) -> pd.DataFrame:
+    """The targets one project declared with its budget (``targets.csv``); empty when there is no such file."""
+    path = Path(data_dir) / "targets.csv"
+    if not path.exists():
+        return pd.DataFrame(columns=["project_id", "level1", "level2", "level3", "target"])
+    frame = read_table(path)
+    return frame[frame["project_id"] == str(project_id)].reset_index(drop=True)
+
+
+def resolve_data_dir(data_dir=None, notebook_dir=None) -> Path:
+    """The data folder a notebook should read: ``data_dir`` as given when it exists (relative to the working
+    folder, else to the notebook's folder), else the ``PERFEVAL_DATA`` environment variable; an InputError
+    saying how to set it otherwise."""
+    candidates = []
+    if data_dir:
+        candidates.append(Path(data_dir))
+        if notebook_dir and not Path(data_dir).is_absolute():
+            candidates.append(Path(notebook_dir) / data_dir)
+    if os.environ.get("PERFEVAL_DATA"):
+        candidates.append(Path(os.environ["PERFEVAL_DATA"]))
+    for c in candidates:
+        if (c / "projects.csv").is_file():
+            return c
+    raise InputError("找不到数据目录 (data folder not found)", where=Location(file=str(data_dir or "")),
+                     expected="含 projects.csv 的文件夹：在参数 data_dir 中写明，或设置环境变量 PERFEVAL_DATA",
+                     found="、".join(str(c) for c in candidates) or "未指定")
 
 
 def attach_projects(totals: pd.DataFrame, data_dir) -> pd.DataFrame:

@@ -27,12 +27,12 @@ class ReviewSettings:
 
     def describe(self) -> dict:
         return {
-            "得分容差 (score tolerance)": self.tolerance,
-            "执行率容差 (rate tolerance)": self.rate_tolerance,
+            "得分容差 (score tolerance)": f"{self.tolerance:g} 分",
+            "执行率容差 (rate tolerance)": f"{self.rate_tolerance * 100:.4f}".rstrip("0").rstrip(".") + " 个百分点",
             "低执行阈值 (low execution threshold)": f"{self.low_exec_threshold:.0%}",
-            "目标过低倍数 (too-easy ratio)": self.too_easy_ratio,
-            "金额容差 (money tolerance, 元)": self.money_tolerance,
-            "金额上限 (largest plausible amount, 元)": f"{self.max_money:g}",
+            "目标过低倍数 (too-easy ratio)": f"{self.too_easy_ratio:g} 倍",
+            "金额容差 (money tolerance, 元)": f"{self.money_tolerance:g} 元",
+            "金额上限 (largest plausible amount, 元)": f"{self.max_money:,.0f} 元",
         }
 
 
@@ -105,14 +105,14 @@ class Scheme:
                 "表内分值优先，表内未写时用方案分值 (form's own)"
                 if self.exec_points_source == "form" else "统一使用方案分值 (scheme)"),
             "执行率基数 (execution base)": ("全年预算数" if self.exec_base == "full_year" else "年初预算数")
-            + "（表内没有该列时用另一列，并提示 EXEC_BASE_FALLBACK）",
+            + "（表内没有该列时用另一列，并予说明）",
             "执行率取舍 (rate rounding)": ROUNDINGS[self.rate_rounding],
             "得分取舍 (score rounding)": ROUNDINGS[self.score_rounding],
             "执行得分取舍 (execution score rounding)": ROUNDINGS[self.exec_score_rounding],
             "复核后得分 (reviewed score)": "自评得分高于评分规则允许的最高分时按最高分计；自评扣分予以保留",
             "报告采用的总分 (headline total)": "复核后得分" if self.headline == "reviewed" else "单位自评得分",
             "空白得分 (blank awarded score)": (
-                "表内已有自评得分时，空白得分行记为未评分（NOT_SCORED），不评定等级；全表均无自评得分时按规则计分"
+                "表内已有自评得分时，空白得分行记为未评分，不评定等级；全表均无自评得分时按规则计分"
                 if self.blank_scores == "not_scored" else "空白得分按规则参考分计 (rule)"),
             "无运算符目标 (target without operator)": f"按 {self.implicit_op} 处理；目标值为 0 时按 {self.implicit_op_zero} 处理",
             "反向指标 (reverse rule)": ("线性递减，2倍目标值得0分 (linear)" if self.reverse_variant == "linear"

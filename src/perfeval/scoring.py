@@ -296,7 +296,8 @@ def score(rows: pd.DataFrame, budget: pd.DataFrame | None = None, scheme="mof-20
     codes = RowCodes.of(r)
     final, source = _final_scores(awarded, reference, r["counted"].to_numpy(dtype=bool), codes.project, sch)
     with np.errstate(invalid="ignore"):  # an award above what the rule allows is taken down to its top
-        reviewed = np.where(awarded > out.high + sch.review.tolerance, out.high, final)
+        reviewed = np.where(awarded > out.high + sch.review.tolerance, apply_rounding(out.high, sch.score_rounding),
+                            final)
 
     # object columns are built as such: letting pandas infer a string dtype costs more than the scoring
     obj = (lambda values: pd.Series(np.asarray(values, dtype=object), index=r.index, dtype=object))

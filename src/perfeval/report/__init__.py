@@ -2,6 +2,7 @@
 
 For notebooks (cheap to import inside a kernel):
     emit_result(**fields)        hand total, grade, … back to the batch
+    brief_errors()               perfeval's own errors as a short Chinese message in JupyterLab
     setup_cjk_fonts(), set_theme(**kw)   Chinese text in matplotlib/seaborn charts
 
 For the machinery (imported on first use):
@@ -32,6 +33,7 @@ _LAZY = {
     "ReusableKernel": "kernels",
     "safe_stem": "storage",
     "register": "commands",
+    "brief_errors": "interactive",
 }
 
 __all__ = ["CJKFont", "FontMissingError", "RESULT_MIME", "emit_result", "read_result",

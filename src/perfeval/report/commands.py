@@ -165,8 +165,20 @@ def _inputs_by_project(files: list[str], ids: list[str], data_dir: Path) -> tupl
 def build_tasks(data_dir: str | os.PathLike, *, kind: str = "all", projects: list[str] | None = None,
                 scheme: str | None = None, year: int | None = None, portfolio: bool = True,
                 project_template: str | os.PathLike | None = None,
-                portfolio_template: str | os.PathLike | None = None) -> list[Task]:
-    """The batch's tasks from the data directory (see the module docstring)."""
+                portfolio_template: str | os.PathLike | None = None, self_scheme: str | None = None,
+                key_scheme: str | None = None) -> list[Task]:
+    """The batch's tasks from the data directory (see the module docstring).
+
+    Self and key reports take their own schemes (``self_scheme``, ``key_scheme``); ``scheme`` is the
+    scheme of both where no specific one is given. A scheme that does not fit a project's form stops
+    that project's report with the reason (the others go on).
+    """
+    schemes = {"self": self_scheme or scheme, "key": key_scheme or scheme}
+    for name in schemes.values():
+        if name:
+            from ..schemes import get_scheme
+
+            get_scheme(name)  # an unknown scheme is a usage error before any report runs
     if kind not in ("self", "key", "all"):
         raise InputError("报告类型应为 self、key 或 all", expected="self | key | all", found=kind)
     data = data_folder(data_dir)
@@ -192,8 +204,8 @@ def build_tasks(data_dir: str | os.PathLike, *, kind: str = "all", projects: lis
                 continue
             pid = row["project_id"]
             params = {"project_id": pid, "data_dir": str(data), "kind": report_kind}
-            if scheme:
-                params["scheme"] = scheme
+            if schemes[report_kind]:
+                params["scheme"] = schemes[report_kind]
             tasks.append(Task(task_id=f"{report_kind}:{pid}", kind=report_kind, template=project_nb,
                               parameters=params, project_id=pid, name=row["project_name"] or None,
                               inputs=tuple(sorted(shared + own.get(pid, []))),
@@ -231,7 +243,8 @@ def cmd_report(args) -> int:
         print(PDF_MISSING_MESSAGE, file=sys.stderr)
         formats = tuple(f for f in formats if f != "pdf")
     tasks = build_tasks(args.data, kind=args.kind, projects=[args.project_id], scheme=args.scheme,
-                        portfolio=False, project_template=args.project_template)
+                        portfolio=False, project_template=args.project_template, self_scheme=args.self_scheme,
+                        key_scheme=args.key_scheme)
     if not tasks:
         raise InputError("该项目不是重点评价项目，无重点评价报告 (not a key-evaluation project)",
                          expected="key_evaluation = true", found=args.project_id)
@@ -263,7 +276,8 @@ def cmd_batch(args) -> int:
     tasks = build_tasks(args.data, kind=args.kind, projects=projects, scheme=args.scheme,
                         year=args.year, portfolio=not args.no_portfolio,
                         project_template=args.project_template,
-                        portfolio_template=args.portfolio_template)
+                        portfolio_template=args.portfolio_template, self_scheme=args.self_scheme,
+                        key_scheme=args.key_scheme)
     try:
         result = run_batch(tasks, args.out, jobs=args.jobs, fresh_kernel=args.fresh_kernel,
                            resume=args.resume, formats=_formats(args.format), executor=args.executor,
@@ -279,6 +293,19 @@ def cmd_batch(args) -> int:
     return result.exit_code
 
 
+def cmd_lint(args) -> int:
+    """The publication lint on a batch's output folder (or a folder of report pages)."""
+    from .lint import lint_folder
+
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        raise InputError("找不到报告文件夹 (folder not found)", where=Location(file=str(folder)),
+                         expected="perfeval batch 的输出文件夹")
+    result = lint_folder(folder)
+    print(result.summary(), file=sys.stdout if result.ok else sys.stderr)
+    return EXIT_OK if result.ok else EXIT_FAILED
+
+
 def _timeout(text: str) -> float | None:
     try:
         value = float(text)
@@ -292,7 +319,11 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", required=True, metavar="DIR", help="输出目录")
     parser.add_argument("--format", default="html", metavar="html,pdf",
                         help="输出格式，逗号分隔 (default html；pdf 需安装 weasyprint 或 playwright+chromium)")
-    parser.add_argument("--scheme", metavar="NAME", help="评分方案（传给报告笔记本的 scheme 参数）")
+    parser.add_argument("--scheme", metavar="NAME",
+                        help="评分方案，自评与重点评价报告都用（各自另有 --self-scheme / --key-scheme 时以其为准）；"
+                             "方案分值与某项目表内分值不符时，该项目报告失败并说明原因")
+    parser.add_argument("--self-scheme", metavar="NAME", help="自评报告的评分方案（默认 mof-2020）")
+    parser.add_argument("--key-scheme", metavar="NAME", help="重点评价报告的评分方案（默认 mof-2020-project）")
     parser.add_argument("--timeout", type=_timeout, default=600.0, metavar="S",
                         help="每个单元格的最长执行秒数 (default 600；0 = 不限)")
     parser.add_argument("--project-template", metavar="IPYNB", help="项目报告笔记本（默认 notebooks/project_report.ipynb）")
@@ -324,3 +355,7 @@ def register(subparsers) -> None:
     b.add_argument("--portfolio-template", metavar="IPYNB", help="综合对比笔记本（默认 notebooks/portfolio.ipynb）")
     _common(b)
     b.set_defaults(func=cmd_batch)
+
+    lint = subparsers.add_parser("lint", help="出版检查：报告中有无代码名、空表、“。。”、混用金额单位等 (publication lint)")
+    lint.add_argument("folder", metavar="REPORTS_DIR", help="perfeval batch 的输出文件夹")
+    lint.set_defaults(func=cmd_lint)

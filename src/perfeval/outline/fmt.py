@@ -1,0 +1,117 @@
+"""How report content is written: money in 万元, scores with two decimals, sentences that end once.
+
+Every number a published report shows goes through here, so that a table has one money unit (in
+its header), scores and rates have the same decimals everywhere, and a sentence built from parts
+ends with exactly one "。" (never "。。"). The HTML helpers escape every value: names come from
+spreadsheets anyone can type into (`report.markup`).
+"""
+from __future__ import annotations
+
+import math
+import re
+
+import pandas as pd
+
+from ..report.markup import escape_html, grade_label, heading_html, paragraph_html
+
+WAN = 10_000.0
+_END = re.compile(r"[。；;，,、\s]+$")
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+def wan(yuan, decimals: int = 2) -> str:
+    """An amount in 元 as 万元 with thousands separators and two decimals ("6,177.00"); "—" if missing."""
+    return "—" if _missing(yuan) else f"{float(yuan) / WAN:,.{decimals}f}"
+
+
+def wan_text(yuan) -> str:
+    """An amount for a sentence: "6,177.00 万元"."""
+    return "—" if _missing(yuan) else f"{wan(yuan)} 万元"
+
+
+def yi_text(yuan) -> str:
+    """A large amount for a sentence: "20.33 亿元"."""
+    return "—" if _missing(yuan) else f"{float(yuan) / 1e8:,.2f} 亿元"
+
+
+def score(value) -> str:
+    """A score or points with two decimals ("98.86", "10.00"); "—" if missing."""
+    return "—" if _missing(value) else f"{float(value):.2f}"
+
+
+def points(value) -> str:
+    """Points as written on forms: 10, 12.5 (no trailing zeros)."""
+    return "—" if _missing(value) else f"{float(value):g}"
+
+
+def pct(rate, decimals: int = 2) -> str:
+    """A fraction as a percentage ("98.47%"); "—" if missing."""
+    return "—" if _missing(rate) else f"{float(rate) * 100:.{decimals}f}%"
+
+
+def sentence(text) -> str:
+    """Text ending with exactly one "。" (a trailing "。", "；" or "，" is replaced, never doubled)."""
+    text = _END.sub("", str(text).strip())
+    return text + "。" if text else ""
+
+
+def clause(text) -> str:
+    """Text without its final punctuation, to be continued: "……扣分说明：原因" + "。"."""
+    return _END.sub("", str(text).strip())
+
+
+def numbered(items, style: str = "一是") -> list[str]:
+    """Items numbered as Chinese reports do: 一是…；二是… ("一是") or （一）… ("（一）")."""
+    digits = "一二三四五六七八九十"
+    label = (lambda i: f"{digits[i]}是" if i < 10 else f"第{i + 1}") if style == "一是" else \
+        (lambda i: f"（{digits[i]}）" if i < 10 else f"（{i + 1}）")
+    return [label(i) + clause(x) + "。" for i, x in enumerate(items)]
+
+
+def table_html(frame: pd.DataFrame, empty: str | None = None) -> str:
+    """A frame as an escaped, left-aligned HTML table without the index; blanks for missing values.
+
+    Values are shown as they are: format numbers first (`wan`, `score`, `pct`). An empty frame is
+    never an empty table: ``empty`` (a sentence) is shown instead, or nothing.
+    """
+    if frame is None or len(frame) == 0:
+        return paragraph_html(sentence(empty)) if empty else ""
+    head = "".join(f"<th>{escape_html(c)}</th>" for c in frame.columns)
+    numeric = [pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns]
+    body = []
+    for row in frame.itertuples(index=False):  # report tables have tens of rows
+        cells = []
+        for value, is_num in zip(row, numeric):
+            text = "" if _missing(value) else (f"{value:g}" if isinstance(value, float) else str(value))
+            cells.append(f'<td class="num">{escape_html(text)}</td>' if is_num or _looks_numeric(text)
+                         else f"<td>{escape_html(text)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return (f'<table class="perfeval-table"><thead><tr>{head}</tr></thead><tbody>' + "".join(body)
+            + "</tbody></table>")
+
+
+_NUMERIC_TEXT = re.compile(r"^[−\-+]?[\d,]+(?:\.\d+)?%?$")
+
+
+def _looks_numeric(text: str) -> bool:
+    return bool(_NUMERIC_TEXT.match(text))
+
+
+def html_list(items, ordered: bool = True) -> str:
+    """A list of sentences as escaped HTML; an empty list gives nothing (callers say why in a sentence)."""
+    items = [x for x in items if x]
+    if not items:
+        return ""
+    tag = "ol" if ordered else "ul"
+    return f"<{tag}>" + "".join(f"<li>{escape_html(x)}</li>" for x in items) + f"</{tag}>"
+
+
+def paragraphs_html(texts) -> str:
+    return "".join(paragraph_html(t) for t in texts if t)
+
+
+__all__ = ["wan", "wan_text", "yi_text", "score", "points", "pct", "sentence", "clause", "numbered", "table_html",
+           "html_list", "paragraphs_html", "paragraph_html", "heading_html", "escape_html", "grade_label"]
