@@ -22,13 +22,11 @@ LINKS = (("html", "报告"), ("pdf", "PDF"), ("ipynb", "笔记本"))
 
 
 def format_total(value) -> str:
-    """A total for display: up to two decimals, no trailing zeros; "—" when there is none."""
+    """A total for display with two decimals, as in the reports ("99.20", "100.00"); "—" when there is none."""
     if isinstance(value, bool) or value is None:
         return "—"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return "—" if value != value else f"{value:.2f}".rstrip("0").rstrip(".")
+    if isinstance(value, (int, float)):
+        return "—" if value != value else f"{value:.2f}"
     return str(value)
 
 

@@ -78,8 +78,9 @@ class _Page(HTMLParser):
     def handle_data(self, data):
         if self.skip:
             return
-        if self.heading is not None:
+        if self.heading is not None:  # a heading names its section; it is not part of the one before
             self.heading += data
+            return
         if self.cell is not None:
             self.cell = (self.cell[0], self.cell[1] + data)
         if data.strip():
