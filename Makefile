@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench lab clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/methods_bench.py
 	$(BIN)/python benchmarks/batch_bench.py
 	$(BIN)/python benchmarks/cli_bench.py
+
+lab: $(STAMP)
+	$(BIN)/python -m pip install --quiet "jupyterlab>=4.2"
+	PERFEVAL_DATA=$(CURDIR)/data/sample $(BIN)/jupyter lab --notebook-dir=notebooks
 
 clean:
 	rm -rf $(VENV) build dist

@@ -72,22 +72,24 @@ def numbered(items, style: str = "一是") -> list[str]:
 
 
 def table_html(frame: pd.DataFrame, empty: str | None = None) -> str:
-    """A frame as an escaped, left-aligned HTML table without the index; blanks for missing values.
+    """A frame as an escaped HTML table without the index (text left-aligned, numbers right-aligned,
+    in JupyterLab as in the exported report); blanks for missing values.
 
     Values are shown as they are: format numbers first (`wan`, `score`, `pct`). An empty frame is
     never an empty table: ``empty`` (a sentence) is shown instead, or nothing.
     """
     if frame is None or len(frame) == 0:
         return paragraph_html(sentence(empty)) if empty else ""
-    head = "".join(f"<th>{escape_html(c)}</th>" for c in frame.columns)
+    head = "".join(f'<th style="text-align:left">{escape_html(c)}</th>' for c in frame.columns)
     numeric = [pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns]
     body = []
     for row in frame.itertuples(index=False):  # report tables have tens of rows
         cells = []
         for value, is_num in zip(row, numeric):
             text = "" if _missing(value) else (f"{value:g}" if isinstance(value, float) else str(value))
-            cells.append(f'<td class="num">{escape_html(text)}</td>' if is_num or _looks_numeric(text)
-                         else f"<td>{escape_html(text)}</td>")
+            # inline alignment: JupyterLab right-aligns table cells unless told otherwise
+            cells.append(f'<td class="num" style="text-align:right">{escape_html(text)}</td>'
+                         if is_num or _looks_numeric(text) else f'<td style="text-align:left">{escape_html(text)}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
     return (f'<table class="perfeval-table"><thead><tr>{head}</tr></thead><tbody>' + "".join(body)
             + "</tbody></table>")
