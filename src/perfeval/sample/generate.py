@@ -5,7 +5,8 @@ out, limit=None)`` writes it; ``generate(seed, out, limit)`` does both. The stor
 report's: 187 self-evaluated projects of about forty departments, every final execution rate
 ≥ 95 % after year-end recovery; June-end laggards and October-end zero-spend projects in the
 monthly payments; 23 key evaluations in five sectors with 20.33 亿元 and 10 优 / 13 良 from the
-panel and the data; a handful of planted imperfections in the self-evaluation forms.
+panel and the data; deviation reasons that fit their indicators; a handful of planted imperfections
+in the self-evaluation forms.
 
 Randomness comes from one ``numpy.random.default_rng(seed)`` drawn in a fixed order, so the same
 seed gives the same city, and every file is written byte-reproducibly (sorted rows, fixed float
@@ -320,15 +321,59 @@ def _misses(rng, rows: pd.DataFrame, p: pd.DataFrame) -> pd.DataFrame:
     return rows
 
 
-def _reasons(rng, rows: pd.DataFrame) -> np.ndarray:
-    """A deviation reason for every row that lost points (picked from the story's texts)."""
+def _choose(candidates: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Column of the k-th true cell per row, k = ⌊u × number of true cells⌋ (-1 where none is true)."""
+    n = candidates.sum(axis=1)
+    k = np.floor(u * n).astype(int)
+    pos = np.argmax(np.cumsum(candidates, axis=1) > k[:, None], axis=1)
+    return np.where(n > 0, pos, -1)
+
+
+def _lagging(p: pd.DataFrame) -> pd.Series:
+    """Projects whose spending lagged (by project_id): final execution below ``story.MONEY_LAG_RATE``, on the
+    June or October monitoring list, or with money recovered at year end."""
+    rate = p["spent"] / p["budget_full_year"]
+    lag = (rate < S.MONEY_LAG_RATE) | (p["profile"] != "normal") | (p["recovered"] > 0)
+    return pd.Series(lag.to_numpy(), index=p["project_id"].to_numpy())
+
+
+def _reasons(rng, rows: pd.DataFrame, p: pd.DataFrame) -> np.ndarray:
+    """A deviation reason for every row that lost points, fitting its indicator.
+
+    The candidates of a row are the story's reasons of its 二级 category whose name and project
+    patterns match and whose kind (quantitative / qualitative) fits; a money cause only where the
+    project's spending lagged (:func:`_lagging`). The most specific candidates win
+    (``Reason.priority``); one of them is drawn with the row's uniform number.
+    """
     reason = np.full(len(rows), None, dtype=object)
-    group = rows["kind"].map({"count": "count", "rate": "rate", "sat": "sat", "text": "text"}).to_numpy(dtype=object)
     lost = (~rows["met"].to_numpy()) | rows["basic"].to_numpy()
     pick = rng.random(len(rows))
-    for name, texts in S.REASONS.items():  # four kinds of reasons
-        sel = lost & (group == name)
-        reason[sel] = np.asarray(texts, dtype=object)[(pick[sel] * len(texts)).astype(int)]
+    sel = np.flatnonzero(lost)
+    r = rows.iloc[sel]
+    level2 = r["level2"].to_numpy(dtype=object)
+    kind = np.where(r["kind"].to_numpy() == "text", "text", "num")
+    names = r["name"].astype(str)
+    project_names = r["project_id"].map(p.set_index("project_id")["project_name"]).astype(str)
+    lag = r["project_id"].map(_lagging(p)).to_numpy(dtype=bool)
+    table = S.REASONS
+    fits = np.zeros((len(r), len(table)), dtype=bool)
+    for j, item in enumerate(table):  # about a hundred texts, each matched against all rows at once
+        ok = (level2 == item.level2) & ((item.kind == "") | (kind == item.kind))
+        if item.match:
+            ok &= names.str.contains(item.match, regex=True).to_numpy()
+        if item.project:
+            ok &= project_names.str.contains(item.project, regex=True).to_numpy()
+        if item.money:
+            ok &= lag
+        fits[:, j] = ok
+    priority = np.array([item.priority for item in table])
+    best = np.where(fits, priority[None, :], -1).max(axis=1) if len(table) else np.full(len(r), -1)
+    fits &= priority[None, :] == best[:, None]
+    choice = _choose(fits, pick[sel])
+    if (choice < 0).any():
+        i = int(np.flatnonzero(choice < 0)[0])
+        raise RuntimeError(f"示例市：没有适合指标“{names.iloc[i]}”（{level2[i]}）的偏差原因")
+    reason[sel] = np.asarray([item.text for item in table], dtype=object)[choice]
     return reason
 
 
@@ -438,7 +483,7 @@ def _process_cells(rng, rows: pd.DataFrame, p: pd.DataFrame) -> pd.DataFrame:
     grade = rows["key_grade"].to_numpy(dtype=object)
     violation = b103 & (grade == "良") & (rng.random(len(rows)) < 0.4)
     rows.loc[violation, "actual"] = "1项"
-    rows.loc[violation, "reason"] = "抽查发现1项支出未按合同约定条款支付（已整改），扣1分。"
+    rows.loc[violation, "reason"] = S.COMPLIANCE_NOTE
     return rows
 
 
@@ -524,7 +569,7 @@ def build_city(seed: int = DEFAULT_SEED) -> City:
     rows = _score_forms(rows)
     rows, flaws, adjust = _plant_flaws(rng, rows, projects)
     rows = _texts(rows)
-    rows["reason"] = _reasons(rng, rows)
+    rows["reason"] = _reasons(rng, rows, projects)
     planted_missing = [f["project_id"] for f in flaws if f["code"] in ("MISSING_REASON", "UNMET_FULL_MARKS")]
     clear = rows["project_id"].isin(planted_missing) & ~rows["met"]
     rows.loc[clear, "reason"] = None

@@ -87,7 +87,7 @@ The declared targets of each project (the same rows as `targets.csv`).
 | `rule_kind`, `rule_params` | 评分规则及参数（JSON） | scoring rule and its parameters |
 | `scored_by` | `panel` 由专家组评分（要点、定性、专家指标）；`rule` 按规则由数据计算 | who scores it |
 | `target`, `actual` | 年度指标值、实际完成值（定量指标；定性指标为申报目标与单位自报） | target, actual |
-| `reason` | 扣分说明 / 偏差原因 | deduction note |
+| `reason` | 偏差原因（与自评表相同）或扣分说明 | deviation reason or deduction note |
 
 ### `key_evaluation/panel_scores.csv` — 专家评分 (expert panel scores)
 
@@ -127,6 +127,7 @@ def readme_text(city) -> str:
     rates = p["spent"] / p["budget_full_year"]
     counts = pd.Series(list(grade_of.values())).value_counts()
     self_grades = p["published_grade"].value_counts().reindex(list(S.GRADE_LABELS)).dropna().astype(int)
+    lag_rate = S.MONEY_LAG_RATE
     return f"""# 示例市 2021 年预算绩效管理样例数据 (sample city data)
 
 > 虚构城市“示例市”的一年数据，由 `perfeval sample --seed {st['seed']} --out data/sample` 生成；
@@ -155,6 +156,8 @@ def readme_text(city) -> str:
   专家评分去掉一个最高分和一个最低分后平均（`perfeval.keyeval.evaluate`）。每个总分距等级界限至少 0.6 分，
   改用算术平均、中位数、整数得分、按取舍后总分定级或反向指标比值法都不改变等级；各项得分向下取整会改变
   部分项目的等级（见 `tests/test_keyeval.py`）。
+- 自评表的偏差原因与指标相符：按二级指标类别和指标名称选取；资金拨付、到位或采购方面的原因只用于执行率低于
+  {lag_rate:.0%}、列入6月或10月监控名单或年底收回资金的项目。
 
 | 行业 sector | 指标体系 system | 项目数 | 全年预算（亿元） | 优 / 良 |
 |---|---|---|---|---|
