@@ -3,7 +3,8 @@
 Everything here is fictional (no real place or person). The generator (``generate.py``) draws
 numbers from these templates with a seed; the words — department and unit names, project names,
 indicator names, units, qualitative targets, deviation reasons (each fitting an indicator category and
-name) — live here so that the story can be read and edited in one place.
+name), the expert panel's written comments on the key evaluations — live here so that the story can
+be read and edited in one place.
 
 Indicator templates are tuples built by the small helpers below (``count``, ``rate``, ``sat`` …);
 each gives the level-2 indicator (数量/质量/时效/成本/经济/社会/生态/可持续/满意度), the level-3 name
@@ -13,6 +14,7 @@ choices: domain.md §4.1 and §9 (受资助人数 ≥735人次, 道路硬化里�
 """
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 YEAR = 2021
@@ -953,5 +955,161 @@ REASONS: tuple[Reason, ...] = (
 
 # the deduction note of 资金使用合规性 (B103) where the key evaluation found a payment against the contract
 COMPLIANCE_NOTE = "抽查发现1项支出未按合同约定条款支付（已整改），扣1分。"
+
+# --------------------------------------------------------------------------------------------
+# Key evaluations: the panel's written comments (专家评议意见)
+# --------------------------------------------------------------------------------------------
+
+# words of each sector used in the comments: the sector's plan, its works, what needs upkeep, who
+# benefits, which records the panel checked
+SECTOR_WORDS: dict[str, dict[str, str]] = {
+    "教育": {"plan": "《示例市教育事业发展“十四五”规划》", "works": "学校办学条件改善和学生资助",
+           "upkeep": "校舍和教学设施", "people": "师生和家长", "records": "项目合同、验收和资助审核资料"},
+    "水利": {"plan": "《示例市水安全保障“十四五”规划》", "works": "水利工程建设", "upkeep": "已建水利工程设施",
+           "people": "受益群众", "records": "施工日志、监理记录和分部工程验收资料"},
+    "生态环保": {"plan": "《示例市生态环境保护“十四五”规划》", "works": "污染治理和生态修复",
+             "upkeep": "治理设施和监测设备", "people": "周边群众", "records": "设备运维记录、监测报告和验收资料"},
+    "农业农村": {"plan": "《示例市高标准农田建设规划（2021—2030年）》", "works": "田间道路、灌排渠系等农田基础设施建设",
+             "upkeep": "田间道路和灌排设施", "people": "受益农户", "records": "工程签证单和隐蔽工程验收资料"},
+    "城市基础设施": {"plan": "《示例市城市基础设施建设“十四五”规划》", "works": "市政基础设施建设",
+               "upkeep": "市政设施", "people": "沿线居民和市民", "records": "工程变更签证和竣工验收资料"},
+}
+
+# A comment's tier follows the share of the indicator's points the panel's combined score lost:
+# below MINOR_SHARE minor, below SERIOUS_SHARE moderate, else serious; full marks get "praise".
+MINOR_SHARE = 0.2
+SERIOUS_SHARE = 0.4
+PANEL_TIERS = ("praise", "minor", "moderate", "serious")
+
+# panel indicators of the 效益 dimension, by what the panel judges: benefits seen, or upkeep
+PANEL_FAMILY = {
+    "义务教育均衡发展水平": "效益实现", "群众生产生活条件改善": "效益实现", "城市运行和公共服务条件改善": "效益实现",
+    "农田生产条件和生态环境改善": "效益实现", "防洪能力与水生态环境改善": "效益实现", "城市环境卫生和生态改善": "效益实现",
+    "资助长效机制健全性": "资助长效机制", "工程长效运行管护机制": "长效机制", "设施长效运行维护机制": "长效机制",
+    "环境监管与设施长效运行": "长效机制",
+}
+
+# The panel's agreed opinion on a panel indicator, by indicator (or family) and tier. Fields in
+# braces come from the project's data: {department} {unit} {budget} (万元) {plan} {works} {upkeep}
+# {people} {records} {n_targets} {n_qual} {qual_target} {benefit} {missed} {missed_benefit} {june}
+# {indicator};
+# a text whose field is empty for a project (no missed target, not behind in June …) is not
+# used for it. Wording after real findings (real-reports.md §2.2 items 8–12): targets not
+# matching the work or the budget, vague indicators, missing fund rules, incomplete files, no
+# upkeep after completion.
+PANEL_COMMENTS: dict[str, dict[str, tuple[str, ...]]] = {
+    "立项依据充分性": {
+        "praise": ("项目立项符合{plan}和{department}的职责定位，需求调查和可行性研究资料齐全，立项依据充分。",),
+        "minor": ("项目立项符合{plan}，与{department}职责相符，但可行性研究报告对{works}的现状需求分析较为简略，论证深度不足。",
+                  "项目立项依据基本充分，申报材料引用了{plan}，但未附实地调研和需求测算资料，{people}的实际需求论证不够具体。"),
+        "moderate": ("立项申报材料仅引用{plan}等上位文件，未结合本地现状开展需求调查和问题分析，立项必要性论证不充分。",
+                     "项目申报书未说明{works}的规模与{plan}年度任务的对应关系，部分实施内容的立项依据缺少佐证材料。"),
+        "serious": ("项目部分实施内容与{department}其他同类项目存在交叉，立项时未进行统筹比对，且需求调查资料缺失，立项依据不充分。",
+                    "立项时未开展需求调查和现状评估，申报材料不能说明{works}规模的确定依据，也未与部门内同类项目比对查重，立项依据明显不足。"),
+    },
+    "立项程序规范性": {
+        "praise": ("项目按规定履行了可行性研究、专家论证、事前绩效评估和集体决策程序，审批文件齐全，立项程序规范。",),
+        "minor": ("项目按规定程序申报和审批，但事前绩效评估报告未附专家论证意见，程序性材料不够完整。",
+                  "项目审批程序基本规范，但集体决策会议纪要对主要实施内容和资金规模记录不完整，决策过程留痕不足。"),
+        "moderate": ("项目未单独开展事前绩效评估，可行性研究报告未经专家论证即报送审批，立项程序不够规范。",
+                     "部分审批文件为项目实施后补办，申报材料与批复内容前后不一致，立项程序存在瑕疵。"),
+        "serious": ("项目未按规定开展可行性研究、专家论证和事前绩效评估，也未经单位集体决策即申报，立项程序不规范。",
+                    "项目在批复下达前已先行实施，事前论证和集体决策资料缺失，立项程序不规范。"),
+    },
+    "绩效目标合理性": {
+        "praise": ("绩效目标与{works}的实施内容紧密相关，目标值与{budget}万元的资金规模相匹配，目标设定合理。",),
+        "minor": ("绩效目标与实施内容基本相符，但个别目标值设定偏保守，与{budget}万元资金规模的匹配性论证不足。",
+                  "项目设有绩效目标且与实施内容相关，但年度目标未区分阶段性任务，部分目标值未说明测算依据。"),
+        "moderate": ("部分年度目标值设定未充分考虑实施条件，{missed}，目标设定的合理性不足。",
+                     "绩效目标侧重产出数量，对{people}的受益情况设定不足，目标与{budget}万元资金规模的匹配性论证不充分。"),
+        "serious": ("{missed}，反映年度目标值设定脱离实施条件；绩效目标也未与{budget}万元的资金规模相匹配，目标合理性较差。",
+                    "绩效目标表述笼统，产出和效益目标与项目实际工作内容关联度不高，未能体现{budget}万元资金应达到的绩效水平。"),
+    },
+    "绩效指标明确性": {
+        "praise": ("绩效目标细化分解为{n_targets}项三级指标，指标值清晰可衡量，并与年度任务数相对应。",),
+        "minor": ("绩效目标已分解为{n_targets}项三级指标，但{benefit}的指标值未说明统计口径和数据来源，可衡量性稍弱。",
+                  "绩效指标基本清晰，但部分产出指标未与年度计划任务数逐项对应，指标细化程度有待提高。"),
+        "moderate": ("{n_targets}项三级指标中{qual_target}等{n_qual}项为定性表述，未设置可量化的指标值，难以衡量完成程度。",
+                     "绩效指标未与年度计划任务数逐项对应，{benefit}等效益指标缺少基期值和测算依据，可衡量性不足。"),
+        "serious": ("绩效指标细化不足，{n_targets}项指标中{n_qual}项为定性表述，部分指标值与年度任务数不对应，难以据此考核。",
+                    "绩效目标未细化分解到各子项目，{benefit}等效益指标未说明基期值和计算方法，指标值不清晰、不可衡量。"),
+    },
+    "预算编制科学性": {
+        "praise": ("预算按定额标准逐项测算，{budget}万元预算的测算依据充分，与年度目标任务相匹配。",),
+        "minor": ("预算编制经过测算，但部分单项支出未列明单价和工作量依据，测算明细不够细化。",
+                  "{budget}万元预算总体与实施内容相符，但其他费用按比例估列，测算依据不够充分。"),
+        "moderate": ("预算编制未细化到具体实施内容，{budget}万元预算中部分支出按估算列支，测算依据不够充分。",
+                     "预算编制与实施计划衔接不够，6月底累计支出进度仅为{june}，明显低于序时进度。"),
+        "serious": ("预算未按定额标准编制，{budget}万元预算的测算依据不充分，预算额度与年度目标任务不匹配。",
+                    "预算编制与实施计划脱节，6月底累计支出进度仅为{june}，部分支出内容在执行中调整，预算编制的科学性不足。"),
+    },
+    "资金分配合理性": {
+        "praise": ("资金按因素法分配，分配依据充分，与各子项目的实际工作量相适应。",),
+        "minor": ("资金分配办法基本明确，但分配因素未充分考虑各实施点的条件差异，分配依据说明不够详细。",
+                  "资金分配总体合理，但个别子项目资金安排与实际工作量不完全匹配，分配结果未公示。"),
+        "moderate": ("资金分配以上年基数为主，未按因素法或项目评审结果分配，分配依据不够充分。",
+                     "资金分配未充分结合各实施点的实际需求，部分子项目资金结余较多而部分子项目资金不足，分配合理性不足。"),
+        "serious": ("未制定明确的资金分配办法，部分子项目资金安排与实际工作量明显不匹配，资金分配依据不充分。",
+                    "资金分配缺少测算和论证过程，分配结果未经集体研究，部分资金安排与项目实际需求不符。"),
+    },
+    "管理制度健全性": {
+        "praise": ("{unit}制定了专项资金管理办法和项目管理制度，制度健全、合法合规。",),
+        "minor": ("{unit}制定了项目管理和资金管理办法，但未针对本项目制定专项资金管理细则，制度针对性不强。",
+                  "项目管理制度基本健全，但质量管理和验收管理的具体要求不够明确。"),
+        "moderate": ("项目未制定专项资金管理办法，沿用{unit}一般性财务制度，业务管理制度也未明确质量管理和验收要求。",
+                     "项目管理制度不够健全，合同管理、变更管理和档案管理缺少具体规定。"),
+        "serious": ("项目未建立专项资金管理和业务管理制度，合同管理、验收管理和档案管理均无制度依据，管理制度不健全。",
+                    "{unit}未针对项目制定资金管理和业务管理制度，仅以会议纪要代替制度，制度的完整性和约束力不足。"),
+    },
+    "制度执行有效性": {
+        "praise": ("项目严格执行各项管理制度，合同、变更和验收资料齐全并及时归档。",),
+        "minor": ("项目管理制度总体执行到位，但部分{records}归档不及时，资料完整性有待加强。",
+                  "项目实施基本按制度执行，但个别变更事项审批手续滞后，过程管理留痕不够完整。",
+                  "项目实施进度前慢后快，6月底累计支出进度为{june}，低于序时进度，进度管控有待加强。"),
+        "moderate": ("抽查发现部分变更事项未履行审批手续，{records}不完整，制度执行不够严格。",
+                     "项目实施进度管控不力，6月底累计支出进度仅为{june}，部分合同未按约定节点推进，制度执行有效性不足。"),
+        "serious": ("合同管理、变更签证和验收资料缺失较多，{records}未按规定归档，项目调整未履行报批手续，制度执行有效性较差。",
+                    "项目实施的人员、场地和设备保障不到位，{records}缺失，部分管理制度未得到有效执行。"),
+    },
+    "效益实现": {
+        "praise": ("项目实施后“{indicator}”方面成效明显，效益佐证资料和监测数据完整。",),
+        "minor": ("项目实施后“{indicator}”方面已见成效，但缺少实施前后的对比数据，效益佐证材料不够充分。",
+                  "“{indicator}”方面总体达到预期，但对{people}的受益情况缺少统计分析，效益表述以定性描述为主。"),
+        "moderate": ("“{indicator}”方面初步显现成效，但{missed_benefit}，效益实现受到一定影响。",
+                     "“{indicator}”方面的效益尚在逐步显现，项目单位未开展效益跟踪监测，效益实现程度难以量化评价。"),
+        "serious": ("“{indicator}”方面的效益未达预期，{missed_benefit}，且缺少效益监测数据，效益实现程度较低。",
+                    "“{indicator}”方面，项目单位仅提供了工作总结，未提供{people}受益情况的统计和调查数据，效益实现依据不足。"),
+    },
+    "资助长效机制": {
+        "praise": ("学生资助实行动态管理，资助对象认定、资金发放和监督检查制度健全，长效机制运行良好。",),
+        "minor": ("学生资助已建立动态管理机制，但家庭经济困难学生认定结果复核不够及时，长效机制有待完善。",
+                  "资助政策宣传和资助对象回访尚未形成常态化制度，长效机制有待完善。"),
+        "moderate": ("资助对象认定仍以一次性认定为主，未建立动态调整和定期复核机制，资助长效机制不够健全。",
+                     "学生资助未建立与民政、乡村振兴等部门的数据比对机制，资助对象精准识别缺少长效保障。"),
+        "serious": ("学生资助未建立动态管理、复核和监督检查制度，资助对象认定和资金发放缺少长效机制保障。",
+                    "资助工作仍依赖年度临时安排，未形成制度化的资助对象认定、资金发放和跟踪回访机制，长效机制缺失。"),
+    },
+    "长效机制": {
+        "praise": ("{upkeep}的管护主体、管护制度和经费来源均已落实，长效机制健全。",),
+        "minor": ("项目已明确{upkeep}的责任单位，但管护制度和考核办法尚未印发，长效机制有待完善。",
+                  "{upkeep}的管护责任已落实，但日常巡查和维护记录不完整，管护措施落实不够到位。"),
+        "moderate": ("{upkeep}的管护主体和管护责任尚未落实到位，后续运行维护经费来源不明确。",
+                     "项目未建立{upkeep}的长效管护制度，运行维护经费未纳入预算，持续发挥效益存在隐患。"),
+        "serious": ("{upkeep}未明确责任主体，也未落实后续经费，现场核查发现部分设施已出现损坏，长效机制缺失。",
+                    "{upkeep}的管护主体、制度和经费均未落实，后续运行维护无保障，项目可持续性较差。"),
+    },
+}
+
+
+def panel_family(level3: str) -> str:
+    """The key of :data:`PANEL_COMMENTS` for a panel indicator's name."""
+    return PANEL_FAMILY.get(level3, level3)
+
+
+def template_pattern(template: str) -> str:
+    """A regular expression matching every text filled in from ``template`` (fields → ``.+?``)."""
+    parts = re.split(r"\{\w+\}", template)
+    return "^" + ".+?".join(re.escape(p) for p in parts) + "$"
+
 
 GRADE_LABELS = ("优", "良", "中", "差")
