@@ -82,10 +82,64 @@ def test_panel_and_rule_parts_add_up_and_every_panel_cell_has_five_experts(resul
     assert len(wide) == int((data.indicators["scored_by"] == "panel").sum())
 
 
-def test_panel_rows_carry_the_experts_scores_as_deduction_note(result):
+def test_panel_rows_carry_the_panels_comment_as_deduction_note(result, data):
+    """Issue 8: a key report's 存在的问题 listed "专家评议：专家1 2.5，专家2 3…平均2.50". A panel row's
+    deduction note is now the panel's written opinion (专家评议意见, panel_comments.csv); the experts'
+    individual scores stay in the working papers (panel_scores, panel_wide), as in real reports
+    (real-reports.md §3: individual experts' scores stay in the 底稿)."""
     rows = result.rows[result.rows["scored_by"] == "panel"]
-    assert rows["reason"].str.startswith("专家评议：专家1 ").all()
-    assert result.flags.empty                                      # no review finding on the sample
+    comments = data.comments.set_index(["project_id", "indicator"])["comment"]
+    expected = comments.reindex(pd.MultiIndex.from_arrays([rows["project_id"], rows["code"]]))
+    assert rows["reason"].tolist() == [None if pd.isna(c) else c for c in expected]
+    assert not result.rows["reason"].dropna().str.contains("专家评议：|专家1").any()
+    assert len(result.comments) == len(data.comments) and result.flags.empty  # no review finding on the sample
+    assert list(result.comments.columns) == ["project_id", "indicator", "level1", "level2", "level3", "points",
+                                             "score", "comment"]
+    lost = rows["score"] < rows["points"]
+    assert rows.loc[lost, "reason"].notna().all()
+    mine = result.comments.merge(rows.rename(columns={"code": "indicator"}), on=["project_id", "indicator"],
+                                 suffixes=("", "_row"))
+    assert (mine["score"] == mine["score_row"]).all() and (mine["comment"] == mine["reason"]).all()
+    assert result.panel_wide().shape[0] == len(rows)               # the experts' scores are still there
+    assert "专家评议意见 (panel comments)" in result.conventions
+
+
+def test_comments_are_optional_and_checked():
+    """Without comments a panel row has no deduction note (None, not the experts' scores); a comment on
+    an unknown or rule-scored indicator, or two on one indicator, is a clear error; blank ones are dropped."""
+    plain = keyeval.evaluate(_small())
+    assert plain.rows.loc[plain.rows["code"] == "A1", "reason"].isna().all()
+    assert plain.comments.empty and list(plain.comments.columns)[-1] == "comment"
+    d = _small()
+    d["comments"] = pd.DataFrame({"project_id": ["P1"], "indicator": ["A1"], "comment": ["立项依据论证不充分。"]})
+    run = keyeval.evaluate(d)
+    assert run.rows.loc[run.rows["code"] == "A1", "reason"].tolist() == ["立项依据论证不充分。"]
+    assert run.comments[["indicator", "level3", "points", "score"]].values.tolist() == [["A1", "立项依据充分性", 10.0,
+                                                                                         8.0]]
+    assert run.project("P1").comments.shape == (1, 8)
+    for comments, text in ((["P1", "X9", "意见。"], "不存在的项目或指标"), (["P1", "C1", "意见。"], "按规则计算"),
+                           (["P2", "A1", "意见。"], "不存在的项目或指标")):
+        bad = dict(d, comments=pd.DataFrame([comments], columns=["project_id", "indicator", "comment"]))
+        with pytest.raises(InputError, match=text):
+            keyeval.evaluate(bad)
+    twice = dict(d, comments=pd.concat([d["comments"]] * 2))
+    with pytest.raises(InputError, match="多条评议意见"):
+        keyeval.evaluate(twice)
+    blank = dict(d, comments=pd.DataFrame({"project_id": ["P1"], "indicator": ["A1"], "comment": ["  "]}))
+    assert keyeval.evaluate(blank).comments.empty
+    with pytest.raises(InputError, match="缺少必需列"):
+        keyeval.evaluate(dict(d, comments=d["comments"].drop(columns="comment")))
+
+
+def test_load_reads_panel_comments_when_present(tmp_path, data):
+    assert data.comments is not None and list(data.comments.columns) == ["project_id", "indicator", "comment"]
+    for rel in ("key_evaluation/indicators.csv", "key_evaluation/panel_scores.csv"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes((SAMPLE / rel).read_bytes())
+    bare = keyeval.load(tmp_path)
+    assert bare.comments is None
+    run = keyeval.evaluate(bare, with_agreement=False)
+    assert run.comments.empty and run.rows.loc[run.rows["scored_by"] == "panel", "reason"].isna().all()
 
 
 def test_agreement_per_project(result):
@@ -118,6 +172,7 @@ def test_quantitative_rows_are_scored_by_their_rules(result, data):
 def test_project_view_and_summary(result):
     one = result.project("SZ2021-001")
     assert one.project_ids == ["SZ2021-001"] and len(one.panel_scores) == 5 * len(one.panel)
+    assert len(one.comments) >= 1 and (one.comments["project_id"] == "SZ2021-001").all()
     assert "评价等级" in result.summary().columns
     assert "重点绩效评价" in result._repr_html_()
     with pytest.raises(InputError):
@@ -233,12 +288,15 @@ def test_key_evaluation_and_monitoring_tables_saved_as_gbk_are_read(tmp_path):
     like the forms (UTF-8 with or without BOM, else GB18030)."""
     from perfeval import monitor
 
-    for rel in ("projects.csv", "payments.csv", "key_evaluation/indicators.csv", "key_evaluation/panel_scores.csv"):
+    for rel in ("projects.csv", "payments.csv", "key_evaluation/indicators.csv", "key_evaluation/panel_scores.csv",
+                "key_evaluation/panel_comments.csv"):
         text = (SAMPLE / rel).read_text(encoding="utf-8-sig")
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_bytes(text.encode("gb18030"))
     gbk = keyeval.evaluate(keyeval.load(tmp_path))
-    assert gbk.grade_counts().to_dict() == keyeval.evaluate(keyeval.load(SAMPLE)).grade_counts().to_dict()
+    utf8 = keyeval.evaluate(keyeval.load(SAMPLE))
+    assert gbk.grade_counts().to_dict() == utf8.grade_counts().to_dict()
+    assert gbk.comments["comment"].tolist() == utf8.comments["comment"].tolist()
     payments, projects = monitor.load(tmp_path)
     same = monitor.load(SAMPLE)[1]
     assert len(projects) == 187 and projects["project_name"].tolist() == same["project_name"].tolist()

@@ -7,14 +7,20 @@ computed from their target and actual by the system's rule. This module runs tha
 perfeval's own pieces — :func:`perfeval.panel.aggregate` (trimmed mean by default),
 :func:`perfeval.panel.agreement` and :func:`perfeval.score` under the ``mof-2020-project`` scheme
 (no separate execution score: 预算执行率 is an indicator of the system) — and returns a
-:class:`KeyEvaluation` with totals and grades per project, the panel table and the agreement.
+:class:`KeyEvaluation` with totals and grades per project, the panel table, the panel's written
+comments and the agreement.
 
 Inputs, as files in a data directory (``key_evaluation/indicators.csv``,
-``key_evaluation/panel_scores.csv`` and ``projects.csv``) or as frames:
+``key_evaluation/panel_scores.csv``, optionally ``key_evaluation/panel_comments.csv``, and
+``projects.csv``) or as frames:
 
 * indicators — one row per project and leaf: ``project_id, code, level1, level2, level3, points,
   rule_kind, scored_by, target, actual`` (+ ``rule_params`` as JSON, ``reason``, ``system``);
 * panel_scores — ``project_id, indicator, expert, score`` (indicator = the leaf's code);
+* comments — optional: ``project_id, indicator, comment``, the panel's agreed written opinion
+  (专家评议意见) on a panel indicator; it is that row's deduction note (``reason``) in the
+  scorecard. The individual experts' scores stay in :attr:`KeyEvaluation.panel_scores` and
+  :meth:`KeyEvaluation.panel_wide` (working papers, not the report's text);
 * projects — optional: ``project_id, project_name, department, sector, budget_full_year, spent``.
 
 :func:`robustness` re-runs the evaluation under other conventions (panel rule, score rounding,
@@ -45,8 +51,11 @@ from .scoring import Scorecard, score
 INDICATOR_COLUMNS = ("project_id", "code", "level1", "level2", "level3", "points", "rule_kind", "scored_by",
                      "target", "actual")
 PANEL_COLUMNS = ("project_id", "indicator", "expert", "score")
+COMMENT_INPUT_COLUMNS = ("project_id", "indicator", "comment")
+COMMENT_COLUMNS = ("project_id", "indicator", "level1", "level2", "level3", "points", "score", "comment")
 INDICATORS_FILE = "key_evaluation/indicators.csv"
 PANEL_FILE = "key_evaluation/panel_scores.csv"
+COMMENTS_FILE = "key_evaluation/panel_comments.csv"
 PROJECTS_FILE = "projects.csv"
 PANEL_RULE = "expert"   # panel rows are scored by people: the combined panel score stands
 
@@ -60,12 +69,16 @@ TOTAL_LABELS = {
 
 @dataclass(frozen=True)
 class KeyEvaluationData:
-    """The three input tables of a key evaluation (``projects`` may be None)."""
+    """The input tables of a key evaluation (``projects`` and ``comments`` may be None).
+
+    comments: the panel's written opinions (专家评议意见), ``project_id, indicator, comment``.
+    """
 
     indicators: pd.DataFrame
     panel_scores: pd.DataFrame
     projects: pd.DataFrame | None = None
     source: str = "frames"
+    comments: pd.DataFrame | None = None
 
 
 def _read_csv(path: Path, what: str) -> pd.DataFrame:
@@ -82,13 +95,18 @@ def _read_csv(path: Path, what: str) -> pd.DataFrame:
 
 
 def load(data_dir: str | os.PathLike) -> KeyEvaluationData:
-    """The key-evaluation tables of a data directory (the sample city's layout)."""
+    """The key-evaluation tables of a data directory (the sample city's layout).
+
+    ``projects.csv`` and ``key_evaluation/panel_comments.csv`` (专家评议意见) are optional.
+    """
     base = Path(data_dir)
     projects_path = base / PROJECTS_FILE
     projects = _read_csv(projects_path, "项目清单") if projects_path.is_file() else None
+    comments_path = base / COMMENTS_FILE
+    comments = _read_csv(comments_path, "专家评议意见表") if comments_path.is_file() else None
     return KeyEvaluationData(indicators=_read_csv(base / INDICATORS_FILE, "重点评价指标表"),
                              panel_scores=_read_csv(base / PANEL_FILE, "专家评分表"),
-                             projects=projects, source=str(base))
+                             projects=projects, source=str(base), comments=comments)
 
 
 def _as_data(data) -> KeyEvaluationData:
@@ -99,10 +117,11 @@ def _as_data(data) -> KeyEvaluationData:
     if isinstance(data, dict):
         missing = [k for k in ("indicators", "panel_scores") if k not in data]
         if missing:
-            raise InputError("重点评价数据缺少表 (missing tables)", expected="indicators, panel_scores[, projects]",
+            raise InputError("重点评价数据缺少表 (missing tables)",
+                             expected="indicators, panel_scores[, projects, comments]",
                              found=f"缺少 {', '.join(missing)}")
         return KeyEvaluationData(indicators=data["indicators"], panel_scores=data["panel_scores"],
-                                 projects=data.get("projects"))
+                                 projects=data.get("projects"), comments=data.get("comments"))
     raise InputError("重点评价数据须为数据目录、KeyEvaluationData 或 dict (unsupported data)",
                      expected="路径 / KeyEvaluationData / {'indicators':…, 'panel_scores':…}",
                      found=type(data).__name__)
@@ -220,19 +239,55 @@ def _budget(projects: pd.DataFrame | None, ids: pd.Index) -> pd.DataFrame | None
     return p[cols]
 
 
-def _panel_notes(rows: pd.DataFrame, scores: pd.DataFrame, rule: str, is_panel: np.ndarray) -> np.ndarray:
-    """The deduction note (扣分说明) of a panel row: every expert's score and the rule combining them.
+def _comments(data: KeyEvaluationData, ind: pd.DataFrame) -> pd.DataFrame:
+    """The panel's written comments, validated: ``project_id, code, comment`` (blank comments dropped).
 
-    Kept where the input already has a note; rule rows keep theirs.
+    Each comment belongs to a panel indicator of a project in the indicators table, one per
+    indicator.
     """
-    each = scores["expert"] + " " + pd.Series(np.char.mod("%g", scores["score"].to_numpy()), index=scores.index)
-    listed = each.groupby([scores["project_id"], scores["indicator"]], sort=False).agg("，".join)
+    if data.comments is None:
+        return pd.DataFrame({"project_id": pd.Series(dtype=object), "code": pd.Series(dtype=object),
+                             "comment": pd.Series(dtype=object)})
+    file = COMMENTS_FILE if data.source != "frames" else "comments"
+    _check_columns(data.comments, COMMENT_INPUT_COLUMNS, file)
+    c = data.comments.reset_index(drop=True)
+    c = pd.DataFrame({"project_id": c["project_id"].astype(str).str.strip(),
+                      "code": c["indicator"].astype(str).str.strip(),
+                      "comment": c["comment"].astype(object).where(c["comment"].notna(), "").astype(str).str.strip(),
+                      "row": np.arange(len(c)) + 2})
+    c = c[c["comment"] != ""]
+    keyed = c.merge(ind[["project_id", "code", "scored_by"]], on=["project_id", "code"], how="left")
+    unknown = keyed["scored_by"].isna().to_numpy()
+    if unknown.any():
+        r = keyed[unknown].iloc[0]
+        raise InputError("评议意见指向不存在的项目或指标 (comment on an unknown indicator)",
+                         where=Location(file=file, row=int(r["row"])),
+                         expected=f"{INDICATORS_FILE} 中的项目编码和指标编码", found=f"{r['project_id']} {r['code']}")
+    not_panel = (keyed["scored_by"] != "panel").to_numpy()
+    if not_panel.any():
+        r = keyed[not_panel].iloc[0]
+        raise InputError("该指标按规则计算，专家评议意见只针对专家评议指标 (comment on a rule indicator)",
+                         where=Location(file=file, row=int(r["row"])), expected="scored_by = panel 的指标",
+                         found=f"{r['project_id']} {r['code']}")
+    dup = keyed.duplicated(["project_id", "code"]).to_numpy()
+    if dup.any():
+        r = keyed[dup].iloc[0]
+        raise InputError("同一指标有多条评议意见 (more than one comment on an indicator)",
+                         where=Location(file=file, row=int(r["row"])), expected="每个指标一条专家组意见",
+                         found=f"{r['project_id']} {r['code']}")
+    return keyed[["project_id", "code", "comment"]].reset_index(drop=True)
+
+
+def _panel_reasons(rows: pd.DataFrame, comments: pd.DataFrame, is_panel: np.ndarray) -> np.ndarray:
+    """The deduction note (扣分说明) of each row: a panel row gets the panel's comment, or keeps the
+    note its input already has, else None; rule rows keep theirs."""
     keys = pd.MultiIndex.from_arrays([rows["project_id"], rows["code"]])
-    combined = np.char.mod("%.2f", np.nan_to_num(rows["score"].to_numpy(dtype=float)))
-    note = "专家评议：" + listed.reindex(keys).fillna("").to_numpy(dtype=object) + "；" + rule + " " + combined
+    comment = comments.set_index(["project_id", "code"])["comment"].reindex(keys).to_numpy(dtype=object)
     given = rows["reason"].astype(object)
-    blank = given.isna() | (given.astype(str).str.strip() == "")
-    return np.where(is_panel & blank.to_numpy(), note, given.to_numpy(dtype=object))
+    blank = (given.isna() | (given.astype(str).str.strip() == "")).to_numpy()
+    given = np.where(blank, None, given.to_numpy(dtype=object))
+    has_comment = pd.notna(comment)
+    return np.where(is_panel & has_comment, comment, given)
 
 
 def _margin(totals: np.ndarray, bands: GradeBands) -> np.ndarray:
@@ -250,7 +305,11 @@ class KeyEvaluation:
     panel     — one row per project and panel indicator: combined score, spread, dropped experts
     panel_scores — the experts' raw scores (long: project_id, indicator, expert, score)
     agreement — per project: Kendall's W, χ², p, ICC(2,1), ICC(2,k) (None when not computed)
-    scorecard — the full :class:`~perfeval.scoring.Scorecard` (rows, levels, flags)
+    scorecard — the full :class:`~perfeval.scoring.Scorecard` (rows, levels, flags); a panel row's
+                ``reason`` is the panel's comment (None where the panel wrote none)
+    comments  — the panel's written opinions (专家评议意见), one row per commented panel indicator:
+                project_id, indicator, level1, level2, level3, points, score (the panel's combined
+                score), comment; empty when the data has none
     """
 
     scorecard: Scorecard
@@ -260,6 +319,7 @@ class KeyEvaluation:
     experts: pd.DataFrame | None
     panel_scores: pd.DataFrame
     conventions: dict = field(default_factory=dict)
+    comments: pd.DataFrame | None = None
 
     @property
     def rows(self) -> pd.DataFrame:
@@ -287,9 +347,10 @@ class KeyEvaluation:
         if pid not in set(self.project_ids):
             raise InputError("没有这个重点评价项目 (unknown project)", expected="已评价的项目编码", found=pid)
         agreement = None if self.agreement is None else self.agreement[self.agreement["project_id"] == pid]
+        comments = None if self.comments is None else self.comments[self.comments["project_id"] == pid]
         return KeyEvaluation(self.scorecard.project(pid), self.totals[self.totals["project_id"] == pid],
                              self.panel[self.panel["project_id"] == pid], agreement, self.experts,
-                             self.panel_scores[self.panel_scores["project_id"] == pid], self.conventions)
+                             self.panel_scores[self.panel_scores["project_id"] == pid], self.conventions, comments)
 
     def panel_wide(self) -> pd.DataFrame:
         """Each expert's raw score per project and panel indicator, experts as columns."""
@@ -314,7 +375,9 @@ def evaluate(data, scheme="mof-2020-project", aggregation: str = "trimmed", trim
     """Score every key-evaluated project: the panel's indicators by the panel, the rest by rule.
 
     data: a data directory (``key_evaluation/*.csv`` and ``projects.csv``), a
-    :class:`KeyEvaluationData`, or ``{"indicators": …, "panel_scores": …, "projects": …}``.
+    :class:`KeyEvaluationData`, or ``{"indicators": …, "panel_scores": …, "projects": …,
+    "comments": …}``. A panel row's deduction note is the panel's comment (专家评议意见) where one
+    is given; the experts' individual scores are in the result's ``panel_scores``.
     scheme: scoring scheme (default ``mof-2020-project``: no separate execution score, 优 ≥ 90,
     良 80–<90 …); keyword overrides replace scheme fields (``score_rounding="int"``,
     ``grades=GradeBands(on="rounded")`` …). aggregation/trim/expert_weights: how the five
@@ -322,6 +385,7 @@ def evaluate(data, scheme="mof-2020-project", aggregation: str = "trimmed", trim
     """
     d = _as_data(data)
     ind, scores = _prepare(d)
+    comments = _comments(d, ind)
     agg = _panel.aggregate(scores, method=aggregation, trim=trim, expert_weights=expert_weights)
     combined = agg.table.rename(columns={"indicator": "code"})[["project_id", "code", "score"]]
     rows = ind.merge(combined, on=["project_id", "code"], how="left", sort=False)
@@ -334,7 +398,7 @@ def evaluate(data, scheme="mof-2020-project", aggregation: str = "trimmed", trim
     rows["rule_params"] = rows["rule_params"].where(~is_panel, None)
     if "reason" not in rows:
         rows["reason"] = None
-    rows["reason"] = _panel_notes(rows, scores, agg.conventions["rule"].split(" (")[0], is_panel)
+    rows["reason"] = _panel_reasons(rows, comments, is_panel)
     ids = pd.Index(pd.unique(rows["project_id"]))
     card = score(rows, _budget(d.projects, ids), sch)
 
@@ -362,6 +426,10 @@ def evaluate(data, scheme="mof-2020-project", aggregation: str = "trimmed", trim
     panel_table = panel_table[["project_id", "indicator", "level3", "points", "score", "n_experts", "min", "max",
                                "std", "dropped", "rule"]]
 
+    comment_table = res.loc[panel_mask, ["project_id", "code", "level1", "level2", "level3", "points", "score"]]
+    comment_table = comment_table.merge(comments, on=["project_id", "code"], how="inner", sort=False)
+    comment_table = comment_table.rename(columns={"code": "indicator"})[list(COMMENT_COLUMNS)].reset_index(drop=True)
+
     agreement = experts = None
     if with_agreement:
         # agreement on score rates (score ÷ points): on raw scores the indicators' different points
@@ -378,6 +446,10 @@ def evaluate(data, scheme="mof-2020-project", aggregation: str = "trimmed", trim
         "专家分合成 (panel aggregation)": agg.conventions["rule"],
         "专家合成分取舍 (panel score rounding)": "与得分取舍相同 (same as score rounding)",
         "专家评议指标 (panel indicators)": "scored_by = panel（要点/定性/专家评分指标）取专家合成分，规则不另计参考分",
+        "专家评议意见 (panel comments)": (
+            "专家组对专家评议指标的一致意见：失分指标写明扣分原因，满分指标可附简短评价；作为该指标的说明（reason），"
+            "各专家评分留存于工作底稿（panel_scores）"
+            if len(comments) else "未提供，专家评议指标无扣分说明；各专家评分留存于工作底稿（panel_scores）"),
         "定量指标 (rule indicators)": "按指标体系规则由年度指标值与实际完成值计算",
         "等级界限距离 (margin)": "总分与最近等级界限之差的绝对值",
     }
@@ -387,7 +459,7 @@ def evaluate(data, scheme="mof-2020-project", aggregation: str = "trimmed", trim
         conventions["专家一致性 (agreement)"] = (agr.conventions["grouping"] + "；按得分率（得分÷分值）计算，"
                                                  f"系统性偏离阈值 {agreement_threshold:g}（分值的比例）")
     return KeyEvaluation(scorecard=card, totals=totals, panel=panel_table, agreement=agreement, experts=experts,
-                         panel_scores=scores[list(PANEL_COLUMNS)], conventions=conventions)
+                         panel_scores=scores[list(PANEL_COLUMNS)], conventions=conventions, comments=comment_table)
 
 
 # variant name → (Chinese label, settings passed to evaluate)

@@ -5,7 +5,9 @@ out, limit=None)`` writes it; ``generate(seed, out, limit)`` does both. The stor
 report's: 187 self-evaluated projects of about forty departments, every final execution rate
 ≥ 95 % after year-end recovery; June-end laggards and October-end zero-spend projects in the
 monthly payments; 23 key evaluations in five sectors with 20.33 亿元 and 10 优 / 13 良 from the
-panel and the data; a handful of planted imperfections in the self-evaluation forms.
+panel and the data, with the panel's written comments (评议意见) on every panel indicator that lost
+points; deviation reasons that fit their indicators; a handful of planted imperfections in the
+self-evaluation forms.
 
 Randomness comes from one ``numpy.random.default_rng(seed)`` drawn in a fixed order, so the same
 seed gives the same city, and every file is written byte-reproducibly (sorted rows, fixed float
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import string
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,6 +63,7 @@ class City:
     payments: pd.DataFrame       # project_id, month, amount
     key_indicators: pd.DataFrame
     panel_scores: pd.DataFrame
+    panel_comments: pd.DataFrame  # project_id, indicator, comment: the panel's written opinions
     story: dict
 
     @property
@@ -320,15 +324,59 @@ def _misses(rng, rows: pd.DataFrame, p: pd.DataFrame) -> pd.DataFrame:
     return rows
 
 
-def _reasons(rng, rows: pd.DataFrame) -> np.ndarray:
-    """A deviation reason for every row that lost points (picked from the story's texts)."""
+def _choose(candidates: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Column of the k-th true cell per row, k = ⌊u × number of true cells⌋ (-1 where none is true)."""
+    n = candidates.sum(axis=1)
+    k = np.floor(u * n).astype(int)
+    pos = np.argmax(np.cumsum(candidates, axis=1) > k[:, None], axis=1)
+    return np.where(n > 0, pos, -1)
+
+
+def _lagging(p: pd.DataFrame) -> pd.Series:
+    """Projects whose spending lagged (by project_id): final execution below ``story.MONEY_LAG_RATE``, on the
+    June or October monitoring list, or with money recovered at year end."""
+    rate = p["spent"] / p["budget_full_year"]
+    lag = (rate < S.MONEY_LAG_RATE) | (p["profile"] != "normal") | (p["recovered"] > 0)
+    return pd.Series(lag.to_numpy(), index=p["project_id"].to_numpy())
+
+
+def _reasons(rng, rows: pd.DataFrame, p: pd.DataFrame) -> np.ndarray:
+    """A deviation reason for every row that lost points, fitting its indicator.
+
+    The candidates of a row are the story's reasons of its 二级 category whose name and project
+    patterns match and whose kind (quantitative / qualitative) fits; a money cause only where the
+    project's spending lagged (:func:`_lagging`). The most specific candidates win
+    (``Reason.priority``); one of them is drawn with the row's uniform number.
+    """
     reason = np.full(len(rows), None, dtype=object)
-    group = rows["kind"].map({"count": "count", "rate": "rate", "sat": "sat", "text": "text"}).to_numpy(dtype=object)
     lost = (~rows["met"].to_numpy()) | rows["basic"].to_numpy()
     pick = rng.random(len(rows))
-    for name, texts in S.REASONS.items():  # four kinds of reasons
-        sel = lost & (group == name)
-        reason[sel] = np.asarray(texts, dtype=object)[(pick[sel] * len(texts)).astype(int)]
+    sel = np.flatnonzero(lost)
+    r = rows.iloc[sel]
+    level2 = r["level2"].to_numpy(dtype=object)
+    kind = np.where(r["kind"].to_numpy() == "text", "text", "num")
+    names = r["name"].astype(str)
+    project_names = r["project_id"].map(p.set_index("project_id")["project_name"]).astype(str)
+    lag = r["project_id"].map(_lagging(p)).to_numpy(dtype=bool)
+    table = S.REASONS
+    fits = np.zeros((len(r), len(table)), dtype=bool)
+    for j, item in enumerate(table):  # about a hundred texts, each matched against all rows at once
+        ok = (level2 == item.level2) & ((item.kind == "") | (kind == item.kind))
+        if item.match:
+            ok &= names.str.contains(item.match, regex=True).to_numpy()
+        if item.project:
+            ok &= project_names.str.contains(item.project, regex=True).to_numpy()
+        if item.money:
+            ok &= lag
+        fits[:, j] = ok
+    priority = np.array([item.priority for item in table])
+    best = np.where(fits, priority[None, :], -1).max(axis=1) if len(table) else np.full(len(r), -1)
+    fits &= priority[None, :] == best[:, None]
+    choice = _choose(fits, pick[sel])
+    if (choice < 0).any():
+        i = int(np.flatnonzero(choice < 0)[0])
+        raise RuntimeError(f"示例市：没有适合指标“{names.iloc[i]}”（{level2[i]}）的偏差原因")
+    reason[sel] = np.asarray([item.text for item in table], dtype=object)[choice]
     return reason
 
 
@@ -438,7 +486,7 @@ def _process_cells(rng, rows: pd.DataFrame, p: pd.DataFrame) -> pd.DataFrame:
     grade = rows["key_grade"].to_numpy(dtype=object)
     violation = b103 & (grade == "良") & (rng.random(len(rows)) < 0.4)
     rows.loc[violation, "actual"] = "1项"
-    rows.loc[violation, "reason"] = "抽查发现1项支出未按合同约定条款支付（已整改），扣1分。"
+    rows.loc[violation, "reason"] = S.COMPLIANCE_NOTE
     return rows
 
 
@@ -501,6 +549,86 @@ def _panel_scores(rng, ind: pd.DataFrame, p: pd.DataFrame) -> pd.DataFrame:
     raise RuntimeError(f"示例市重点评价：300 次重抽后仍有项目等级不稳 ({', '.join(bad)})")
 
 
+def _fill(template: str, facts: pd.DataFrame) -> pd.Series:
+    """``template`` with its {fields} replaced by the columns of ``facts``, row by row."""
+    out = pd.Series("", index=facts.index, dtype=object)
+    for literal, field, _spec, _conv in string.Formatter().parse(template):  # a few parts
+        out = out + literal
+        if field:
+            out = out + facts[field].astype(str)
+    return out
+
+
+def _fields(template: str) -> list[str]:
+    return [field for _lit, field, _spec, _conv in string.Formatter().parse(template) if field]
+
+
+def _comment_facts(p: pd.DataFrame, rows: pd.DataFrame, payments: pd.DataFrame) -> pd.DataFrame:
+    """What the panel's comments may quote of each key project (text; "" where the data has nothing)."""
+    key = p[p["key_evaluation"]].set_index("project_id")
+    words = pd.DataFrame.from_dict(S.SECTOR_WORDS, orient="index")
+    facts = words.reindex(key["sector"]).set_axis(key.index)
+    facts["department"] = key["department"]
+    facts["unit"] = key["unit"]
+    facts["budget"] = _fmt(key["budget_full_year"].to_numpy() / 1e4, np.full(len(key), 2))
+    form = rows[rows["on_form"] & rows["key_evaluation"]]
+    facts["n_targets"] = form.groupby("project_id").size().reindex(key.index).fillna(0).astype(int).astype(str)
+    qual = form[form["kind"] == "text"].groupby("project_id")["name"]
+    n_qual = qual.size().reindex(key.index).fillna(0).astype(int)
+    facts["n_qual"] = np.where(n_qual > 0, n_qual.astype(str), "")
+    facts["qual_target"] = ("“" + qual.first() + "”").reindex(key.index).fillna("")
+    benefit = form[form["level1"] == "效益指标"].groupby("project_id")["name"].first()
+    facts["benefit"] = ("“" + benefit + "”").reindex(key.index).fillna("")
+    for column, missed in (("missed", form[~form["met"]]),
+                           ("missed_benefit", form[~form["met"] & (form["level1"] == "效益指标")])):
+        first = missed.groupby("project_id")[["name", "target", "actual"]].first()   # its first missed target
+        line = "“" + first["name"] + "”年度指标值" + first["target"] + "、实际完成" + first["actual"]
+        facts[column] = line.reindex(key.index).fillna("")
+    paid = payments[payments["month"] <= 6].groupby("project_id")["amount"].sum().reindex(key.index)
+    june = _fmt(paid.to_numpy() / key["budget_initial"].to_numpy() * 100, np.full(len(key), 1)) + "%"
+    facts["june"] = np.where(key["profile"] == "june_lagging", june, "")
+    return facts
+
+
+def _panel_comments(rng, key_ind: pd.DataFrame, panel: pd.DataFrame, p: pd.DataFrame, rows: pd.DataFrame,
+                    payments: pd.DataFrame) -> pd.DataFrame:
+    """The panel's agreed opinion (评议意见) on each panel indicator that lost points, and a short
+    positive one on each that kept full marks.
+
+    The combined score is the one :func:`perfeval.keyeval.evaluate` gives by default (trimmed
+    mean, two decimals); the share of points lost picks the tier (``story.MINOR_SHARE`` …); one of
+    the tier's texts for the indicator whose fields the project's data can fill is drawn.
+    """
+    run = keyeval.evaluate({"indicators": key_ind, "panel_scores": panel, "projects": None}, with_agreement=False)
+    res = run.rows.loc[run.rows["scored_by"] == "panel", ["project_id", "code", "level3", "points", "score"]]
+    res = res.reset_index(drop=True)
+    share = ((res["points"] - res["score"]) / res["points"]).to_numpy(dtype=float)
+    tier = np.select([share <= 1e-9, share < S.MINOR_SHARE, share < S.SERIOUS_SHARE],
+                     ["praise", "minor", "moderate"], "serious")
+    family = res["level3"].map(S.panel_family).to_numpy(dtype=object)
+    facts = _comment_facts(p, rows, payments).reindex(res["project_id"]).reset_index(drop=True)
+    facts["indicator"] = res["level3"].to_numpy(dtype=object)
+    u = rng.random(len(res))
+    templates = [(fam, t, text) for fam, tiers in S.PANEL_COMMENTS.items() for t, texts in tiers.items()
+                 for text in texts]
+    fits = np.zeros((len(res), len(templates)), dtype=bool)
+    for j, (fam, t, text) in enumerate(templates):  # some seventy texts, each against all rows at once
+        ok = (family == fam) & (tier == t)
+        for field in _fields(text):
+            ok &= (facts[field].astype(str) != "").to_numpy()
+        fits[:, j] = ok
+    choice = _choose(fits, u)
+    if (choice < 0).any():
+        i = int(np.flatnonzero(choice < 0)[0])
+        raise RuntimeError(f"示例市：没有适合专家评议指标“{res.at[i, 'level3']}”（{tier[i]}）的评议意见")
+    comment = np.empty(len(res), dtype=object)
+    for j in np.unique(choice):  # the texts in use
+        sel = choice == j
+        comment[sel] = _fill(templates[j][2], facts[sel]).to_numpy(dtype=object)
+    return pd.DataFrame({"project_id": res["project_id"].to_numpy(), "indicator": res["code"].to_numpy(),
+                         "comment": comment})
+
+
 # --------------------------------------------------------------------------------------------
 # the whole story
 # --------------------------------------------------------------------------------------------
@@ -524,7 +652,7 @@ def build_city(seed: int = DEFAULT_SEED) -> City:
     rows = _score_forms(rows)
     rows, flaws, adjust = _plant_flaws(rng, rows, projects)
     rows = _texts(rows)
-    rows["reason"] = _reasons(rng, rows)
+    rows["reason"] = _reasons(rng, rows, projects)
     planted_missing = [f["project_id"] for f in flaws if f["code"] in ("MISSING_REASON", "UNMET_FULL_MARKS")]
     clear = rows["project_id"].isin(planted_missing) & ~rows["met"]
     rows.loc[clear, "reason"] = None
@@ -543,6 +671,7 @@ def build_city(seed: int = DEFAULT_SEED) -> City:
     carry_u = rng.random((2, len(projects)))
     carry = np.where(carry_u[0] < 0.15, np.round(carry_u[1] * 0.2 * projects["spent"].to_numpy() / 1e4) * 1e4, 0.0)
     projects["carryover"] = carry
+    comments = _panel_comments(rng, key_ind, panel, projects, rows, payments)
 
     monitor_story = {
         "june_lagging": sorted(projects.loc[projects["profile"] != "normal", "project_id"]),
@@ -562,7 +691,7 @@ def build_city(seed: int = DEFAULT_SEED) -> City:
         "planted_flaws": sorted(flaws, key=lambda f: (f["project_id"], f["code"])),
     }
     return City(seed=int(seed), projects=projects, rows=rows, payments=payments, key_indicators=key_ind,
-                panel_scores=panel, story=story)
+                panel_scores=panel, panel_comments=comments, story=story)
 
 
 # --------------------------------------------------------------------------------------------
@@ -719,6 +848,7 @@ def write_city(city: City, out, limit: int | None = None) -> dict:
     write_csv(city.payments, out / "payments.csv")
     write_csv(city.key_indicators, out / "key_evaluation" / "indicators.csv")
     write_csv(city.panel_scores, out / "key_evaluation" / "panel_scores.csv")
+    write_csv(city.panel_comments, out / "key_evaluation" / "panel_comments.csv")
     X.atomic_write(out / "story.json",
                    (json.dumps(city.story, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"))
     X.atomic_write(out / "README.md", readme_text(city).encode("utf-8"))

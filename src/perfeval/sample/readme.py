@@ -10,6 +10,13 @@ import pandas as pd
 
 from . import story as S
 
+
+def comment_is_praise(comments: pd.Series) -> pd.Series:
+    """Whether each comment is one of the story's positive notes on a full-marks indicator."""
+    praise = "|".join(f"(?:{S.template_pattern(t)})" for tiers in S.PANEL_COMMENTS.values()
+                      for t in tiers.get("praise", ()))
+    return comments.astype(str).str.match(praise)
+
 DICTIONARY = """\
 ## 数据字典 (data dictionary)
 
@@ -87,11 +94,26 @@ The declared targets of each project (the same rows as `targets.csv`).
 | `rule_kind`, `rule_params` | 评分规则及参数（JSON） | scoring rule and its parameters |
 | `scored_by` | `panel` 由专家组评分（要点、定性、专家指标）；`rule` 按规则由数据计算 | who scores it |
 | `target`, `actual` | 年度指标值、实际完成值（定量指标；定性指标为申报目标与单位自报） | target, actual |
-| `reason` | 扣分说明 / 偏差原因 | deduction note |
+| `reason` | 偏差原因（与自评表相同）或扣分说明；专家评议指标为空，其意见见 `panel_comments.csv` | deviation reason or deduction note (blank on panel rows) |
 
 ### `key_evaluation/panel_scores.csv` — 专家评分 (expert panel scores)
 
 `project_id`, `indicator`（= indicators.csv 的 `code`）, `expert`（专家1 … 专家5）, `score`（0 至分值，0.5 分一档）.
+
+### `key_evaluation/panel_comments.csv` — 专家评议意见 (the panel's written comments)
+
+专家组对专家评议指标（`indicators.csv` 中 `scored_by = panel`）的一致意见，每个指标至多一条：
+
+| 列 | 含义 | meaning |
+|---|---|---|
+| `project_id` | 项目编码 | project |
+| `indicator` | 指标编码（= indicators.csv 的 `code`，只限专家评议指标） | panel indicator's code |
+| `comment` | 评议意见：合成分低于分值的指标写明失分原因（按失分比例轻重措辞，引用本项目的行业、预算、指标和进度数据）；满分指标为一句简短肯定 | the panel's opinion: why points were lost, graded by the share lost; a short positive note on full marks |
+
+`perfeval.keyeval.load` 读取此文件（可缺省）；`evaluate` 把意见作为专家评议指标的扣分说明（`reason`），
+并在结果的 `comments` 中给出（附一至三级指标、分值与专家组合成分）。各专家的评分仍在 `panel_scores.csv`。
+Read by `keyeval.load` (optional); `evaluate` uses each comment as its panel row's deduction note and returns
+them as `KeyEvaluation.comments`. The experts' individual scores stay in `panel_scores.csv`.
 
 ### `story.json` — 故事设定 (the story's intentions)
 
@@ -127,6 +149,11 @@ def readme_text(city) -> str:
     rates = p["spent"] / p["budget_full_year"]
     counts = pd.Series(list(grade_of.values())).value_counts()
     self_grades = p["published_grade"].value_counts().reindex(list(S.GRADE_LABELS)).dropna().astype(int)
+    comments = city.panel_comments.assign(lost=~comment_is_praise(city.panel_comments["comment"]))
+    per_project = comments[comments["lost"]].groupby("project_id").size()
+    n_comments, n_lost = len(comments), int(comments["lost"].sum())
+    n_praise, per_min, per_max = n_comments - n_lost, int(per_project.min()), int(per_project.max())
+    lag_rate = S.MONEY_LAG_RATE
     return f"""# 示例市 2021 年预算绩效管理样例数据 (sample city data)
 
 > 虚构城市“示例市”的一年数据，由 `perfeval sample --seed {st['seed']} --out data/sample` 生成；
@@ -155,6 +182,10 @@ def readme_text(city) -> str:
   专家评分去掉一个最高分和一个最低分后平均（`perfeval.keyeval.evaluate`）。每个总分距等级界限至少 0.6 分，
   改用算术平均、中位数、整数得分、按取舍后总分定级或反向指标比值法都不改变等级；各项得分向下取整会改变
   部分项目的等级（见 `tests/test_keyeval.py`）。
+- 专家评议意见 {n_comments} 条（`key_evaluation/panel_comments.csv`）：{n_lost} 个失分的专家评议指标各有一条失分原因
+  （每个项目 {per_min}–{per_max} 条），{n_praise} 个满分指标附简短肯定意见。
+- 自评表的偏差原因与指标相符：按二级指标类别和指标名称选取；资金拨付、到位或采购方面的原因只用于执行率低于
+  {lag_rate:.0%}、列入6月或10月监控名单或年底收回资金的项目。
 
 | 行业 sector | 指标体系 system | 项目数 | 全年预算（亿元） | 优 / 良 |
 |---|---|---|---|---|
