@@ -231,8 +231,9 @@ def dimension_analysis(card, project_id, found: list, kind: str = "self") -> lis
     return out
 
 
-def experience(card, project_id, kind: str = "self") -> list[str]:
-    """主要经验及做法, from the evidence: full-marks dimensions, execution, satisfaction."""
+def experience(card, project_id, kind: str = "self", comments: pd.DataFrame | None = None) -> list[str]:
+    """主要经验及做法, from the evidence: full-marks dimensions, execution, satisfaction, and the panel's
+    comments on indicators that kept all their points (key evaluations)."""
     one = card.project(project_id)
     t = one.totals.iloc[0]
     rows = one.rows[one.rows["counted"] & (one.rows["points"] > 0)]
@@ -247,6 +248,10 @@ def experience(card, project_id, kind: str = "self") -> list[str]:
     sat = one.rows[one.rows["level1"].astype(str).str.contains("满意度") & one.rows["counted"]]
     if len(sat) and (sat["met"] == 1).all():
         out.append("服务对象满意度达到年度指标值（" + "，".join(f"{r.level3} {r.actual}" for r in sat.itertuples()) + "）")
+    if comments is not None and len(comments):
+        mine = comments[(comments["project_id"] == str(project_id))
+                        & (comments["score"] >= comments["points"] - card.scheme.review.tolerance)]
+        out += [f"{r.level3}：{fmt.clause(r.comment)}" for r in mine.itertuples()]
     return [fmt.sentence(x) for x in out]
 
 
