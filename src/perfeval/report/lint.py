@@ -87,11 +87,17 @@ class _Page(HTMLParser):
             self.texts.append((self.section, data))
 
 
-def _money_units(texts) -> set[str]:
-    joined = " ".join(texts)
+AMOUNT_CELL_RE = re.compile(r"^\s*[-−]?[\d,]+(?:\.\d+)?\s*(亿元|万元|元)\s*$")
+
+
+def _money_units(head: list[str], cells: list[str]) -> set[str]:
+    """The money units a table states: in its headers ("全年预算（万元）") and in cells that are amounts
+    ("6,177.00 万元"); a unit price ("≤1510元/亩") or a sentence quoting an amount is not a column of money."""
+    joined = " ".join(head)
     units = set(re.findall(r"亿元|万元", joined))
-    if re.search(r"(?<![万亿])元", joined):
+    if re.search(r"(?<![万亿])元(?!/)", joined):
         units.add("元")
+    units |= {m.group(1) for m in map(AMOUNT_CELL_RE.match, cells) if m}
     return units
 
 
@@ -138,7 +144,7 @@ def lint_html(text: str, name: str = "") -> list[Problem]:
         for h in head:
             if SNAKE_RE.search(h) or SUFFIX_RE.search(h) or CODE_RE.search(h):
                 add(section, "英文列名", h)
-        units = _money_units(head + [c for r in rows for c in r])
+        units = _money_units(head, [c for r in rows for c in r])
         if len(units) > 1:
             add(section, "同一表格混用金额单位", "、".join(sorted(units)) + " · " + "、".join(head))
         raw = [c for r in rows for c in r if RAW_YUAN_RE.match(c.replace(",", ""))]
