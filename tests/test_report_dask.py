@@ -11,7 +11,7 @@ from perfeval.report.batch import run_batch  # noqa: E402
 from perfeval.report.ledger import reproducible_part  # noqa: E402
 from perfeval.report.task import run_task  # noqa: E402
 from perfeval.report.commands import build_tasks  # noqa: E402
-from perfeval.report.dask import kernels_started_on_worker  # noqa: E402
+from perfeval.report.dask_worker import kernels_started_on_worker  # noqa: E402
 from perfeval.report.kernels import ReusableKernel  # noqa: E402
 
 NB = Path(__file__).parent / "data" / "notebooks"
