@@ -82,6 +82,16 @@ def check_workers(client, address: str) -> None:
 
 
 def _connect(distributed, address: str, timeout: float):
+    from distributed.comm import resolve_address
+
+    try:
+        resolve_address(address)
+    except ValueError as exc:
+        raise ClusterError(f"Dask 调度器地址 {address!r} 格式不对 (invalid scheduler address)：{exc}；"
+                           "应为 tcp://主机:端口，如 tcp://10.0.0.5:8786。") from None
+    except OSError as exc:
+        raise ClusterError(f"无法解析 Dask 调度器地址 {address} 中的主机名 (unknown host)："
+                           f"{exc.strerror or exc}。") from None
     try:
         client = distributed.Client(address, timeout=timeout, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:  # refused, unknown host, timeout, bad address
@@ -108,9 +118,10 @@ def open_cluster(scheduler=None, *, jobs: int = 2,
         return
     with contextlib.ExitStack() as stack:
         if scheduler is None:
+            # Loopback only; the scheduler's HTTP server on a free port (its default, 8787, may be taken).
             cluster = stack.enter_context(distributed.LocalCluster(
-                n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None,
-                silence_logs=logging.ERROR))
+                n_workers=jobs, threads_per_worker=1, processes=True, host="127.0.0.1",
+                dashboard_address=":0", silence_logs=logging.ERROR))
             address = cluster.scheduler_address
         else:
             address = str(scheduler).strip()

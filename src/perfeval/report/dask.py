@@ -81,7 +81,7 @@ class WorkerWatch:
 
 
 def _lost_note(workers: list[str]) -> str:
-    return f"工作进程 {'、'.join(workers)} 在生成本报告时退出，调度器已交给其他工作进程重做 {RERUN_MARK}"
+    return f"本报告曾交给工作进程 {'、'.join(workers)}，该进程中途退出，调度器已交给其他工作进程重做 {RERUN_MARK}"
 
 
 def _failed(task: Task, exc: BaseException, fp: str) -> TaskOutcome:
@@ -128,8 +128,7 @@ def run_on_dask(tasks: list, fingerprints: dict, out_dir: Path, formats: tuple, 
         if outcome is None:  # stopped on the worker: nothing written
             return
         if lost:
-            outcome = replace(outcome, notes=outcome.notes + (_lost_note(lost),),
-                              attempts=outcome.attempts + len(lost))
+            outcome = replace(outcome, notes=outcome.notes + (_lost_note(lost),))
         on_done(outcome)
 
     deadline = None
@@ -139,7 +138,7 @@ def run_on_dask(tasks: list, fingerprints: dict, out_dir: Path, formats: tuple, 
                 if deadline is None:
                     deadline = time.monotonic() + stop_grace
                     running = _hold_back(client, run_id, pending, watch)
-                    echo(stop_notice(stop.signum, len(running), stop_grace))
+                    echo(stop_notice(stop.signum, running, stop_grace))
                 if not pending or stop.urgent or time.monotonic() >= deadline:
                     break
             try:
@@ -157,14 +156,13 @@ def run_on_dask(tasks: list, fingerprints: dict, out_dir: Path, formats: tuple, 
         _quietly(client.run, forget_batch, run_id)
 
 
-def _hold_back(client, run_id: str, pending: dict, watch: WorkerWatch) -> set[str]:
-    """Start no more of the batch's tasks and cancel the queued ones; returns the running ones."""
-    _quietly(client.run, stop_batch, run_id)  # from now on the workers start none of them
+def _hold_back(client, run_id: str, pending: dict, watch: WorkerWatch) -> int:
+    """Start no more of the batch's tasks and cancel the queued ones; returns how many run now."""
+    started = _quietly(client.run, stop_batch, run_id, default={})  # from now on they start none
     watch.poll(force=True)
-    running = watch.running() & set(pending)
-    queued = [key for key in pending if key not in running]
-    _quietly(client.cancel, [pending.pop(key)[0] for key in queued])
-    return running
+    sent = watch.running() & set(pending)  # on a worker: started, or about to find the stop mark
+    _quietly(client.cancel, [pending.pop(key)[0] for key in list(pending) if key not in sent])
+    return sum(started.values())
 
 
 def _abort(client, run_id: str, pending: dict, arrived, settle, watch: WorkerWatch) -> int:
