@@ -47,11 +47,13 @@ def prepare_workers(client, address: str) -> None:
     """`check_workers`, then the kernel plugin on every worker (present and future)."""
     from .dask_worker import ensure_plugin
 
-    check_workers(client, address)
     try:
+        check_workers(client, address)
         ensure_plugin(client)
+    except ClusterError:
+        raise
     except Exception as exc:  # noqa: BLE001 — whatever the cluster says, say it in one clear line
-        raise ClusterError(f"无法在调度器 {address} 的工作进程上安装 perfeval 的内核插件 (plugin setup failed)："
+        raise ClusterError(f"无法准备调度器 {address} 的工作进程 (cannot prepare the workers)："
                            f"{type(exc).__name__}: {exc}") from None
 
 
@@ -73,7 +75,7 @@ def check_workers(client, address: str) -> None:
     if broken:
         raise ClusterError(f"调度器 {address} 上有工作进程无法运行 perfeval (worker cannot import perfeval)："
                            f"{'；'.join(broken)}。每台运行工作进程的机器都要安装 perfeval 及 dask 扩展 "
-                           f"({INSTALL_HINT})，版本与本机相同（{__version__}）。")
+                           f"({INSTALL_HINT})，版本与本机相同（{__version__}），装好后重启工作进程。")
     if wrong:
         raise ClusterError(f"调度器 {address} 上有工作进程的 perfeval 与本机不同 (version mismatch)："
                            f"应为 (expected) perfeval {ours[0]}，实际为 (found) {'；'.join(wrong)}。"
@@ -119,9 +121,13 @@ def open_cluster(scheduler=None, *, jobs: int = 2,
     with contextlib.ExitStack() as stack:
         if scheduler is None:
             # Loopback only; the scheduler's HTTP server on a free port (its default, 8787, may be taken).
-            cluster = stack.enter_context(distributed.LocalCluster(
-                n_workers=jobs, threads_per_worker=1, processes=True, host="127.0.0.1",
-                dashboard_address=":0", silence_logs=logging.ERROR))
+            try:
+                cluster = stack.enter_context(distributed.LocalCluster(
+                    n_workers=jobs, threads_per_worker=1, processes=True, host="127.0.0.1",
+                    dashboard_address=":0", silence_logs=logging.CRITICAL))
+            except Exception as exc:  # noqa: BLE001 — e.g. no free port, processes cannot start
+                raise ClusterError(f"无法在本机启动 Dask LocalCluster（{jobs} 个工作进程）(cannot start a local "
+                                   f"cluster)：{type(exc).__name__}: {exc}") from None
             address = cluster.scheduler_address
         else:
             address = str(scheduler).strip()

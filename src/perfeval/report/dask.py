@@ -7,10 +7,13 @@ runs the same `task.run_task` as the local pool and writes straight into ``out_d
 worker sees (shared storage; a worker that does not gets a clear error per task). The driver writes
 the ledger and the index.
 
-- Worker deaths: the scheduler hands a task whose worker died to another worker (up to its
-  ``allowed-failures``, then the task fails with ``KilledWorker``). `WorkerWatch` follows where each
-  task runs, so the ledger entry of a task that was rerun says on which worker it was lost, and a
-  task the scheduler gave up on is failed with a Chinese message.
+- Worker deaths: the scheduler hands the tasks of a worker that died to other workers, up to its
+  ``allowed-failures`` (default 3), then fails them with ``KilledWorker``. Each worker announces
+  the tasks it starts (`dask_worker.STARTED_TOPIC`, `Starts`), so the driver knows where a task
+  really ran: the ledger entry of a task that was rerun names the worker it was lost on, and a
+  task blamed only because it waited on workers that a culprit killed (it never ran there, or on
+  fewer of them than the limit) is sent once more instead of being failed. A task that ran on
+  every worker that died is failed with a Chinese message.
 - Stops (SIGINT/SIGTERM), as on the local path: at once, the workers start no more of the batch's
   tasks and the queued ones are cancelled; running tasks get ``stop_grace`` seconds; then their
   kernels are killed on the workers, and those runs end without writing anything. The driver waits
@@ -19,18 +22,18 @@ the ledger and the index.
 from __future__ import annotations
 
 import queue
+import threading
 import time
 from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
-from .dask_worker import code_identity, forget_batch, run_on_worker, stop_batch
+from .dask_worker import STARTED_TOPIC, code_identity, forget_batch, run_on_worker, stop_batch
 from .lifeline import stop_notice
 from .task import RERUN_MARK, Task, TaskOutcome, crashed_outcome
 
 POLL_S = 0.2
-WATCH_EVERY_S = 1.0
 ABORT_WAIT_S = 15.0  # after killing the kernels: how long to wait for the workers to let go
 
 
@@ -42,57 +45,45 @@ def _quietly(call, *args, default=None, **kwargs):
         return default
 
 
-class WorkerWatch:
-    """Where each of the batch's running tasks was last seen; a task seen on a worker that has since
-    left the cluster was lost with it (the scheduler reruns it elsewhere or gives up)."""
+class Starts:
+    """Which workers started each task of one batch, from the workers' announcements."""
 
-    def __init__(self, client, keys):
-        self.client = client
-        self.keys = set(keys)
-        self.where: dict[str, str] = {}
-        self.lost: dict[str, list[str]] = defaultdict(list)
-        self._last = float("-inf")
+    def __init__(self, run_id: str):
+        self.run_id = run_id
+        self._workers: dict[str, list[str]] = defaultdict(list)
+        self._lock = threading.Lock()
 
-    def poll(self, *, force: bool = False) -> None:
-        now = time.monotonic()
-        if not force and now - self._last < WATCH_EVERY_S:
-            return
-        self._last = now
-        processing = _quietly(self.client.processing)
-        if processing is None:
-            return
-        for key, worker in list(self.where.items()):
-            if worker not in processing:
-                self.lost[key].append(worker)
-                del self.where[key]
-        for worker, keys in processing.items():
-            for key in keys:
-                if key in self.keys:
-                    self.where[key] = worker
+    def __call__(self, event) -> None:  # a `Client.subscribe_topic` handler: (timestamp, message)
+        message = event[1]
+        if isinstance(message, dict) and message.get("run_id") == self.run_id:
+            with self._lock:
+                self._workers[message["task_id"]].append(message["worker"])
 
-    def running(self) -> set[str]:
-        return set(self.where)
-
-    def finished(self, key: str) -> list[str]:
-        """Forget ``key``; returns the workers it was lost on."""
-        self.keys.discard(key)
-        self.where.pop(key, None)
-        return self.lost.pop(key, [])
+    def of(self, task_id: str) -> list[str]:
+        with self._lock:
+            return list(self._workers.get(task_id, ()))
 
 
 def _lost_note(workers: list[str]) -> str:
-    return f"本报告曾交给工作进程 {'、'.join(workers)}，该进程中途退出，调度器已交给其他工作进程重做 {RERUN_MARK}"
+    return (f"本报告曾在工作进程 {'、'.join(workers)} 上运行，该进程中途退出，调度器已交给其他工作进程重做 "
+            f"{RERUN_MARK}")
 
 
-def _failed(task: Task, exc: BaseException, fp: str) -> TaskOutcome:
+def _failed(task: Task, exc: BaseException, fp: str, ran_on: list[str]) -> TaskOutcome:
     from distributed.scheduler import KilledWorker
 
     if isinstance(exc, KilledWorker):
-        last = getattr(exc.last_worker, "address", exc.last_worker)
-        return crashed_outcome(task, exc, fp, f"该报告先后在 {exc.allowed_failures + 1} 个工作进程上执行，"
-                                              f"这些工作进程都在执行时退出（最后一个是 {last}；内存不足或被强行终止？），"
-                                              "调度器不再重试 (KilledWorker)")
+        return crashed_outcome(task, exc, fp, f"该报告先后在 {len(ran_on)} 个工作进程（{'、'.join(ran_on)}）上运行，"
+                                              "这些工作进程都在运行时退出（内存不足或被强行终止？），调度器不再重试 (KilledWorker)")
     return crashed_outcome(task, exc, fp, f"任务在集群上失败 (task failed on the cluster)：{exc}")
+
+
+def _blamed_for_others(exc: BaseException, ran_on: list[str]) -> bool:
+    """A `KilledWorker` for a task that did not run on as many dying workers as the limit allows:
+    it was waiting on workers that another task killed."""
+    from distributed.scheduler import KilledWorker
+
+    return isinstance(exc, KilledWorker) and len(ran_on) <= exc.allowed_failures
 
 
 def run_on_dask(tasks: list, fingerprints: dict, out_dir: Path, formats: tuple, timeout, fresh: bool,
@@ -104,73 +95,86 @@ def run_on_dask(tasks: list, fingerprints: dict, out_dir: Path, formats: tuple, 
     ``stop`` (`lifeline.StopSignals`): see the module docstring. Tasks stopped before they finished
     are not passed to ``on_done``.
     """
-    keys = [f"perfeval-report-{run_id}-{i}" for i in range(len(tasks))]
-    futures = client.map(run_on_worker, tasks, [fingerprints[t.task_id] for t in tasks], key=keys,
-                         out_dir=str(out_dir), formats=formats, timeout=timeout, fresh=fresh,
-                         run_id=run_id, identity=code_identity(), retries=0)
+    common = dict(out_dir=str(out_dir), formats=formats, timeout=timeout, fresh=fresh, run_id=run_id,
+                  identity=code_identity(), retries=0)
     arrived: queue.SimpleQueue = queue.SimpleQueue()
-    pending = {future.key: (future, task) for future, task in zip(futures, tasks)}
-    for future in futures:
-        future.add_done_callback(arrived.put)
-    watch = WorkerWatch(client, pending)
+    pending: dict[str, tuple] = {}  # dask key -> (future, task)
+    resent: set[str] = set()
+    starts = Starts(run_id)
+    client.subscribe_topic(STARTED_TOPIC, starts)  # before the tasks: the scheduler keeps the order
+
+    def send(batch: list[Task], keys: list[str]) -> None:
+        futures = client.map(run_on_worker, batch, [fingerprints[t.task_id] for t in batch], key=keys, **common)
+        for future, task in zip(futures, batch):
+            pending[future.key] = (future, task)
+            future.add_done_callback(arrived.put)
 
     def settle(future) -> None:
         item = pending.pop(future.key, None)
         if item is None or future.cancelled():  # cancelled by a stop: unfinished, not failed
             return
         task = item[1]
-        watch.poll(force=True)
-        lost = watch.finished(future.key)
+        ran_on = starts.of(task.task_id)
         try:
             outcome = future.result()
+            lost = ran_on[:-1]  # the last run gave the outcome; the workers of the others died
         except Exception as exc:  # noqa: BLE001 — a lost worker fails its task, not the batch
-            outcome = _failed(task, exc, fingerprints[task.task_id])
+            if _blamed_for_others(exc, ran_on) and task.task_id not in resent and not (stop and stop.requested):
+                resent.add(task.task_id)
+                send([task], [f"{future.key}-again"])
+                return
+            outcome, lost = _failed(task, exc, fingerprints[task.task_id], ran_on), []
         if outcome is None:  # stopped on the worker: nothing written
             return
         if lost:
             outcome = replace(outcome, notes=outcome.notes + (_lost_note(lost),))
         on_done(outcome)
 
+    send(tasks, [f"perfeval-report-{run_id}-{i}" for i in range(len(tasks))])
     deadline = None
     try:
         while pending:
             if stop is not None and stop.requested:
                 if deadline is None:
                     deadline = time.monotonic() + stop_grace
-                    running = _hold_back(client, run_id, pending, watch)
-                    echo(stop_notice(stop.signum, running, stop_grace))
+                    echo(stop_notice(stop.signum, _hold_back(client, run_id, pending), stop_grace))
                 if not pending or stop.urgent or time.monotonic() >= deadline:
                     break
             try:
-                future = arrived.get(timeout=POLL_S)
+                settle(arrived.get(timeout=POLL_S))
             except queue.Empty:
-                watch.poll()
                 continue
-            settle(future)
     finally:
         if pending:
-            left = _abort(client, run_id, pending, arrived, settle, watch)
+            left = _abort(client, run_id, pending, arrived, settle)
             if left:
-                echo(f"\n提示：{left} 份报告在工作进程上没能在 {ABORT_WAIT_S:g} 秒内停下，它们的文件可能在清单写好后"
-                     "才写入；下次运行会把它们标为未记录的文件并重新生成。")
+                echo(f"\n提示：{left} 份报告在工作进程上没能在 {ABORT_WAIT_S:g} 秒内停下，它们的文件可能在清单写好之后"
+                     "才写入（清单中没有记录）；用 --resume 重新运行即可。")
+        _quietly(client.unsubscribe_topic, STARTED_TOPIC)
         _quietly(client.run, forget_batch, run_id)
 
 
-def _hold_back(client, run_id: str, pending: dict, watch: WorkerWatch) -> int:
+def _on_workers(client, pending: dict) -> set[str]:
+    """The pending tasks the scheduler has handed to a worker (started, or queued there)."""
+    processing = _quietly(client.processing, default=None)
+    if processing is None:
+        return set(pending)
+    return {str(key) for keys in processing.values() for key in keys} & set(pending)
+
+
+def _hold_back(client, run_id: str, pending: dict) -> int:
     """Start no more of the batch's tasks and cancel the queued ones; returns how many run now."""
-    started = _quietly(client.run, stop_batch, run_id, default={})  # from now on they start none
-    watch.poll(force=True)
-    sent = watch.running() & set(pending)  # on a worker: started, or about to find the stop mark
+    running = _quietly(client.run, stop_batch, run_id, default={})  # from now on they start none
+    sent = _on_workers(client, pending)  # those on a worker end by themselves: they find the mark
     _quietly(client.cancel, [pending.pop(key)[0] for key in list(pending) if key not in sent])
-    return sum(started.values())
+    return sum(running.values())
 
 
-def _abort(client, run_id: str, pending: dict, arrived, settle, watch: WorkerWatch) -> int:
+def _abort(client, run_id: str, pending: dict, arrived, settle) -> int:
     """Kill the kernels of the batch's running tasks and wait until the workers let go of them;
     outcomes that still arrive are recorded. Returns how many did not stop in time."""
     _quietly(client.run, stop_batch, run_id, kill=True)
-    watch.poll(force=True)
-    waiting = watch.running() & set(pending)
+    waiting = _on_workers(client, pending)
     _quietly(client.cancel, [pending.pop(key)[0] for key in list(pending) if key not in waiting])
     deadline = time.monotonic() + ABORT_WAIT_S
     stuck = len(waiting)

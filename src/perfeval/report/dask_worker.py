@@ -12,6 +12,8 @@ need perfeval installed, at the same version (`cluster.check_workers` refuses a 
   A worker on another machine that does not share those folders gives a clear error naming the
   path, instead of writing reports onto its own disk. Then it runs the same `task.run_task` as the
   local pool, so the files are byte-identical.
+- Each run is announced as an event (`STARTED_TOPIC`) before it starts, so the driver can tell a
+  task that ran on a worker that died from one that only waited there.
 - Stops: `stop_batch` (called by the driver with ``client.run``) marks a batch as stopped, so its
   tasks no longer start, and with ``kill=True`` kills the kernels running its notebooks; those runs
   end without writing anything (`execute.TaskCancelled`) and return None. A run also writes nothing
@@ -33,6 +35,7 @@ from .ledger import LOCK_NAME, lock_state
 from .task import Task, TaskOutcome, fingerprint, run_task
 
 PLUGIN_NAME = "perfeval-kernels"
+STARTED_TOPIC = "perfeval-started"  # events: {"run_id", "task_id", "worker"} when a task starts
 _ATTRIBUTE = "perfeval_state"
 SHARED_HINT = ("数据文件夹和输出文件夹必须是每台机器都能以同一路径访问的共享目录（如 NFS 挂载），"
                "见 README“在集群上运行”")
@@ -159,10 +162,17 @@ def preflight(task: Task, out_dir: str, run_id: str, identity: tuple, expected_f
 
 def run_on_worker(task: Task, task_fingerprint: str, *, out_dir: str, formats: tuple, timeout, fresh: bool,
                   run_id: str, identity: tuple) -> TaskOutcome | None:
-    """The Dask task: one report in this worker thread's kernel; None when the batch was stopped."""
-    state = _state()
+    """The Dask task: one report in this worker thread's kernel; None when the batch was stopped.
+
+    Announces the start on `STARTED_TOPIC` first, so the driver knows where the task really ran.
+    """
+    from distributed import get_worker
+
+    worker = get_worker()
+    state = _state(worker)
     if run_id in state.stopped or lock_state(out_dir, run_id) == "released":
         return None
+    worker.log_event(STARTED_TOPIC, {"run_id": run_id, "task_id": task.task_id, "worker": worker.address})
     error = preflight(task, out_dir, run_id, identity, task_fingerprint, state)
     if error is not None:
         return TaskOutcome(task_id=task.task_id, kind=task.kind, project_id=task.project_id, status="failed",
