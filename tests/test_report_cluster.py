@@ -40,9 +40,11 @@ from perfeval.report.storage import sha256_file  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
+TEST_NB = Path(__file__).parent / "data" / "notebooks"
 DASK = str(Path(sys.executable).with_name("dask"))
 PROJECTS = "SZ2021-001,SZ2021-002"
-SIX = ",".join(f"SZ2021-00{i}" for i in range(1, 7))
+EIGHT = ",".join(f"SZ2021-{i:03d}" for i in range(1, 9))
+TWELVE = ",".join(f"SZ2021-{i:03d}" for i in range(1, 13))
 
 
 # --------------------------------------------------------------------------- the batch as a user runs it
@@ -282,9 +284,9 @@ def test_the_cli_batch_on_a_cluster_matches_the_local_run(local_run, cluster, tm
 
 def test_a_worker_killed_mid_run_has_its_tasks_rerun_and_the_ledger_says_which(local_run, cluster, tmp_path):
     out = tmp_path / "out"
-    batch = Batch(out, "--data", str(SAMPLE), "--kind", "self", "--projects", "SZ2021-001,SZ2021-002,SZ2021-003",
-                  "--no-portfolio", "--executor", "dask", "--scheduler", cluster.address)
-    # A worker that has held one of the batch's tasks for a while (the batch looks once a second).
+    batch = Batch(out, "--data", str(SAMPLE), "--kind", "self", "--projects", EIGHT, "--no-portfolio",
+                  "--executor", "dask", "--scheduler", cluster.address)
+    # A worker that has held one of the batch's tasks for a moment (so that it has said it started it).
     victim, lost = None, set()
     deadline = time.monotonic() + 120
     while not lost:
@@ -292,7 +294,7 @@ def test_a_worker_killed_mid_run_has_its_tasks_rerun_and_the_ledger_says_which(l
         victim = cluster.busy_worker()
         if victim is not None:
             before = set(map(str, cluster.client.processing()[victim]))
-            time.sleep(1.5)
+            time.sleep(0.3)
             lost = before & set(map(str, cluster.client.processing().get(victim, ())))
     pid = cluster.client.run(os.getpid, workers=[victim])[victim]
     os.kill(pid, signal.SIGKILL)
@@ -300,7 +302,7 @@ def test_a_worker_killed_mid_run_has_its_tasks_rerun_and_the_ledger_says_which(l
     assert rc == 0, stderr
     manifest = ledger_matches_disk(out)
     entries = {e["task_id"]: e for e in manifest["projects"]}
-    assert set(entries) == {"self:SZ2021-001", "self:SZ2021-002", "self:SZ2021-003"}
+    assert set(entries) == {f"self:{pid}" for pid in EIGHT.split(",")}
     assert all(e["status"] == "ok" for e in entries.values())
     rerun = {tid for tid, e in entries.items() if any(victim in note for note in e["notes"])}
     assert 1 <= len(rerun) <= len(lost), (rerun, lost)
@@ -313,7 +315,7 @@ def test_a_worker_killed_mid_run_has_its_tasks_rerun_and_the_ledger_says_which(l
 
 def test_sigterm_stops_the_cluster_batch_within_the_grace_period(cluster, tmp_path):
     out = tmp_path / "out"
-    batch = Batch(out, "--data", str(SAMPLE), "--kind", "self", "--projects", SIX, "--no-portfolio",
+    batch = Batch(out, "--data", str(SAMPLE), "--kind", "self", "--projects", TWELVE, "--no-portfolio",
                   "--executor", "dask", "--scheduler", cluster.address, "--stop-grace", "1")
     wait_for(first_report(out), 120, "the first report")
     sent = time.monotonic()
@@ -325,11 +327,35 @@ def test_sigterm_stops_the_cluster_batch_within_the_grace_period(cluster, tmp_pa
     assert "收到停止信号 SIGTERM" in stderr and "批量生成中断" in stderr and "退出码 143" in stderr
     assert "Traceback" not in stderr
     manifest = ledger_matches_disk(out)
-    assert 1 <= len(manifest["projects"]) < 6 and manifest["run"]["interrupted"]
+    assert 1 <= len(manifest["projects"]) < 12 and manifest["run"]["interrupted"]
     # Nothing lands after the ledger: the stopped runs were cancelled on the workers.
     wait_for(cluster.idle, 20, "the workers to let go of the batch")
     time.sleep(1.0)
     assert ledger_matches_disk(out) == manifest
+
+
+def test_sigterm_kills_a_hung_notebook_on_its_worker_and_writes_nothing_for_it(cluster, tmp_path):
+    city = tmp_path / "city"  # the small test city, where a project named 【超时】 sleeps for ten minutes
+    shutil.copytree(TEST_NB / "city", city)
+    listing = city / "projects.csv"
+    listing.write_text(listing.read_text(encoding="utf-8").replace("城乡环境综合整治", "城乡环境综合整治【超时】"),
+                       encoding="utf-8")
+    out = tmp_path / "out"
+    batch = Batch(out, "--data", str(city), "--kind", "self", "--projects", "P005", "--no-portfolio",
+                  "--project-template", str(TEST_NB / "project.ipynb"), "--executor", "dask",
+                  "--scheduler", cluster.address, "--stop-grace", "1")
+    wait_for(lambda: cluster.busy_worker() is not None, 60, "the task to start")
+    time.sleep(2.0)  # well into the sleeping cell
+    sent = time.monotonic()
+    os.kill(batch.proc.pid, signal.SIGTERM)
+    rc, _, stderr = batch.finish(60)
+    assert rc == 143, stderr
+    assert time.monotonic() - sent < 10
+    assert "未完成 1 份" in stderr and "Traceback" not in stderr and "没能" not in stderr
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["projects"] == []
+    assert cluster.idle()  # its kernel was killed: the worker is free again, not asleep for ten minutes
+    time.sleep(1.0)
+    assert not (out / "reports").exists() and not (out / "notebooks").exists()
 
 
 def test_an_unreachable_scheduler_is_a_clear_message(tmp_path):
