@@ -358,6 +358,9 @@ def run_batch(tasks: Iterable[Task], out_dir: str | os.PathLike, *, jobs: int = 
     formats = check_formats(formats)
     if executor not in ("local", "dask"):
         raise InputError("未知的执行方式 (unknown executor)", expected="local 或 dask", found=executor)
+    if executor == "local" and scheduler is not None:
+        raise InputError("给了 Dask 调度器地址却没有选 Dask 执行 (--scheduler needs --executor dask)",
+                         expected="--executor dask --scheduler ADDRESS", found=f"--executor local --scheduler {scheduler}")
     if not isinstance(checkpoint_every, int) or checkpoint_every < 1:
         raise InputError("检查点间隔必须是正整数 (checkpoint_every)", expected="≥ 1", found=checkpoint_every)
     notices = []
@@ -396,7 +399,7 @@ def run_batch(tasks: Iterable[Task], out_dir: str | os.PathLike, *, jobs: int = 
 
         def run_info(finished: bool, stop: StopSignals) -> dict:
             return {"started_at": started_at, "wall_s": round(time.perf_counter() - started_wall, 3),
-                    "executor": executor, "jobs": jobs if executor == "local" else None,
+                    "executor": executor, "jobs": jobs if executor == "local" or scheduler is None else None,
                     "scheduler": None if client is None else str(client.scheduler.address),
                     "fresh_kernel": fresh_kernel, "resumed": list(reused), "tasks": len(tasks),
                     "finished": finished, "interrupted": stop.requested, "signal": stop.signum,

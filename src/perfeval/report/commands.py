@@ -325,7 +325,6 @@ def register(subparsers) -> None:
                    help="Dask 调度器地址，如 tcp://10.0.0.5:8786；不给则在本机启动 --jobs 个工作进程的 LocalCluster")
     b.add_argument("--connect-timeout", type=_timeout, default=10.0, metavar="S",
                    help="连接 Dask 调度器、等待工作进程的最长秒数 (default 10)")
-
     b.add_argument("--year", type=int, help="综合对比的年度（传给 portfolio 笔记本的 year 参数）")
     b.add_argument("--no-portfolio", action="store_true", help="不生成全市综合对比报告")
     b.add_argument("--stop-grace", type=float, default=3.0, metavar="S",
