@@ -39,6 +39,8 @@ STARTED_TOPIC = "perfeval-started"  # events: {"run_id", "task_id", "worker"} wh
 _ATTRIBUTE = "perfeval_state"
 SHARED_HINT = ("数据文件夹和输出文件夹必须是每台机器都能以同一路径访问的共享目录（如 NFS 挂载），"
                "见 README“在集群上运行”")
+TEMPLATE_HINT = ("报告模板也必须在每台机器的同一路径上：用 --project-template / --portfolio-template 或环境变量 "
+                 "PERFEVAL_NOTEBOOKS 指向共享目录中的 notebooks，见 README“在集群上运行”")
 
 
 @dataclass
@@ -97,7 +99,6 @@ def code_identity() -> tuple[str, str]:
     return perfeval.__version__, _code_digest()
 
 
-
 def _who() -> str:
     try:
         from distributed import get_worker
@@ -134,6 +135,8 @@ def preflight(task: Task, out_dir: str, run_id: str, identity: tuple, expected_f
                                           f"（{identity[0]}，代码 {identity[1]}）不同",
                        "请在该机器上安装与主控相同的版本后重启工作进程")
     reason = _unreadable(out_dir, "输出文件夹")
+    if reason is None and not os.access(out_dir, os.W_OK):
+        reason = f"无权写入输出文件夹 {out_dir} (output folder not writable on this worker)"
     if reason is None and lock_state(out_dir, run_id) in ("missing", "other"):
         reason = (f"上的输出文件夹 {out_dir} 不是本次批量的输出文件夹（其中没有本次运行的锁文件 {LOCK_NAME}，"
                   "多半是各机器上同名的本地文件夹）")
@@ -145,7 +148,7 @@ def preflight(task: Task, out_dir: str, run_id: str, identity: tuple, expected_f
     for path, what in checks:
         reason = _unreadable(path, what)
         if reason:
-            return problem("SharedPathError", reason)
+            return problem("SharedPathError", reason, TEMPLATE_HINT if what == "报告模板" else SHARED_HINT)
     try:
         seen = fingerprint(task, state.digests)
     except OSError as exc:
@@ -153,7 +156,7 @@ def preflight(task: Task, out_dir: str, run_id: str, identity: tuple, expected_f
     if expected_fp and seen != expected_fp:
         where = f"数据文件夹 {data_dir}" if isinstance(data_dir, str) else "输入文件"
         return problem("SharedPathError", f"看到的{where}内容与主控进程不同 (inputs differ from the driver's)"
-                                          "：多半是各机器上各自的副本，而不是同一个共享目录")
+                                          "：多半是各机器上各自的副本，而不是同一个共享目录，或运行期间数据被改动")
     return None
 
 
