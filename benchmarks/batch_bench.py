@@ -7,7 +7,13 @@ the same project report on a small subset and is scaled to the whole. ``--synthe
 stand-alone notebook of realistic weight instead (pandas + seaborn chart + result). Prints both
 times and the speed-up ratio.
 
+``--executor dask`` measures the Dask executor instead of the CLI loop: the same job on the local
+executor and on a Dask cluster of ``--jobs`` workers in the same run (a `LocalCluster` started by
+the batch, or the cluster at ``--scheduler ADDRESS``), alternately ``--repeat`` times (the machine
+is shared: compare within a pair), and prints both and the ratio.
+
     .venv/bin/python benchmarks/batch_bench.py [--cli-subset 3] [--jobs 2] [--synthetic --tasks 188]
+    .venv/bin/python benchmarks/batch_bench.py --executor dask [--scheduler ADDRESS] [--projects 40] [--repeat 3]
 """
 from __future__ import annotations
 
@@ -88,12 +94,49 @@ def run_cli_loop(template: Path, work: Path, parameter_sets: list[dict]) -> list
     return times
 
 
+def timed_batch(tasks, out: Path, **kwargs) -> float:
+    """Wall seconds of one batch; a failed report ends the benchmark."""
+    started = time.perf_counter()
+    result = run_batch(tasks, out, progress=None, **kwargs)
+    wall = time.perf_counter() - started
+    if result.failed:
+        print(result.summary(), file=sys.stderr)
+        raise SystemExit(1)
+    return wall
+
+
+def compare_dask(tasks, work: Path, args, what: str) -> int:
+    """The same job on the local executor and on a Dask cluster, alternately, ``--repeat`` times."""
+    cluster = args.scheduler or f"LocalCluster, {args.jobs} workers x 1 thread, started by the batch"
+    n = len(tasks)
+    print(f"machine: {os.cpu_count()} cores; {what}; dask: {cluster}")
+    ratios, same = [], True
+    for i in range(args.repeat):
+        local = timed_batch(tasks, work / f"local{i}", jobs=args.jobs)
+        on_dask = timed_batch(tasks, work / f"dask{i}", jobs=args.jobs, executor="dask", scheduler=args.scheduler)
+        same = same and all((work / f"local{i}" / sub / p.name).read_bytes() == p.read_bytes()
+                            for sub in ("reports", "notebooks") for p in (work / f"dask{i}" / sub).iterdir())
+        ratios.append(on_dask / local)
+        print(f"run {i + 1}: local {local:.1f} s ({local / n:.2f} s per notebook), "
+              f"dask {on_dask:.1f} s ({on_dask / n:.2f} s per notebook, cluster start included): "
+              f"dask / local {on_dask / local:.2f}x")
+    ratios.sort()
+    print(f"median dask / local: {ratios[len(ratios) // 2]:.2f}x over {len(ratios)} pairs; "
+          f"reports byte-identical: {'yes' if same else 'NO'}")
+    return 0 if same else 1
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tasks", type=int, default=188, help="with --synthetic: notebooks in the batch")
     parser.add_argument("--cli-subset", type=int, default=3, help="notebooks run with the CLI loop")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--synthetic", action="store_true", help="a stand-alone notebook instead of the real job")
+    parser.add_argument("--executor", choices=["local", "dask"], default="local",
+                        help="dask: the local executor against a Dask cluster instead of the CLI loop")
+    parser.add_argument("--scheduler", help="with --executor dask: an existing cluster (default: a LocalCluster)")
+    parser.add_argument("--projects", type=int, help="the real job on the first N projects only (+ the portfolio)")
+    parser.add_argument("--repeat", type=int, default=1, help="with --executor dask: pairs of runs, alternating")
     args = parser.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="perfeval-bench-"))
@@ -107,10 +150,14 @@ def main(argv=None) -> int:
             what = "synthetic notebook: pandas + seaborn chart + HTML export"
         else:
             tasks = build_tasks(SAMPLE, kind="self")
+            if args.projects:
+                tasks = tasks[: args.projects] + tasks[-1:]
             cli_template = notebooks_dir() / "project_report.ipynb"
             ids = [t.project_id for t in tasks if t.kind == "self"][: args.cli_subset]
             cli_params = [{"project_id": pid, "data_dir": str(SAMPLE), "kind": "self"} for pid in ids]
             what = f"the real job: {len(tasks) - 1} self-evaluation reports + the portfolio on data/sample"
+        if args.executor == "dask":
+            return compare_dask(tasks, work, args, what)
         started = time.perf_counter()
         result = run_batch(tasks, work / "batch", jobs=args.jobs, progress=None)
         batch_wall = time.perf_counter() - started

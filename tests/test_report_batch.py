@@ -224,8 +224,10 @@ def test_bad_task_lists_are_rejected(tmp_path):
         run_batch([same, same], tmp_path)
     with pytest.raises(InputError, match="输出格式"):
         run_batch([same], tmp_path, formats=("docx",))
-    with pytest.raises(InputError, match="scheduler"):
-        run_batch([same], tmp_path, executor="dask")
+    with pytest.raises(InputError, match="未知的执行方式"):  # dask without an address: a LocalCluster
+        run_batch([same], tmp_path, executor="ray")
+    with pytest.raises(InputError, match="--executor dask"):
+        run_batch([same], tmp_path, scheduler="tcp://127.0.0.1:8786")
 
 
 def test_pdf_without_an_engine_says_so_and_still_writes_html(pool, tmp_path, monkeypatch):

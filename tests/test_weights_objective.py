@@ -242,3 +242,14 @@ def test_minmax_methods_invariant_to_affine_column_change(x, scale, shift):
     y[:, 0] = y[:, 0] * scale + shift
     for fn in (entropy, critic, stdev):
         assert fn(y).weights.to_numpy() == pytest.approx(fn(x).weights.to_numpy(), abs=1e-6)
+
+
+def test_critic_of_perfectly_correlated_columns_does_not_depend_on_the_row_order():
+    """Found by the property test above: one non-zero row makes every pair of columns perfectly
+    correlated; r = 1 up to rounding noise must give the same weights in any row order."""
+    x = np.zeros((10, 3))
+    x[3] = [249.0, 449.875, 1.0]
+    rows = np.random.default_rng(1).permutation(10)
+    here, there = critic(x).weights.to_numpy(), critic(x[rows]).weights.to_numpy()
+    assert here == pytest.approx(there, abs=1e-9)
+    assert here == pytest.approx([1 / 3] * 3)

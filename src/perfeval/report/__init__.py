@@ -11,6 +11,7 @@ For the machinery (imported on first use):
     Task, run_task, fingerprint                 one report (report.task)
     run_batch(tasks, out_dir, jobs=2, …) -> BatchResult, WorkerPool   (report.batch)
     Ledger, BatchLock                           the output folder's record and lock (report.ledger)
+    open_cluster, ClusterError                  the Dask cluster of ``executor="dask"`` (report.cluster)
     ReusableKernel, safe_stem
     commands.register(subparsers)   the ``perfeval report`` and ``perfeval batch`` commands
 """
@@ -29,6 +30,7 @@ _LAZY = {
     "Task": "task", "TaskOutcome": "task", "run_task": "task", "fingerprint": "task",
     "BatchResult": "batch", "run_batch": "batch", "WorkerPool": "batch",
     "Ledger": "ledger", "BatchLock": "ledger", "BatchLockedError": "ledger", "OutputFolderError": "ledger",
+    "open_cluster": "cluster", "ClusterError": "cluster",
     "render_index": "index",
     "ReusableKernel": "kernels",
     "safe_stem": "storage",

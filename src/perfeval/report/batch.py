@@ -29,11 +29,13 @@ How it survives and what it guarantees:
 - ``resume=True`` keeps the tasks that succeeded before with the same input fingerprint (template,
   parameters, input files, package version) and intact outputs, and redoes the rest.
 
-``executor="dask"`` sends the same tasks to an existing Dask cluster (see `report.dask`).
+``executor="dask"`` sends the same tasks to a Dask cluster: the one at ``scheduler`` or, without
+an address, a `LocalCluster` of ``jobs`` workers (see `report.cluster`, `report.dask`).
 """
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import multiprocessing
 import os
 import socket
@@ -50,10 +52,10 @@ from .execute import DEFAULT_TIMEOUT
 from .index import INDEX_NAME, STATUS_LABELS
 from .kernels import ReusableKernel
 from .ledger import MANIFEST_NAME, BatchLock, Ledger, prepare_output_dir
-from .lifeline import StopSignals, clean_leftovers, die_with_parent, signal_name
+from .lifeline import StopSignals, clean_leftovers, die_with_parent, signal_name, stop_notice
 from .markup import grade_label
-from .task import (KIND_LABELS, Task, TaskOutcome, check_formats, check_tasks, crashed_outcome,
-                   fingerprint, run_task)
+from .task import (KIND_LABELS, RERUN_MARK, Task, TaskOutcome, check_formats, check_tasks,
+                   crashed_outcome, fingerprint, run_task)
 
 CHECKPOINT_EVERY = 10
 STOP_GRACE_S = 3.0
@@ -181,8 +183,7 @@ def _run_local(tasks: list[Task], fingerprints: dict, out_dir, formats: tuple, t
                 if deadline is None:
                     deadline = time.monotonic() + stop_grace
                     if running:
-                        echo(f"\n收到停止信号 {signal_name(stop.signum)}：不再分派新任务，等待运行中的 "
-                             f"{len(running)} 份报告完成（最多 {stop_grace:g} 秒）…")
+                        echo(stop_notice(stop.signum, len(running), stop_grace))
                 if not running or stop.urgent or time.monotonic() >= deadline:
                     break
             else:
@@ -306,6 +307,10 @@ class BatchResult:
         if self.kept_previous:
             lines.append(f"其中 {len(self.kept_previous)} 份因写入等非数据原因失败，清单保留了上次由相同输入生成的有效报告："
                          + "、".join(self.kept_previous))
+        rerun = [o.task_id for o in self.outcomes if any(RERUN_MARK in note for note in o.notes)]
+        if rerun:
+            lines.append(f"其中 {len(rerun)} 份报告的工作进程中途退出，已由其他工作进程重做（清单中该项的 notes 写明）："
+                         + "、".join(rerun))
         notes = sorted({note for o in self.outcomes for note in o.notes if "PDF" in note})
         lines.extend(f"提示：{note}" for note in notes)
         counts = self.manifest.get("summary", {})
@@ -326,18 +331,20 @@ def run_batch(tasks: Iterable[Task], out_dir: str | os.PathLike, *, jobs: int = 
               executor: str = "local", scheduler=None, timeout: float | None = DEFAULT_TIMEOUT,
               pool: WorkerPool | None = None, progress: bool | None = None,
               echo: Callable[[str], None] | None = None, checkpoint_every: int = CHECKPOINT_EVERY,
-              stop_grace: float = STOP_GRACE_S) -> BatchResult:
+              stop_grace: float = STOP_GRACE_S, connect_timeout: float | None = None) -> BatchResult:
     """Run every task and write reports, executed notebooks, manifest.json and index.html.
 
     ``jobs``: worker processes (= cores is best). ``fresh_kernel``: a new kernel per notebook.
     ``resume``: keep earlier successes whose fingerprint and outputs are unchanged.
     ``formats``: "html" always, plus "pdf" if an engine is installed (else a Chinese notice).
-    ``executor``: "local" (process pool, or the given ``pool``) or "dask" (``scheduler`` = address
-    or `distributed.Client`). ``timeout``: seconds per cell. ``progress``: tqdm bar (None: only on a
+    ``executor``: "local" (process pool, or the given ``pool``) or "dask" (``scheduler`` = address,
+    a `distributed.Client`, or None for a local cluster of ``jobs`` workers; ``connect_timeout``:
+    seconds to reach it). ``timeout``: seconds per cell. ``progress``: tqdm bar (None: only on a
     terminal). ``echo``: where notices go (default: stderr). ``checkpoint_every``: write the ledger
     and index after every N finished tasks. ``stop_grace``: seconds running tasks get after
     SIGINT/SIGTERM. Never raises for a failing task; raises `ledger.BatchLockedError` when another
-    batch holds the folder and `ledger.OutputFolderError` when the folder cannot be written.
+    batch holds the folder, `ledger.OutputFolderError` when the folder cannot be written and
+    `cluster.ClusterError` when the Dask cluster cannot be used (before the folder is touched).
     """
     from tqdm import tqdm
 
@@ -351,9 +358,9 @@ def run_batch(tasks: Iterable[Task], out_dir: str | os.PathLike, *, jobs: int = 
     formats = check_formats(formats)
     if executor not in ("local", "dask"):
         raise InputError("未知的执行方式 (unknown executor)", expected="local 或 dask", found=executor)
-    if executor == "dask" and scheduler is None:
-        raise InputError("使用 Dask 执行时必须指定调度器地址 (--scheduler ADDRESS)",
-                         expected="如 tcp://10.0.0.5:8786", found=None)
+    if executor == "local" and scheduler is not None:
+        raise InputError("给了 Dask 调度器地址却没有选 Dask 执行 (--scheduler needs --executor dask)",
+                         expected="--executor dask --scheduler ADDRESS", found=f"--executor local --scheduler {scheduler}")
     if not isinstance(checkpoint_every, int) or checkpoint_every < 1:
         raise InputError("检查点间隔必须是正整数 (checkpoint_every)", expected="≥ 1", found=checkpoint_every)
     notices = []
@@ -361,8 +368,15 @@ def run_batch(tasks: Iterable[Task], out_dir: str | os.PathLike, *, jobs: int = 
         notices.append(PDF_MISSING_MESSAGE)
         formats = tuple(f for f in formats if f != "pdf")
 
-    out_dir = prepare_output_dir(out_dir)
-    with BatchLock(out_dir, command=" ".join(sys.argv[:8]) or None) as lock:
+    with contextlib.ExitStack() as stack:
+        client = None
+        if executor == "dask":
+            from .cluster import CONNECT_TIMEOUT_S, open_cluster
+
+            client = stack.enter_context(open_cluster(
+                scheduler, jobs=jobs, connect_timeout=connect_timeout or CONNECT_TIMEOUT_S))
+        out_dir = prepare_output_dir(out_dir)
+        lock = stack.enter_context(BatchLock(out_dir, command=" ".join(sys.argv[:8]) or None))
         if lock.note:
             notices.append(lock.note)
         leftovers = clean_leftovers(out_dir)
@@ -385,7 +399,8 @@ def run_batch(tasks: Iterable[Task], out_dir: str | os.PathLike, *, jobs: int = 
 
         def run_info(finished: bool, stop: StopSignals) -> dict:
             return {"started_at": started_at, "wall_s": round(time.perf_counter() - started_wall, 3),
-                    "executor": executor, "jobs": jobs if executor == "local" else None,
+                    "executor": executor, "jobs": jobs if executor == "local" or scheduler is None else None,
+                    "scheduler": None if client is None else str(client.scheduler.address),
                     "fresh_kernel": fresh_kernel, "resumed": list(reused), "tasks": len(tasks),
                     "finished": finished, "interrupted": stop.requested, "signal": stop.signum,
                     "notices": notices, "pid": os.getpid(), "host": socket.gethostname()}
@@ -420,8 +435,8 @@ def run_batch(tasks: Iterable[Task], out_dir: str | os.PathLike, *, jobs: int = 
                 elif to_run:
                     from .dask import run_on_dask
 
-                    run_on_dask(to_run, fingerprints, out_dir, formats, timeout, fresh_kernel,
-                                scheduler, on_done, stop)
+                    run_on_dask(to_run, fingerprints, out_dir, formats, timeout, fresh_kernel, client,
+                                lock.run_id, on_done, stop, stop_grace, echo)
             except KeyboardInterrupt:  # outside the main thread no handler is installed
                 stop.interrupt()
             finally:

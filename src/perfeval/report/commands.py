@@ -34,6 +34,7 @@ PORTFOLIO_TEMPLATE = "portfolio.ipynb"
 TRUE_WORDS = {"true", "1", "yes", "y", "是", "t"}
 FALSE_WORDS = {"false", "0", "no", "n", "否", "f", ""}
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3  # and 130/143 after SIGINT/SIGTERM
+EXIT_CLUSTER = 4  # the Dask cluster cannot be used: unreachable, no workers, another perfeval version
 
 
 # --------------------------------------------------------------------------- templates and data
@@ -270,6 +271,7 @@ def cmd_report(args) -> int:
 def cmd_batch(args) -> int:
     """Every project's report plus the portfolio, with manifest.json and index.html."""
     from .batch import run_batch
+    from .cluster import ClusterError
     from .ledger import BatchLockedError
 
     projects = [p.strip() for p in args.projects.split(",") if p.strip()] if args.projects else None
@@ -282,10 +284,14 @@ def cmd_batch(args) -> int:
         result = run_batch(tasks, args.out, jobs=args.jobs, fresh_kernel=args.fresh_kernel,
                            resume=args.resume, formats=_formats(args.format), executor=args.executor,
                            scheduler=args.scheduler, timeout=args.timeout,
-                           checkpoint_every=args.checkpoint_every, stop_grace=max(0.0, args.stop_grace))
+                           checkpoint_every=args.checkpoint_every, stop_grace=max(0.0, args.stop_grace),
+                           connect_timeout=args.connect_timeout)
     except BatchLockedError as exc:
         print(f"错误 (error)：{exc}", file=sys.stderr)
         return EXIT_LOCKED
+    except ClusterError as exc:
+        print(f"错误 (error)：{exc}", file=sys.stderr)
+        return EXIT_CLUSTER
     except KeyboardInterrupt:  # before the batch's own signal handling was in place
         print("\n已中断 (interrupted)：尚未开始生成报告，输出文件夹未改动。", file=sys.stderr)
         return 130
@@ -344,8 +350,12 @@ def register(subparsers) -> None:
                    help="并行进程数 (default: CPU 核数)")
     b.add_argument("--resume", action="store_true", help="只重做失败的和输入有变化的报告")
     b.add_argument("--fresh-kernel", action="store_true", help="每份报告使用新内核（慢，便于排错）")
-    b.add_argument("--executor", choices=["local", "dask"], default="local", help="执行方式")
-    b.add_argument("--scheduler", metavar="ADDRESS", help="Dask 调度器地址（--executor dask 时必填）")
+    b.add_argument("--executor", choices=["local", "dask"], default="local",
+                   help="执行方式：local = 本机进程池；dask = Dask 集群（见 --scheduler）")
+    b.add_argument("--scheduler", metavar="ADDRESS",
+                   help="Dask 调度器地址，如 tcp://10.0.0.5:8786；不给则在本机启动 --jobs 个工作进程的 LocalCluster")
+    b.add_argument("--connect-timeout", type=_timeout, default=10.0, metavar="S",
+                   help="连接 Dask 调度器、等待工作进程的最长秒数 (default 10)")
     b.add_argument("--year", type=int, help="综合对比的年度（传给 portfolio 笔记本的 year 参数）")
     b.add_argument("--no-portfolio", action="store_true", help="不生成全市综合对比报告")
     b.add_argument("--stop-grace", type=float, default=3.0, metavar="S",

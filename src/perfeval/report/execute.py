@@ -30,7 +30,7 @@ import time
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ..errors import InputError, Location
 from .kernels import ReusableKernel
@@ -53,6 +53,11 @@ __import__("perfeval.report._setup", fromlist=["prepare_kernel"]).prepare_kernel
 
 # The kernel's process id appears in file names of warnings and tracebacks.
 _KERNEL_TMP = re.compile(r"ipykernel_\d+")
+
+
+class TaskCancelled(Exception):
+    """The batch was stopped while this notebook ran (its kernel may have been killed for it):
+    nothing was written, and the run must not be retried or recorded."""
 
 
 # --------------------------------------------------------------------------- parameters
@@ -165,7 +170,8 @@ def _ensure_registered() -> None:
 @dataclass(frozen=True)
 class NotebookError:
     """Why a report failed. ``kind``: cell-error | kernel-died | timeout | kernel-start | input |
-    worker-died | internal."""
+    worker-died | worker-env (a Dask worker cannot see the shared folders or runs another version) |
+    internal."""
 
     kind: str
     ename: str
@@ -186,6 +192,7 @@ class NotebookError:
         label = {"cell-error": "出错", "kernel-died": "内核异常退出 (kernel died)",
                  "timeout": "执行超时 (cell timed out)", "kernel-start": "内核无法启动 (kernel did not start)",
                  "input": "输入有误 (bad input)", "worker-died": "工作进程异常退出 (worker died)",
+                 "worker-env": "工作进程无法生成该报告 (worker cannot make this report)",
                  "internal": "内部错误 (internal error)"}.get(self.kind, self.kind)
         if not where and self.kind == "cell-error":
             label = "单元格出错"
@@ -396,14 +403,15 @@ def _last_started_cell(nb) -> int | None:
 def execute_notebook(template: str | os.PathLike, out_ipynb: str | os.PathLike | None,
                      parameters: dict | None = None, *, kernel: ReusableKernel | None = None,
                      timeout: float | None = DEFAULT_TIMEOUT, cwd: str | os.PathLike | None = None,
-                     start_timeout: float = 60) -> ExecutionResult:
+                     start_timeout: float = 60, cancelled: Callable[[], bool] | None = None) -> ExecutionResult:
     """Execute ``template`` with ``parameters`` and write the executed notebook to ``out_ipynb``.
 
     ``kernel``: a `ReusableKernel` to run in (reused across calls); None starts a new kernel and
     stops it afterwards. ``timeout``: seconds allowed per cell (None: no limit). ``cwd``: the
     notebook's working directory (default: the template's folder). A failed run still writes the
     notebook, with a Chinese error banner and the traceback. Bad parameters or an unreadable
-    template raise `InputError` before anything runs.
+    template raise `InputError` before anything runs. ``cancelled``: asked once the run is over;
+    True raises `TaskCancelled` and nothing is written (a Dask worker whose batch was stopped).
     """
     import nbformat
     import papermill as pm
@@ -466,6 +474,8 @@ def execute_notebook(template: str | os.PathLike, out_ipynb: str | os.PathLike |
             kernel.discard()
         shutil.rmtree(scratch, ignore_errors=True)
 
+    if cancelled is not None and cancelled():
+        raise TaskCancelled(str(template))
     executed = clean_notebook(executed, set(template_order))
     if error is not None:
         executed = _mark_failure(executed, error)

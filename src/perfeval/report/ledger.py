@@ -16,7 +16,9 @@ give the same value.
 
 `BatchLock` makes a second batch into the same folder refuse at once, naming the running one;
 the lock (``flock`` on ``.perfeval-batch.lock``) is released by the operating system when its
-holder dies, so a killed run's lock is simply taken over, with a note.
+holder dies, so a killed run's lock is simply taken over, with a note. The lock file also carries a
+random ``run_id``: a Dask worker checks it (`lock_state`) to know that it sees the batch's own output
+folder, and that the batch is still running before it writes anything there.
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ import os
 import re
 import socket
 import time
+import uuid
 from pathlib import Path
 
 from .. import __version__
@@ -46,7 +49,7 @@ LOCK_NAME = ".perfeval-batch.lock"
 MANIFEST_VERSION = 2
 RUN_STATUSES = ("ok", "failed")
 # Failures that say nothing about the project's data: they never replace a valid earlier success.
-KEEP_PREVIOUS_ON = ("internal", "worker-died", "kernel-start")
+KEEP_PREVIOUS_ON = ("internal", "worker-died", "kernel-start", "worker-env")
 
 
 class OutputFolderError(PerfevalError):
@@ -279,6 +282,7 @@ class BatchLock:
         self.path = self.out_dir / LOCK_NAME
         self.command = command
         self.note: str | None = None
+        self.run_id = uuid.uuid4().hex
         self._fd: int | None = None
 
     def _read(self, fd: int) -> dict:
@@ -332,7 +336,8 @@ class BatchLock:
             self.note = (f"上次在此文件夹运行的批量（{_describe_holder(previous)}）没有正常结束，"
                          "已接管其锁 (stale lock taken over)。")
         info = {"pid": os.getpid(), "host": socket.gethostname(),
-                "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "command": self.command}
+                "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "command": self.command,
+                "run_id": self.run_id}
         try:
             os.ftruncate(fd, 0)
             os.pwrite(fd, (json.dumps(info, ensure_ascii=False) + "\n").encode("utf-8"), 0)
@@ -359,3 +364,32 @@ class BatchLock:
 
     def __exit__(self, *exc):
         self.release()
+
+
+def lock_state(out_dir: str | os.PathLike, run_id: str) -> str:
+    """What a worker sees of the batch ``run_id`` in ``out_dir``: "held" (the batch runs), "released"
+    (its lock file is there but no process holds it: the batch was killed), "other" (another run's
+    lock: not the batch's folder, or a newer batch took it over) or "missing" (no lock file here)."""
+    try:
+        fd = os.open(Path(out_dir) / LOCK_NAME, os.O_RDONLY)
+    except OSError:
+        return "missing"
+    try:
+        try:
+            info = json.loads(os.pread(fd, 65536, 0).decode("utf-8") or "{}")
+        except (OSError, ValueError):
+            info = {}
+        if not isinstance(info, dict) or info.get("run_id") != run_id:
+            return "other"
+        if fcntl is None:
+            return "held"
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return "held"
+        except OSError:  # no flock on this file system: trust the file
+            return "held"
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return "released"
+    finally:
+        os.close(fd)

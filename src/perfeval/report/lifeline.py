@@ -84,6 +84,14 @@ def signal_name(signum: int | None) -> str:
     return SIGNAL_NAMES.get(signum, f"信号 {signum}") if signum is not None else ""
 
 
+def stop_notice(signum: int | None, running: int, grace: float) -> str:
+    """What the batch says when a stop arrives (the same for every executor)."""
+    text = f"\n收到停止信号 {signal_name(signum)}：不再分派新任务"
+    if running:
+        text += f"，等待运行中的 {running} 份报告完成（最多 {grace:g} 秒）…"
+    return text
+
+
 # --------------------------------------------------------------------------- workers
 
 

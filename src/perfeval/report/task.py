@@ -12,17 +12,19 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from .. import __version__
 from ..errors import InputError, Location, PerfevalError, ValidationError
-from .execute import DEFAULT_TIMEOUT, NotebookError, execute_notebook
+from .execute import DEFAULT_TIMEOUT, NotebookError, TaskCancelled, execute_notebook
 from .kernels import ReusableKernel
 from .storage import safe_stem, sha256_bytes, sha256_file
 
 FORMATS = ("html", "pdf")
 KIND_LABELS = {"self": "绩效自评", "key": "重点评价", "portfolio": "全市综合对比"}
 KIND_ORDER = {"self": 0, "key": 1, "portfolio": 2}
+# Ends the note on a task that a Dask worker was lost under and another worker made (`report.dask`).
+RERUN_MARK = "(worker lost; the task was rerun)"
 
 
 @dataclass(frozen=True)
@@ -156,15 +158,21 @@ def output_paths(out_dir: Path, stem: str) -> dict[str, Path]:
 
 def run_task(task: Task, out_dir: str | os.PathLike, *, kernel: ReusableKernel,
              formats: Iterable[str] = ("html",), timeout: float | None = DEFAULT_TIMEOUT,
-             task_fingerprint: str = "", retries: int = 1) -> TaskOutcome:
+             task_fingerprint: str = "", retries: int = 1,
+             cancelled: Callable[[], bool] | None = None) -> TaskOutcome:
     """Run one task in ``kernel`` and export it; never raises for a problem of the task itself.
 
     A dead or hung kernel gets ``retries`` more tries, each on a new kernel. The same function runs
     in local workers, on Dask workers, and for ``perfeval report``, so their files are identical.
+    ``cancelled`` (Dask workers): asked when the notebook has run, before anything is written; True
+    raises `TaskCancelled`. Once the executed notebook is written the task is finished and exported.
     """
     started = time.perf_counter()
     try:
-        return _run_task(task, Path(out_dir), kernel, formats, timeout, task_fingerprint, retries, started)
+        return _run_task(task, Path(out_dir), kernel, formats, timeout, task_fingerprint, retries, started,
+                         cancelled or _never)
+    except TaskCancelled:
+        raise
     except Exception as exc:  # noqa: BLE001 — e.g. a disk error while exporting: record it, go on
         error = NotebookError("internal", type(exc).__name__, str(exc))
         return TaskOutcome(task_id=task.task_id, kind=task.kind, project_id=task.project_id,
@@ -173,7 +181,11 @@ def run_task(task: Task, out_dir: str | os.PathLike, *, kernel: ReusableKernel,
                            name=task.name)
 
 
-def _run_task(task, out_dir: Path, kernel, formats, timeout, task_fingerprint, retries, started):
+def _never() -> bool:
+    return False
+
+
+def _run_task(task, out_dir: Path, kernel, formats, timeout, task_fingerprint, retries, started, cancelled):
     from .export import export_html, export_pdf
 
     stem = task.file_stem
@@ -184,7 +196,7 @@ def _run_task(task, out_dir: Path, kernel, formats, timeout, task_fingerprint, r
         while True:
             attempts += 1
             result = execute_notebook(task.template, paths["ipynb"], task.parameters, kernel=kernel,
-                                      timeout=timeout)
+                                      timeout=timeout, cancelled=cancelled)
             if result.ok or not result.error.retryable or attempts > retries:
                 break
             notes.append(f"第 {attempts} 次执行失败（{result.error.describe()}），换用新内核重试")
@@ -213,8 +225,11 @@ def _run_task(task, out_dir: Path, kernel, formats, timeout, task_fingerprint, r
                        fingerprint=task_fingerprint, notes=tuple(notes), name=task.name)
 
 
-def crashed_outcome(task: Task, exc: BaseException, fp: str) -> TaskOutcome:
-    error = NotebookError("worker-died", type(exc).__name__, str(exc) or "工作进程异常退出 (worker died)")
+def crashed_outcome(task: Task, exc: BaseException, fp: str, message: str | None = None) -> TaskOutcome:
+    """A task whose worker died under it (or that failed outside `run_task`): failed, with ``message``
+    (default: the exception's text)."""
+    error = NotebookError("worker-died", type(exc).__name__,
+                          message or str(exc) or "工作进程异常退出 (worker died)")
     return TaskOutcome(task_id=task.task_id, kind=task.kind, project_id=task.project_id,
                        status="failed", stem=task.file_stem, error=error.to_dict(), fingerprint=fp,
                        name=task.name)

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from .._matrix import as_matrix, parse_types
+from ..compare import snap
 from ..errors import InputError
 from .combine import WeightResult
 
@@ -246,7 +247,9 @@ def critic(matrix, types=None, correlation: str = "signed") -> CriticResult:
     else:
         r = np.eye(n)
     used = np.abs(r) if correlation == "abs" else r
-    conflict = (1.0 - used).sum(axis=0)
+    # At the stated precision: perfectly correlated columns give r = 1 up to rounding noise, and
+    # that noise must not decide the weights (nor make them depend on the order of the rows).
+    conflict = snap((1.0 - used).sum(axis=0))
     info = sigma * conflict
     notes = []
     if info.sum() > 0:
