@@ -6,6 +6,8 @@
     key_evaluation/…                  third-party key evaluation (see perfeval.keyeval)
     payments.csv                      monthly payments (see perfeval.monitor)
     targets.csv                       the performance targets declared with the budget (绩效目标)
+    exante/…                          next year's candidates assessed ex ante (see perfeval.exante)
+    next_year/requests.csv, control.csv, declarations/<project_id>.xlsx   next year's requests, cap, targets
 
 Text columns are read as text (a target "100" stays "100"), money as numbers, CSVs as UTF-8 with
 or without BOM or as GB18030/GBK (the form reader's decoding, `io._grid.read_csv_text`). A missing
