@@ -10,13 +10,14 @@ their ratings, draws the conclusion (予以支持 / 部分支持（调整完善�
     result = exante.assess(scores, method="trimmed", thresholds="local-60")
     result.totals, result.dimensions, result.items, result.conventions
 
-Modules: :mod:`.rules` (conclusion rules and presets), :mod:`.assess` (the computation),
+Modules: :mod:`.rules` (conclusion rules and presets), :mod:`.assessment` (the computation),
 :mod:`.data` (the ``exante/`` tables of a data folder), :mod:`.commands` (``perfeval exante``).
 Imported on first use, so the CLI's parser stays light.
 """
 import importlib
 
-_LAZY = {"assess": "assess", "ExanteAssessment": "assess", "DEFAULT_RATINGS": "assess", "outcome_label": "assess",
+_LAZY = {"assess": "assessment", "ExanteAssessment": "assessment", "DEFAULT_RATINGS": "assessment",
+         "outcome_label": "assessment",
          "THRESHOLDS": "rules", "ConclusionRule": "rules", "OUTCOMES": "rules", "get_rule": "rules",
          "short_label": "rules", "ExanteData": "data", "load": "data", "candidate": "data", "exists": "data"}
 
