@@ -13,7 +13,7 @@ Next (issue 11): ``apply_results`` — the consequences of evaluation grades for
 
 Imported on first use, so the CLI's parser stays light.
 """
-import importlib
+from .._lazy import lazy_attributes
 
 _LAZY = {"prioritise": "priority", "Priority": "priority", "PriorityRules": "priority", "GATES": "priority",
          "ORDER_KEYS": "priority", "STATUS": "priority",
@@ -21,11 +21,4 @@ _LAZY = {"prioritise": "priority", "Priority": "priority", "PriorityRules": "pri
          "review_next_year": "candidates"}
 
 __all__ = list(_LAZY)
-
-
-def __getattr__(name: str):
-    if name in _LAZY:
-        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_attributes(__name__, _LAZY)

@@ -14,7 +14,7 @@ Modules: :mod:`.rules` (conclusion rules and presets), :mod:`.assessment` (the c
 :mod:`.data` (the ``exante/`` tables of a data folder), :mod:`.commands` (``perfeval exante``).
 Imported on first use, so the CLI's parser stays light.
 """
-import importlib
+from .._lazy import lazy_attributes
 
 _LAZY = {"assess": "assessment", "ExanteAssessment": "assessment", "DEFAULT_RATINGS": "assessment",
          "outcome_label": "assessment",
@@ -22,11 +22,4 @@ _LAZY = {"assess": "assessment", "ExanteAssessment": "assessment", "DEFAULT_RATI
          "short_label": "rules", "ExanteData": "data", "load": "data", "candidate": "data", "exists": "data"}
 
 __all__ = list(_LAZY)
-
-
-def __getattr__(name: str):
-    if name in _LAZY:
-        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_attributes(__name__, _LAZY)

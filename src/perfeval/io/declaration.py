@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..errors import InputError, Location
 from . import _cells as C
-from ._grid import Grid, load_csv_grid, load_xlsx_grids
+from ._grid import Grid, load_grids
 from ._indicators import heading_columns, read_indicator_rows
 from .selfeval_model import MONEY_FACTORS
 from .selfeval_reader import _FormReader, _looks_like_form, indicator_heading
@@ -83,22 +83,7 @@ def read_declarations(path) -> list[Declaration]:
     InputError naming what it found.
     """
     path = Path(path)
-    if not path.is_file():
-        raise InputError("找不到文件 (file not found)", where=Location(file=str(path)),
-                         expected="存在的 .xlsx 或 .csv 文件", found=str(path))
-    suffix = path.suffix.lower()
-    notes: list[str] = []
-    if suffix == ".csv":
-        grid, encoding = load_csv_grid(path)
-        grids = [grid]
-        if encoding != "utf-8-sig":
-            notes.append(f"csv 文件编码为 {encoding.upper()}，已按此解码")
-    elif suffix in (".xlsx", ".xlsm"):
-        grids = load_xlsx_grids(path)
-    else:
-        raise InputError("不支持的文件类型 (unsupported file type)", where=Location(file=path.name),
-                         expected=".xlsx 或 .csv（.xls 请先在 Excel/WPS 中另存为 .xlsx）",
-                         found=path.suffix or "（无扩展名）")
+    grids, notes = load_grids(path)
     taken = [g for g in grids if _looks_like_form(g)]
     if not taken:
         raise InputError("文件中没有找到绩效目标申报表 (no target declaration found)",
