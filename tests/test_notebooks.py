@@ -1,6 +1,7 @@
 """The real report notebooks on the whole sample city, run by real kernels through `perfeval batch`.
 
-Every report the demo makes (187 self-evaluations, 23 key evaluations, the portfolio) and the index
+Every report the demo makes (187 self-evaluations, 23 key evaluations, the portfolio; 6 ex-ante
+assessments, 17 target-review opinions and their summary, the priority ranking) and the index
 pass the publication lint (issue 8: no code names, no empty tables, no "。。", no "无" under 有关建议,
 one money unit per table, totals within the maximum); the reports follow the 财预〔2020〕10号 附件3
 outline (real-reports.md §1), report the totals the library computes, ground their findings in the
@@ -43,11 +44,51 @@ def _text(html: str) -> str:
 
 
 def test_every_demo_report_is_made_and_passes_the_publication_lint(demo):
+    """187 self, 23 key, the portfolio; 6 ex-ante, 17 target-review opinions, their summary, the priority ranking."""
     code, out, by = demo
     assert code == 0, [p.get("error") for p in by.values() if p["status"] != "ok"]
-    assert len(by) == 211 and all(p["status"] == "ok" for p in by.values())
+    kinds = [kind for _, kind in by]
+    assert {k: kinds.count(k) for k in set(kinds)} == {"self": 187, "key": 23, "portfolio": 1, "exante": 6,
+                                                       "targets": 17, "targets-summary": 1, "priority": 1}
+    assert len(by) == 236 and all(p["status"] == "ok" for p in by.values())
     result = lint_folder(out)
-    assert result.files == 212 and result.ok, result.summary()
+    assert result.files == 237 and result.ok, result.summary()
+
+
+def test_ex_ante_reports_follow_their_outline_and_match_the_library(demo):
+    from perfeval import exante
+
+    _, out, by = demo
+    text = _text(_page(out, by, "SZ2022-N02", "exante"))
+    for heading in ("一、评估对象基本情况", "二、评估工作开展情况", "三、综合评估情况与评估结论", "四、相关建议",
+                    "五、其他需要说明的问题", "附表1：专家评分汇总"):
+        assert heading in text, heading
+    t = exante.assess(SAMPLE).totals.set_index("project_id").loc["SZ2022-N02"]
+    assert by[("SZ2022-N02", "exante")]["total"] == pytest.approx(round(t["total"], 2))
+    assert by[("SZ2022-N02", "exante")]["grade"] == "部分支持（调整完善后支持）"
+    assert "核减“标准化厂房建设”4,500.00 万元" in text and "建议安排 6,900.00 万元" in text
+    assert "结论为“建议立项”" in text  # what the local rule would say, printed beside the rule used
+
+
+def test_target_reviews_and_their_summary(demo):
+    _, out, by = demo
+    text = _text(_page(out, by, "SZ2021-162", "targets"))
+    assert "审核结论为“差”" in text and "不得进入预算编审流程" in text and "年度总体目标：未填写" in text
+    assert "产出指标“资金到位率”（=100%）反映的是资金或人员投入，不是项目的产出" in text
+    clean = _text(_page(out, by, "SZ2021-001", "targets"))
+    assert "审核结论为“优”" in clean and "未发现问题" in clean
+    summary = _text(_page(out, by, None, "targets-summary"))
+    assert "共审核 17 份项目支出绩效目标申报表" in summary and "“差” 1 个" in summary
+    assert by[("SZ2021-162", "targets")]["grade"] == "差"
+
+
+def test_the_priority_report_shows_the_line_and_why(demo):
+    _, out, by = demo
+    html = _page(out, by, None, "priority")
+    text = _text(html)
+    assert "控制数 25,000.00 万元：全额安排 13 个" in text and "资金控制线以下的项目" in text
+    assert "排在线下是因为" in text and "不予安排：事前绩效评估结论为不予支持" in text
+    assert html.count("<img") >= 1
 
 
 def test_the_lint_catches_what_issue_8_found():
@@ -137,7 +178,10 @@ def test_a_scheme_that_does_not_fit_fails_that_report_with_the_reason(tmp_path):
 
 
 def test_committed_notebooks_have_no_outputs_a_parameters_cell_and_a_first_cell_that_says_how_to_run():
-    for name in ("project_report.ipynb", "portfolio.ipynb"):
+    names = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+    assert {"project_report.ipynb", "portfolio.ipynb", "exante_report.ipynb", "target_review.ipynb",
+            "target_summary.ipynb", "priority.ipynb"} <= set(names)
+    for name in names:
         nb = json.loads((ROOT / "notebooks" / name).read_text(encoding="utf-8"))
         code_cells = [c for c in nb["cells"] if c["cell_type"] == "code"]
         assert not any(c.get("outputs") or c.get("execution_count") for c in code_cells)

@@ -140,3 +140,11 @@ def test_a_withheld_grade_reads_weiding_ji_everywhere():
     said = outline.conclusion(card, "P1")
     assert said["grade"] is None and said["total"] is None
     assert "未定级" in said["text"] and "nan" not in said["text"] and "None" not in said["text"]
+
+
+def test_a_city_wide_report_has_no_grade_in_the_index():
+    """The portfolio, the target-review summary and the priority ranking grade nothing: "—", not "未定级"."""
+    for kind in ("portfolio", "targets-summary", "priority"):
+        city = TaskOutcome(task_id=kind, kind=kind, project_id=None, status="ok", stem=kind,
+                           result={"project_name": "示例市"})
+        assert index_row({**city.to_manifest(), "run_status": "ok"})["grade"] == "—"

@@ -155,3 +155,37 @@ def rank_comparison(score_rank: pd.Series, other_rank: pd.Series, other_label: s
     ax.set_title(title)
     fig.tight_layout()
     return fig
+
+
+STATUS_COLORS = {"全额安排": "#2e7d32", "部分安排": "#f9a825", "未安排（资金线以下）": "#9e9e9e"}
+
+
+def funding_line(table: pd.DataFrame, cap: float, title: str = "择优排序与资金控制线"):
+    """Ranked projects as bars of their amounts stacked end to end (cumulative, 万元), coloured by what
+    they get, with the cap drawn as a vertical line: the funding line is where the bars cross it.
+
+    ``table``: ``project_name``, ``amount`` and ``funded`` (元), ``status`` — the ranked rows only.
+    """
+    plt = _setup()
+    t = table.reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(8, 0.34 * len(t) + 1.6))
+    start = np.r_[0.0, np.cumsum(t["amount"].to_numpy(dtype=float))[:-1]] / 1e4
+    width = t["amount"].to_numpy(dtype=float) / 1e4
+    colors = t["status"].map({**STATUS_COLORS, "部分安排": "#9e9e9e"}).fillna("#9e9e9e").tolist()  # unfunded part grey
+    y = np.arange(len(t))
+    ax.barh(y, width, left=start, color=colors, linewidth=0, height=0.7)
+    partial = t["status"] == "部分安排"
+    ax.barh(y[partial], (t.loc[partial, "funded"].to_numpy(dtype=float)) / 1e4, left=start[partial.to_numpy()],
+            color=STATUS_COLORS["部分安排"], linewidth=0, height=0.7)
+    ax.axvline(cap / 1e4, color="#c62828", lw=1.2, ls="--")
+    ax.text(cap / 1e4, -0.9, f"资金控制数 {cap / 1e4:,.0f} 万元", color="#c62828", fontsize=8, ha="center")
+    ax.set_yticks(y, [f"{i + 1}. {n}" for i, n in enumerate(t["project_name"].astype(str))], fontsize=8)
+    ax.set_ylim(len(t) - 0.4, -1.4)
+    ax.set_xlabel("累计金额（万元）")
+    ax.xaxis.set_major_formatter(lambda x, _pos: f"{x:,.0f}")
+    ax.set_title(title)
+    handles = [plt.Rectangle((0, 0), 1, 1, color=c, label=s) for s, c in STATUS_COLORS.items()
+               if s in set(t["status"])]
+    ax.legend(handles=handles, fontsize=8, loc="lower left")
+    fig.tight_layout()
+    return fig

@@ -1,4 +1,4 @@
-"""The ``perfeval`` command: score self-evaluation forms and work with indicator systems.
+"""The ``perfeval`` command: score self-evaluation forms, work with indicator systems, run the stages.
 
 Messages are Chinese first. A bad file never stops the others: it is reported, the rest are
 scored, and the exit status is non-zero. ``perfeval score`` exits 0 when every form was graded,
@@ -224,11 +224,17 @@ def build_parser() -> argparse.ArgumentParser:
                      help="self = 项目支出绩效自评表；declaration = 绩效目标申报表")
     y.set_defaults(func=cmd_systems)
 
+    from .budget import commands as budget_commands
+    from .exante import commands as exante_commands
     from .report import commands as report_commands
+    from .review import commands as review_commands
     from .sample import commands as sample_commands
 
     report_commands.register(sub)
     sample_commands.register(sub)
+    exante_commands.register(sub)
+    review_commands.register(sub)
+    budget_commands.register(sub)
     return p
 
 

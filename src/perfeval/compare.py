@@ -41,14 +41,19 @@ def lt(a, b) -> np.ndarray:
     return snap(a) < snap(b)
 
 
-def band_index(values, lower_bounds) -> np.ndarray:
-    """For descending lower bounds (inclusive), how many bounds each value falls below.
+def band_index(values, lower_bounds, inclusive=True) -> np.ndarray:
+    """For descending lower bounds, how many bounds each value falls below.
 
     0 is the best band; ``len(lower_bounds)`` the lowest. NaN values count as below every bound.
+    ``inclusive`` (one flag, or one per bound): a value equal to an inclusive bound reaches it
+    (≥, the default: "90分(含)以上"); an exclusive bound must be exceeded (>: "60分以上建议立项" read
+    as "> 60").
     """
     x = snap(np.atleast_1d(values))
     bounds = snap(np.asarray(lower_bounds, dtype=float))
-    return (~(x[:, None] >= bounds[None, :])).sum(axis=1)
+    flags = np.broadcast_to(np.asarray(inclusive, dtype=bool), bounds.shape)
+    reached = np.where(flags[None, :], x[:, None] >= bounds[None, :], x[:, None] > bounds[None, :])
+    return (~reached).sum(axis=1)
 
 
 __all__ = ["DECIMALS", "DESCRIPTION", "snap", "ge", "gt", "le", "lt", "band_index"]

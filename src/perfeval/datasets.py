@@ -6,6 +6,8 @@
     key_evaluation/…                  third-party key evaluation (see perfeval.keyeval)
     payments.csv                      monthly payments (see perfeval.monitor)
     targets.csv                       the performance targets declared with the budget (绩效目标)
+    exante/…                          next year's candidates assessed ex ante (see perfeval.exante)
+    next_year/requests.csv, control.csv, declarations/<project_id>.xlsx   next year's requests, cap, targets
 
 Text columns are read as text (a target "100" stays "100"), money as numbers, CSVs as UTF-8 with
 or without BOM or as GB18030/GBK (the form reader's decoding, `io._grid.read_csv_text`). A missing
@@ -179,3 +181,41 @@ def attach_projects(totals: pd.DataFrame, data_dir) -> pd.DataFrame:
     keep = [c for c in ("project_id", "department", "sector", "key_evaluation") if c in meta]
     base = totals.drop(columns=[c for c in keep[1:] if c in totals])
     return base.merge(meta[keep], on="project_id", how="left")
+
+
+# ---------------------------------------------------------------------------------------------
+# the next budget year (预算编制): requests, target declarations, the means available
+# ---------------------------------------------------------------------------------------------
+
+NEXT_YEAR = "next_year"
+
+
+def next_year_requests(data_dir) -> pd.DataFrame:
+    """``next_year/requests.csv``: one row per project asking for money next year (project_id, project_name,
+    department, unit, sector, kind 新增/延续, requested 元)."""
+    return read_table(Path(data_dir) / NEXT_YEAR / "requests.csv")
+
+
+def next_year_declarations(data_dir) -> list[Path]:
+    """The target declarations filed for next year (``next_year/declarations/*.xlsx`` and ``*.csv``), sorted."""
+    folder = Path(data_dir) / NEXT_YEAR / "declarations"
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in (".xlsx", ".csv") and not p.name.startswith("."))
+
+
+def next_year_declaration(data_dir, project_id) -> Path:
+    """The declaration workbook of one project (``next_year/declarations/<project_id>.xlsx``), inside the data folder."""
+    return project_file(data_dir, f"{NEXT_YEAR}/declarations", project_id, ".xlsx")
+
+
+def next_year_cap(data_dir) -> float | None:
+    """The means available next year (``next_year/control.csv``, column ``cap`` in 元); None when not given."""
+    path = Path(data_dir) / NEXT_YEAR / "control.csv"
+    if not path.is_file():
+        return None
+    frame = read_table(path)
+    if "cap" not in frame or frame.empty or pd.isna(pd.to_numeric(frame["cap"], errors="coerce").iloc[0]):
+        raise InputError("资金控制数无法读取 (cannot read the cap)", where=Location(file=str(path), column="cap"),
+                         expected="以元为单位的数值", found=None if frame.empty or "cap" not in frame else frame["cap"].iloc[0])
+    return float(pd.to_numeric(frame["cap"]).iloc[0])

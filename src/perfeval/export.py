@@ -29,23 +29,30 @@ def _sheet(wb: Workbook, title: str, frame: pd.DataFrame) -> None:
             value = None if v is None or (isinstance(v, float) and np.isnan(v)) else v
             X.set_cell(ws, i, j, value.item() if isinstance(value, np.generic) else value, align=X.LEFT)
     texts = [[str(c)] + ["" if pd.isna(v) else str(v) for v in frame[c].tolist()[:500]] for c in frame.columns]
-    X.fit_columns(ws, {j: float(min(60, max(8, max(X.display_width(t) for t in col) + 2)))
+    X.fit_columns(ws, {j: float(min(60, max(8, int(X.display_widths(col).max()) + 2)))  # one vectorised pass a column
                        for j, col in enumerate(texts, start=1)})
     ws.freeze_panes = "A2"
 
 
-def write_scorecard_xlsx(card, path) -> Path:
-    """Write the scorecard to ``path`` (.xlsx): 汇总 / 指标得分 / 复核提示 / 评分约定."""
+def write_sheets(path, sheets: dict) -> Path:
+    """Write frames to one .xlsx, a sheet each in the given order (header row bold and frozen,
+    CJK-aware widths); atomic and byte-reproducible. Returns the path."""
     path = Path(path)
     wb = Workbook()
     wb.remove(wb.active)
-    _sheet(wb, "汇总", card.summary())
-    _sheet(wb, "指标得分", card.indicator_table())
-    flags = card.flags.rename(columns={"project_id": "项目编码", "code": "代码", "severity": "级别",
-                                       "row": "行号", "level3": "三级指标", "message": "说明"})
-    _sheet(wb, "复核提示", flags[[c for c in ("项目编码", "代码", "级别", "行号", "三级指标", "说明") if c in flags]])
-    _sheet(wb, "评分约定", pd.DataFrame({"约定 (convention)": list(card.conventions),
-                                       "取值 (value)": [str(v) for v in card.conventions.values()]}))
+    for title, frame in sheets.items():  # a handful of sheets
+        _sheet(wb, title, frame)
     path.parent.mkdir(parents=True, exist_ok=True)
     X.save_workbook(wb, path, FIXED_TIME)
     return path
+
+
+def write_scorecard_xlsx(card, path) -> Path:
+    """Write the scorecard to ``path`` (.xlsx): 汇总 / 指标得分 / 复核提示 / 评分约定."""
+    flags = card.flags.rename(columns={"project_id": "项目编码", "code": "代码", "severity": "级别",
+                                       "row": "行号", "level3": "三级指标", "message": "说明"})
+    return write_sheets(path, {
+        "汇总": card.summary(), "指标得分": card.indicator_table(),
+        "复核提示": flags[[c for c in ("项目编码", "代码", "级别", "行号", "三级指标", "说明") if c in flags]],
+        "评分约定": pd.DataFrame({"约定 (convention)": list(card.conventions),
+                              "取值 (value)": [str(v) for v in card.conventions.values()]})})

@@ -245,3 +245,21 @@ def load_csv_grid(path: Path) -> tuple[Grid, str]:
     left = np.repeat(np.arange(ncols)[None, :], nrows, axis=0)
     fmt = np.full((nrows, ncols), "General", dtype=object)
     return _make_grid(raw, fmt, top, left, path.name, None), encoding
+
+
+def load_grids(path) -> tuple[list[Grid], list[str]]:
+    """Every sheet of an .xlsx workbook, or the one grid of a .csv file, and the notes on reading it
+    (a csv decoded as GB18030). A missing file or another file type is an InputError."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("找不到文件 (file not found)", where=Location(file=str(path)),
+                         expected="存在的 .xlsx 或 .csv 文件", found=str(path))
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        grid, encoding = load_csv_grid(path)
+        return [grid], ([] if encoding == "utf-8-sig" else [f"csv 文件编码为 {encoding.upper()}，已按此解码"])
+    if suffix in (".xlsx", ".xlsm"):
+        return load_xlsx_grids(path), []
+    raise InputError("不支持的文件类型 (unsupported file type)", where=Location(file=path.name),
+                     expected=".xlsx 或 .csv（.xls 请先在 Excel/WPS 中另存为 .xlsx）",
+                     found=path.suffix or "（无扩展名）")

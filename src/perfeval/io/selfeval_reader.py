@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..errors import InputError, Location
 from . import _cells as C
-from ._grid import Grid, load_csv_grid, load_xlsx_grids
+from ._grid import Grid, load_grids
 from ._indicators import read_indicator_rows
 from ._money import MoneyReader
 from .selfeval_model import SelfEvaluationForm
@@ -35,22 +35,7 @@ def read_self_evaluation(path) -> list[SelfEvaluationForm]:
     form that cannot be read, raises InputError.
     """
     path = Path(path)
-    if not path.is_file():
-        raise InputError("找不到文件 (file not found)", where=Location(file=str(path)),
-                         expected="存在的 .xlsx 或 .csv 文件", found=str(path))
-    suffix = path.suffix.lower()
-    extra_notes: list[str] = []
-    if suffix == ".csv":
-        grid, encoding = load_csv_grid(path)
-        grids = [grid]
-        if encoding != "utf-8-sig":
-            extra_notes.append(f"csv 文件编码为 {encoding.upper()}，已按此解码")
-    elif suffix in (".xlsx", ".xlsm"):
-        grids = load_xlsx_grids(path)
-    else:
-        raise InputError("不支持的文件类型 (unsupported file type)", where=Location(file=path.name),
-                         expected=".xlsx 或 .csv（.xls 请先在 Excel/WPS 中另存为 .xlsx）",
-                         found=path.suffix or "（无扩展名）")
+    grids, extra_notes = load_grids(path)
     like_forms = [g for g in grids if _looks_like_form(g)]
     with_table = [g for g in like_forms if indicator_heading(g) is not None]
     if not like_forms:

@@ -63,6 +63,14 @@ def clause(text) -> str:
     return _END.sub("", str(text).strip())
 
 
+_ENGLISH_GLOSS = re.compile(r"\s*\((?=[A-Za-z])[^()]*\)")
+
+
+def chinese(text) -> str:
+    """Text without its English glosses in brackets: "算术平均 (arithmetic mean)；…" → "算术平均；…"."""
+    return _ENGLISH_GLOSS.sub("", str(text))
+
+
 def numbered(items, style: str = "一是") -> list[str]:
     """Items numbered as Chinese reports do: 一是…；二是… ("一是") or （一）… ("（一）")."""
     digits = "一二三四五六七八九十"
@@ -115,5 +123,5 @@ def paragraphs_html(texts) -> str:
     return "".join(paragraph_html(t) for t in texts if t)
 
 
-__all__ = ["wan", "wan_text", "yi_text", "score", "points", "pct", "sentence", "clause", "numbered", "table_html",
-           "html_list", "paragraphs_html", "paragraph_html", "heading_html", "escape_html", "grade_label"]
+__all__ = ["wan", "wan_text", "yi_text", "score", "points", "pct", "sentence", "clause", "chinese", "numbered",
+           "table_html", "html_list", "paragraphs_html", "paragraph_html", "heading_html", "escape_html", "grade_label"]

@@ -8,6 +8,12 @@ every project, a key-evaluation report (kind ``key``) for each project with
 ``notebooks/portfolio.ipynb`` (``data_dir, year``), looked up in ``$PERFEVAL_NOTEBOOKS``, then in
 the checkout this package runs from; both can be given as arguments.
 
+The stages before the budget add, where the data folder has them: an ex-ante report (kind
+``exante``, ``exante_report.ipynb``) per candidate of ``exante/candidates.csv``; a target-review
+opinion (kind ``targets``, ``target_review.ipynb``) per declaration of ``next_year/declarations/``
+and their summary (``targets-summary``, ``target_summary.ipynb``); the priority ranking under the
+cap (``priority``, ``priority.ipynb``). ``--kind all`` makes every kind.
+
 A task's fingerprint inputs are the data files that belong to it: files whose path names its
 project id, plus the shared files that name no project (``projects.csv``, city-wide tables); the
 portfolio depends on every file.
@@ -24,13 +30,19 @@ from pathlib import Path
 
 from ..errors import InputError, Location
 from ..io._grid import read_csv_text
-from .._argtypes import positive_int
-from .task import KIND_LABELS, Task
+from .._argtypes import money_amount, positive_int
+from .task import Task
 
 PROJECTS_FILE = "projects.csv"
 PROJECT_COLUMNS = ("project_id", "project_name", "department", "sector", "key_evaluation")
 PROJECT_TEMPLATE = "project_report.ipynb"
 PORTFOLIO_TEMPLATE = "portfolio.ipynb"
+EXANTE_TEMPLATE = "exante_report.ipynb"
+TARGET_TEMPLATE = "target_review.ipynb"
+TARGET_SUMMARY_TEMPLATE = "target_summary.ipynb"
+PRIORITY_TEMPLATE = "priority.ipynb"
+BATCH_KINDS = ("self", "key", "exante", "targets", "priority", "all")
+TASK_TITLES = {"self": "绩效自评报告", "key": "重点评价报告", "exante": "事前绩效评估报告", "targets": "绩效目标审核意见"}
 TRUE_WORDS = {"true", "1", "yes", "y", "是", "t"}
 FALSE_WORDS = {"false", "0", "no", "n", "否", "f", ""}
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3  # and 130/143 after SIGINT/SIGTERM
@@ -163,16 +175,42 @@ def _inputs_by_project(files: list[str], ids: list[str], data_dir: Path) -> tupl
     return shared, own
 
 
+def _stage_ids(data: Path) -> tuple[list[dict], list[dict]]:
+    """(ex-ante candidates, next year's declarations) of the data folder: [{project_id, project_name}]."""
+    from .. import datasets
+    from ..exante.data import FILES, FOLDER
+
+    candidates = []
+    path = data / FOLDER / FILES["candidates"]
+    if path.is_file() and (data / FOLDER / FILES["scores"]).is_file():
+        text, _ = read_csv_text(path, name=str(path))
+        records = csv_records(text, path)
+        head = [c.strip() for c in records[0][1]] if records else []
+        if "project_id" not in head:
+            raise InputError("候选项目表缺少 project_id 列", where=Location(file=str(path), row=1),
+                             expected="project_id, project_name, …", found=",".join(head))
+        for _, cells in records[1:]:
+            row = dict(zip(head, cells))
+            candidates.append({"project_id": row["project_id"].strip(),
+                               "project_name": (row.get("project_name") or "").strip()})
+    declared = [{"project_id": p.stem, "project_name": ""} for p in datasets.next_year_declarations(data)]
+    return candidates, declared
+
+
 def build_tasks(data_dir: str | os.PathLike, *, kind: str = "all", projects: list[str] | None = None,
                 scheme: str | None = None, year: int | None = None, portfolio: bool = True,
                 project_template: str | os.PathLike | None = None,
                 portfolio_template: str | os.PathLike | None = None, self_scheme: str | None = None,
-                key_scheme: str | None = None) -> list[Task]:
+                key_scheme: str | None = None, exante_method: str | None = None, exante_rule: str | None = None,
+                cap: float | None = None, funding: str | None = None) -> list[Task]:
     """The batch's tasks from the data directory (see the module docstring).
 
     Self and key reports take their own schemes (``self_scheme``, ``key_scheme``); ``scheme`` is the
     scheme of both where no specific one is given. A scheme that does not fit a project's form stops
-    that project's report with the reason (the others go on).
+    that project's report with the reason (the others go on). The stages before the budget: an
+    ex-ante report per candidate of ``exante/`` (``exante_method``, ``exante_rule``), a target-review
+    opinion per declaration of ``next_year/declarations/`` and their summary, the priority ranking
+    (``cap`` in 元, ``funding``). ``portfolio`` = False leaves out every city-wide report.
     """
     schemes = {"self": self_scheme or scheme, "key": key_scheme or scheme}
     for name in schemes.values():
@@ -180,38 +218,53 @@ def build_tasks(data_dir: str | os.PathLike, *, kind: str = "all", projects: lis
             from ..schemes import get_scheme
 
             get_scheme(name)  # an unknown scheme is a usage error before any report runs
-    if kind not in ("self", "key", "all"):
-        raise InputError("报告类型应为 self、key 或 all", expected="self | key | all", found=kind)
+    if kind not in BATCH_KINDS:
+        raise InputError("报告类型应为 " + "、".join(BATCH_KINDS), expected=" | ".join(BATCH_KINDS), found=kind)
     data = data_folder(data_dir)
     rows = read_projects(data)
-    all_ids = [r["project_id"] for r in rows]
+    candidates, declared = _stage_ids(data)
+    names = {r["project_id"]: r["project_name"] for r in rows} | {c["project_id"]: c["project_name"]
+                                                                    for c in candidates if c["project_name"]}
+    all_ids = sorted({r["project_id"] for r in rows} | {c["project_id"] for c in candidates + declared})
     if projects:
-        known = {r["project_id"] for r in rows}
-        unknown = [p for p in projects if p not in known]
+        unknown = [p for p in projects if p not in set(all_ids)]
         if unknown:
             raise InputError("项目清单中没有这些项目 (unknown project ids)",
                              where=Location(file=str(data / PROJECTS_FILE)),
-                             expected="projects.csv 中的项目编号", found=",".join(unknown))
+                             expected="projects.csv、exante/candidates.csv 或 next_year/declarations 中的项目编号",
+                             found=",".join(unknown))
         wanted = set(projects)
         rows = [r for r in rows if r["project_id"] in wanted]
+        candidates = [c for c in candidates if c["project_id"] in wanted]
+        declared = [d for d in declared if d["project_id"] in wanted]
     files = _data_files(data)
     shared, own = _inputs_by_project(files, all_ids, data)
-    project_nb = resolve_template(project_template, PROJECT_TEMPLATE)
+    kinds = ("self", "key", "exante", "targets", "priority") if kind == "all" else (kind,)
     tasks = []
-    kinds = ("self", "key") if kind == "all" else (kind,)
-    for report_kind in kinds:
-        for row in rows:
-            if report_kind == "key" and not row["key_evaluation"]:
-                continue
-            pid = row["project_id"]
-            params = {"project_id": pid, "data_dir": str(data), "kind": report_kind}
-            if schemes[report_kind]:
-                params["scheme"] = schemes[report_kind]
-            tasks.append(Task(task_id=f"{report_kind}:{pid}", kind=report_kind, template=project_nb,
-                              parameters=params, project_id=pid, name=row["project_name"] or None,
-                              inputs=tuple(sorted(shared + own.get(pid, []))),
-                              title=f"{KIND_LABELS[report_kind]}报告：{row['project_name'] or pid}（{pid}）"))
-    if portfolio:
+
+    def project_task(report_kind, pid, template, params):
+        name = names.get(pid) or None
+        return Task(task_id=f"{report_kind}:{pid}", kind=report_kind, template=template,
+                    parameters={"project_id": pid, "data_dir": str(data), **params}, project_id=pid, name=name,
+                    inputs=tuple(sorted(shared + own.get(pid, []))),
+                    title=f"{TASK_TITLES[report_kind]}：{name or pid}（{pid}）")
+
+    if "self" in kinds or "key" in kinds:
+        project_nb = resolve_template(project_template, PROJECT_TEMPLATE)
+        for report_kind in [k for k in ("self", "key") if k in kinds]:
+            for row in rows:
+                if report_kind == "key" and not row["key_evaluation"]:
+                    continue
+                params = {"kind": report_kind, **({"scheme": schemes[report_kind]} if schemes[report_kind] else {})}
+                tasks.append(project_task(report_kind, row["project_id"], project_nb, params))
+    if "exante" in kinds and candidates:
+        template = resolve_template(None, EXANTE_TEMPLATE)
+        params = {k: v for k, v in (("method", exante_method), ("thresholds", exante_rule)) if v}
+        tasks += [project_task("exante", c["project_id"], template, params) for c in candidates]
+    if "targets" in kinds and declared:
+        template = resolve_template(None, TARGET_TEMPLATE)
+        tasks += [project_task("targets", d["project_id"], template, {}) for d in declared]
+    if portfolio and kind in ("self", "key", "all"):
         params = {"data_dir": str(data)}
         if year is not None:
             params["year"] = int(year)
@@ -219,6 +272,17 @@ def build_tasks(data_dir: str | os.PathLike, *, kind: str = "all", projects: lis
                           template=resolve_template(portfolio_template, PORTFOLIO_TEMPLATE),
                           parameters=params, stem="portfolio", inputs=tuple(files),
                           title="全市项目支出绩效综合对比", name="全市项目支出绩效综合对比"))
+    if portfolio and "targets" in kinds and declared:
+        tasks.append(Task(task_id="targets-summary", kind="targets-summary",
+                          template=resolve_template(None, TARGET_SUMMARY_TEMPLATE), parameters={"data_dir": str(data)},
+                          stem="targets-summary", inputs=tuple(files), title="绩效目标审核情况汇总",
+                          name="绩效目标审核情况汇总"))
+    if portfolio and "priority" in kinds and (data / "next_year" / "requests.csv").is_file():
+        params = {"data_dir": str(data), **({"cap": float(cap)} if cap is not None else {}),
+                  **({"funding": funding} if funding else {}), **({"exante_rule": exante_rule} if exante_rule else {})}
+        tasks.append(Task(task_id="priority", kind="priority", template=resolve_template(None, PRIORITY_TEMPLATE),
+                          parameters=params, stem="priority", inputs=tuple(files), title="项目支出择优排序情况",
+                          name="项目支出择优排序情况"))
     return tasks
 
 
@@ -268,24 +332,22 @@ def cmd_report(args) -> int:
     return EXIT_FAILED
 
 
-def cmd_batch(args) -> int:
-    """Every project's report plus the portfolio, with manifest.json and index.html."""
+def run_tasks(tasks: list[Task], args) -> int:
+    """Run ``tasks`` with the batch machinery and the run options of ``args`` (absent ones take the
+    batch's defaults); print the Chinese summary; return the exit code."""
     from .batch import run_batch
     from .cluster import ClusterError
     from .ledger import BatchLockedError
 
-    projects = [p.strip() for p in args.projects.split(",") if p.strip()] if args.projects else None
-    tasks = build_tasks(args.data, kind=args.kind, projects=projects, scheme=args.scheme,
-                        year=args.year, portfolio=not args.no_portfolio,
-                        project_template=args.project_template,
-                        portfolio_template=args.portfolio_template, self_scheme=args.self_scheme,
-                        key_scheme=args.key_scheme)
     try:
-        result = run_batch(tasks, args.out, jobs=args.jobs, fresh_kernel=args.fresh_kernel,
-                           resume=args.resume, formats=_formats(args.format), executor=args.executor,
-                           scheduler=args.scheduler, timeout=args.timeout,
-                           checkpoint_every=args.checkpoint_every, stop_grace=max(0.0, args.stop_grace),
-                           connect_timeout=args.connect_timeout)
+        result = run_batch(tasks, args.out, jobs=getattr(args, "jobs", 1),
+                           fresh_kernel=getattr(args, "fresh_kernel", False), resume=getattr(args, "resume", False),
+                           formats=_formats(getattr(args, "format", "html")),
+                           executor=getattr(args, "executor", "local"), scheduler=getattr(args, "scheduler", None),
+                           timeout=getattr(args, "timeout", 600.0),
+                           checkpoint_every=getattr(args, "checkpoint_every", 10),
+                           stop_grace=max(0.0, getattr(args, "stop_grace", 3.0)),
+                           connect_timeout=getattr(args, "connect_timeout", None))
     except BatchLockedError as exc:
         print(f"错误 (error)：{exc}", file=sys.stderr)
         return EXIT_LOCKED
@@ -297,6 +359,18 @@ def cmd_batch(args) -> int:
         return 130
     print(result.summary(), file=sys.stderr if result.failed or result.interrupted else sys.stdout)
     return result.exit_code
+
+
+def cmd_batch(args) -> int:
+    """Every project's report plus the city-wide reports, with manifest.json and index.html."""
+    projects = [p.strip() for p in args.projects.split(",") if p.strip()] if args.projects else None
+    tasks = build_tasks(args.data, kind=args.kind, projects=projects, scheme=args.scheme,
+                        year=args.year, portfolio=not args.no_portfolio,
+                        project_template=args.project_template,
+                        portfolio_template=args.portfolio_template, self_scheme=args.self_scheme,
+                        key_scheme=args.key_scheme, exante_method=args.exante_method, exante_rule=args.exante_rule,
+                        cap=args.cap, funding=args.funding)
+    return run_tasks(tasks, args)
 
 
 def cmd_lint(args) -> int:
@@ -335,6 +409,18 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--project-template", metavar="IPYNB", help="项目报告笔记本（默认 notebooks/project_report.ipynb）")
 
 
+def add_stage_options(parser: argparse.ArgumentParser) -> None:
+    """Settings of the stages before the budget (ex-ante rule, cap, funding), for ``batch``."""
+    parser.add_argument("--exante-method", choices=["mean", "trimmed", "median"],
+                        help="事前评估专家分合成方法 (default mean)")
+    parser.add_argument("--exante-rule", choices=["default", "local-60"],
+                        help="事前评估结论规则：default ≥80 予以支持、60–80 部分支持、<60 不予支持；local-60 >60 建议立项")
+    parser.add_argument("--cap", type=money_amount, metavar="AMOUNT",
+                        help="择优排序的资金控制数，如 25000（万元）、25000万元、2.5亿元；默认读取 next_year/control.csv")
+    parser.add_argument("--funding", choices=["whole", "partial"],
+                        help="择优排序：whole 全额安排至资金控制线（默认）；partial 控制线上的项目可部分安排")
+
+
 def register(subparsers) -> None:
     """Add ``report`` and ``batch`` to the ``perfeval`` command's subparsers."""
     r = subparsers.add_parser("report", help="生成单个项目的评价报告 (one project's report)")
@@ -344,7 +430,9 @@ def register(subparsers) -> None:
     r.set_defaults(func=cmd_report)
 
     b = subparsers.add_parser("batch", help="批量生成全部项目报告、综合对比、索引和清单 (all reports)")
-    b.add_argument("--kind", choices=["self", "key", "all"], default="all", help="报告类型 (default all)")
+    b.add_argument("--kind", choices=list(BATCH_KINDS), default="all",
+                   help="报告类型：self 自评、key 重点评价、exante 事前评估、targets 目标审核（含汇总）、priority 择优排序、"
+                        "all 全部 (default all)")
     b.add_argument("--projects", metavar="ID,ID,…", help="只生成这些项目（逗号分隔）")
     b.add_argument("--jobs", type=positive_int, default=max(1, os.cpu_count() or 1), metavar="N",
                    help="并行进程数 (default: CPU 核数)")
@@ -357,12 +445,14 @@ def register(subparsers) -> None:
     b.add_argument("--connect-timeout", type=_timeout, default=10.0, metavar="S",
                    help="连接 Dask 调度器、等待工作进程的最长秒数 (default 10)")
     b.add_argument("--year", type=int, help="综合对比的年度（传给 portfolio 笔记本的 year 参数）")
-    b.add_argument("--no-portfolio", action="store_true", help="不生成全市综合对比报告")
+    b.add_argument("--no-portfolio", action="store_true",
+                   help="不生成全市汇总报告（综合对比、绩效目标审核汇总、择优排序）")
     b.add_argument("--stop-grace", type=float, default=3.0, metavar="S",
                    help="收到 Ctrl-C/SIGTERM 后，运行中的报告最多再等 S 秒 (default 3)")
     b.add_argument("--checkpoint-every", type=positive_int, default=10, metavar="N",
                    help="每完成 N 份报告保存一次清单和索引 (default 10)；被强行终止时最多丢失 N 条记录")
     b.add_argument("--portfolio-template", metavar="IPYNB", help="综合对比笔记本（默认 notebooks/portfolio.ipynb）")
+    add_stage_options(b)
     _common(b)
     b.set_defaults(func=cmd_batch)
 

@@ -4,7 +4,7 @@ Built from the whole ledger (`report.ledger`), not from one run, so it lists eve
 folder whatever run made it; entries whose files were deleted or changed since are shown as such
 ("文件缺失", "文件已改动") without links to what is no longer there. Rendered with the Jinja2
 template ``templates/index.html`` (autoescaped, the reports' stylesheet); a withheld grade shows
-as "未定级".
+as "未定级", a city-wide report (portfolio, target-review summary, priority ranking) has no grade: "—".
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from .markup import grade_label
 from .pages import render_page
-from .task import KIND_LABELS
+from .task import KIND_LABELS, UNGRADED_KINDS
 
 INDEX_NAME = "index.html"
 INDEX_TITLE = "预算绩效评价报告索引"
@@ -61,7 +61,7 @@ def index_row(entry: dict) -> dict:
             "kind": KIND_LABELS.get(entry.get("kind"), entry.get("kind") or ""),
             "status": entry.get("status"), "status_label": STATUS_LABELS.get(entry.get("status"), entry.get("status")),
             "total": format_total(entry.get("total")) if succeeded else "—",
-            "grade": grade_label(entry.get("grade")) if succeeded else "—",
+            "grade": grade_label(entry.get("grade")) if succeeded and entry.get("kind") not in UNGRADED_KINDS else "—",
             "links": links, "message": _message(entry)}
 
 

@@ -37,3 +37,11 @@ def summarize(flags: pd.DataFrame) -> pd.DataFrame:
 
 
 __all__ = ["review", "summarize", "FLAG_INFO", "FLAG_COLUMNS", "SEVERITY_LABELS", "WITHHOLDING", "is_blank_text"]
+
+
+def __getattr__(name: str):  # the target review (绩效目标审核) is imported on first use
+    if name in ("review_targets", "TargetReview", "TargetRules"):
+        from . import targets
+
+        return getattr(targets, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -35,6 +35,7 @@ from ..io.selfeval_model import MONEY_COLUMNS, ROW_COLUMNS
 from ..systems import load_system
 from ..systems.model import thaw
 from ..targets import parse_values
+from . import next_year
 from . import story as S
 
 DEFAULT_SEED = 2021
@@ -65,6 +66,7 @@ class City:
     panel_scores: pd.DataFrame
     panel_comments: pd.DataFrame  # project_id, indicator, comment: the panel's written opinions
     story: dict
+    planning: dict | None = None  # the next budget year: ex-ante candidates, declarations, requests (next_year)
 
     @property
     def project_ids(self) -> list[str]:
@@ -690,8 +692,22 @@ def build_city(seed: int = DEFAULT_SEED) -> City:
         "monitoring": monitor_story,
         "planted_flaws": sorted(flaws, key=lambda f: (f["project_id"], f["code"])),
     }
+    planning = next_year.build(seed, projects, rows)
+    story["next_year"] = _next_year_story(planning)
     return City(seed=int(seed), projects=projects, rows=rows, payments=payments, key_indicators=key_ind,
-                panel_scores=panel, panel_comments=comments, story=story)
+                panel_scores=panel, panel_comments=comments, story=story, planning=planning)
+
+
+def _next_year_story(planning: dict) -> dict:
+    """What the next year's data is meant to show (the tests recompute it with the library)."""
+    from . import story_next as N
+
+    return {"year": N.NEXT_YEAR, "cap_yuan": N.CAP_YUAN,
+            "exante_intended": {c.project_id: c.intended for c in N.CANDIDATES},
+            "exante_exact_total": {c.project_id: c.exact_total for c in N.CANDIDATES if c.exact_total is not None},
+            "declared": sorted(d["project_id"] for d in planning["declarations"]),
+            "planted_declaration_flaws": {c.project_id: list(c.flaws) for c in N.CONTINUING if c.flaws},
+            "requests": int(len(planning["requests"]))}
 
 
 # --------------------------------------------------------------------------------------------
@@ -742,8 +758,13 @@ def _goals(rows: pd.DataFrame) -> pd.DataFrame:
                          "actual": "全年完成情况：" + actual + "。"})
 
 
-def _write_declaration(path: Path, project: pd.Series, rows: pd.DataFrame, goal: str) -> None:
-    """绩效目标申报表 of one project: header, 资金情况, 年度总体目标 and the declared indicators."""
+def _write_declaration(path: Path, project: pd.Series, rows: pd.DataFrame, goal: str | None, *,
+                       year: int = S.YEAR, funds: float | None = None, other: float = 0.0) -> None:
+    """绩效目标申报表 of one project: header, 资金情况, 年度总体目标 and the declared indicators.
+
+    ``funds`` (元, default the project's initial budget) of which ``other`` from other sources;
+    ``year`` names the budget year in the title. A missing goal leaves its cell empty.
+    """
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -752,7 +773,7 @@ def _write_declaration(path: Path, project: pd.Series, rows: pd.DataFrame, goal:
     n = 4
     X.set_cell(ws, 1, 1, "项目支出绩效目标申报表", font=X.FONT_TITLE, border=False)
     X.merge(ws, 1, 1, 1, n)
-    X.set_cell(ws, 2, 1, f"（{S.YEAR}年度）", border=False)
+    X.set_cell(ws, 2, 1, f"（{year}年度）", border=False)
     X.merge(ws, 2, 1, 2, n)
     header = [("项目名称", project["project_name"], None, None), ("项目编码", project["project_id"], "项目负责人",
                                                                project["manager"]),
@@ -768,8 +789,9 @@ def _write_declaration(path: Path, project: pd.Series, rows: pd.DataFrame, goal:
             X.set_cell(ws, r, 4, v2, align=X.LEFT, number_format=X.TEXT_FORMAT)
     X.set_cell(ws, 6, 1, "资金情况（万元）", font=X.FONT_BOLD)
     X.merge(ws, 6, 1, 8, 1)
-    budget = float(project["budget_initial"]) / 1e4
-    for i, (label, value) in enumerate([("年度资金总额", budget), ("其中：财政拨款", budget), ("其他资金", 0.0)]):
+    budget = float(project["budget_initial"] if funds is None else funds) / 1e4
+    for i, (label, value) in enumerate([("年度资金总额", budget), ("其中：财政拨款", budget - other / 1e4),
+                                        ("其他资金", other / 1e4)]):
         X.set_cell(ws, 6 + i, 2, label, align=X.LEFT)
         X.set_cell(ws, 6 + i, 3, round(value, 2), number_format=X.MONEY_FORMAT)
         X.merge(ws, 6 + i, 3, 6 + i, n)
@@ -871,6 +893,8 @@ def write_city(city: City, out, limit: int | None = None) -> dict:
     write_csv(sv_rows.sort_values(["project_id", "source_row"], kind="stable"),
               out / "self_evaluation" / "rows.csv")
     write_csv(sv_budget.sort_values("project_id", kind="stable"), out / "self_evaluation" / "budget.csv")
+    if city.planning is not None:
+        next_year.write(city.planning, out)
     return checksums(out)
 
 

@@ -115,6 +115,30 @@ The declared targets of each project (the same rows as `targets.csv`).
 Read by `keyeval.load` (optional); `evaluate` uses each comment as its panel row's deduction note and returns
 them as `KeyEvaluation.comments`. The experts' individual scores stay in `panel_scores.csv`.
 
+### `exante/` — 下一年度新增项目的事前绩效评估 (ex-ante assessment of next year's new projects)
+
+`perfeval.exante.assess("data/sample")` 读取；`perfeval exante --data data/sample --out 输出目录` 生成报告。
+
+| 文件 | 列 | 含义 |
+|---|---|---|
+| `exante/candidates.csv` | `project_id`, `project_name`, `department`, `unit`, `sector`, `year`, `kind` | 候选项目（新增）、部门、单位、行业、预算年度、类型 |
+| | `requested`, `fiscal`, `other` | 申请资金总额、其中财政资金、其他资金（元） |
+| | `period`, `background`, `content`, `goal`, `funding` | 实施期、立项背景、主要内容、总体绩效目标、资金构成说明 |
+| `exante/scores.csv` | `project_id`, `expert`, `indicator`, `rating` | 每位专家对事前评估评分表（`exante` 体系）每个评估要点的评定（优/良/中/差） |
+| `exante/opinions.csv` | `project_id`, `expert`, `dimension`, `opinion` | 专家书面意见及其所属维度（A 立项必要性 … E 筹资合规性） |
+| `exante/cuts.csv` | `project_id`, `item`, `amount`, `reason` | 专家组认定不经济、建议核减的支出（元） |
+
+### `next_year/` — 下一年度预算编制 (next year's budget preparation)
+
+| 文件 | 列 | 含义 |
+|---|---|---|
+| `next_year/requests.csv` | `project_id`, `project_name`, `department`, `unit`, `sector`, `kind`, `requested` | 申请安排的项目（新增/延续）与申请金额（元） |
+| `next_year/control.csv` | `year`, `cap`, `note` | 可安排的资金控制数（元） |
+| `next_year/declarations/<project_id>.xlsx` | — | 下一年度项目支出绩效目标申报表（与 `declarations/` 同一版式）；`perfeval review-targets` 审核 |
+
+延续项目的项目编码沿用上年；上年实际完成值取自 `self_evaluation/rows.csv`，审核“目标值不高于上年实际完成值”时使用。
+Continuing projects keep last year's code; their last actual values come from `self_evaluation/rows.csv`.
+
 ### `story.json` — 故事设定 (the story's intentions)
 
 生成器写下的设定：随机种子、项目与部门数、重点评价项目及其预期等级、6月底滞后与10月底未破零的项目、
@@ -201,4 +225,52 @@ def readme_text(city) -> str:
 
 另有 {st['n_projects'] - len(st['planted_flaws'])} 个项目中的少数指标未完成并已按比例扣分、填写偏差原因，属正常情况。
 
+{next_year_text(city)}
+
 {DICTIONARY}"""
+
+
+FLAW_WORDS = {"drop_timeliness": "缺少时效指标", "vague_outputs": "产出指标为定性表述", "below_history": "目标值低于上年实际完成值",
+              "no_goal": "未填写年度总体目标", "inputs_as_outputs": "把资金到位率、投入人员作为产出指标",
+              "satisfaction_100": "满意度目标为 100%"}
+
+
+def next_year_text(city) -> str:
+    """The next budget year's story (ex-ante candidates, declarations, requests, the cap)."""
+    from . import story_next as N
+
+    nx = city.story.get("next_year")
+    if not nx or city.planning is None:
+        return ""
+    plan = city.planning
+    names = dict(zip(city.projects["project_id"], city.projects["project_name"]))
+    names.update({c.project_id: c.project_name for c in N.CANDIDATES})
+    cand = "\n".join(f"| {c.project_id} | {c.project_name} | {c.requested / 1e4:,.2f} | {c.intended}"
+                      + (f"（专家总分平均恰为 {c.exact_total:.2f} 分）" if c.exact_total is not None else "") + " |"
+                      for c in N.CANDIDATES)
+    flaws = "\n".join(f"| {pid} | {names[pid]} | {'、'.join(FLAW_WORDS[f] for f in fl)} |"
+                       for pid, fl in nx["planted_declaration_flaws"].items())
+    req = plan["requests"]
+    undeclared = [c.project_id for c in N.CANDIDATES if c.project_id not in set(nx["declared"])]
+    return f"""## 下一预算年度（{nx['year']}）(the next budget year)
+
+事前绩效评估、绩效目标审核和择优排序所用的数据（`exante/`、`next_year/`；`perfeval.exante`、`perfeval.review.review_targets`、
+`perfeval.budget`）。
+
+- 新增项目 {len(N.CANDIDATES)} 个申请事前绩效评估（专家组 {len(N.EXPERTS)} 人，逐项按优/良/中/差评定），其中有入河干流生态修复治理和产业园基础设施项目：
+
+| 项目 | 名称 | 申请（万元） | 预期结论（默认规则） |
+|---|---|---|---|
+{cand}
+
+  按地方规定“平均分 ≤ 60 分不予立项、> 60 分建议立项”，平均恰为 60 分的项目不予立项。
+- {nx['year']} 年度绩效目标申报表 {len(nx['declared'])} 份（延续项目 {len(N.CONTINUING)} 份、新增项目 {len(N.NEW_DECLARATIONS)} 份；
+  {('、'.join(undeclared) + ' 未编报') if undeclared else '全部编报'}）。埋设的问题：
+
+| 项目 | 名称 | 申报表中的问题 |
+|---|---|---|
+{flaws}
+
+  另外，延续项目沿用上年的指标：上年表中没有成本指标的仍然没有；城区幼儿园维修改造项目按单位成本 × 改造面积测算的资金需求远高于其预算。
+- 申请安排的项目 {len(req)} 个，申请资金 {req['requested'].sum() / 1e4:,.2f} 万元；资金控制数 {nx['cap_yuan'] / 1e4:,.2f} 万元
+  （`next_year/control.csv`）。"""
