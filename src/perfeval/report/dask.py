@@ -177,16 +177,14 @@ def _abort(client, run_id: str, pending: dict, arrived, settle) -> int:
     waiting = _on_workers(client, pending)
     _quietly(client.cancel, [pending.pop(key)[0] for key in list(pending) if key not in waiting])
     deadline = time.monotonic() + ABORT_WAIT_S
-    stuck = len(waiting)
     while waiting and time.monotonic() < deadline:
         try:
             future = arrived.get(timeout=POLL_S)
         except queue.Empty:
-            still = _quietly(client.run, stop_batch, run_id, kill=True, default=None)
-            if still is not None:
-                stuck = sum(still.values())
-                if not stuck:  # no worker runs any of them now: what they returned is on its way
-                    deadline = min(deadline, time.monotonic() + 2.0)
+            # A run that finished its files just before the kill still returns its outcome, however
+            # slowly it travels on a loaded machine: keep waiting for it (up to the deadline), or
+            # its files would be on disk and not in the ledger. Kill again: a queued run may have started.
+            _quietly(client.run, stop_batch, run_id, kill=True)
             continue
         waiting.discard(future.key)
         settle(future)
@@ -197,4 +195,4 @@ def _abort(client, run_id: str, pending: dict, arrived, settle) -> int:
             break
     _quietly(client.cancel, [future for future, _ in pending.values()])
     pending.clear()
-    return min(stuck, len(waiting))
+    return len(waiting)  # outcomes that never arrived: their files may still land after the ledger
