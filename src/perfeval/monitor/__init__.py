@@ -17,7 +17,8 @@ One module a concern:
 * :mod:`.status` — :func:`status` at a date: per project and department roll-ups → :class:`Status`;
 * :mod:`.forecast` — :func:`forecast` of year-end execution, its backtest, recovery proposals;
 * :mod:`.dual` — :func:`dual`: target completion against spending (双监控);
-* :mod:`.ledger` — :func:`ledgers` at a date (reminders, watch ledger, recovery) and the workbook;
+* :mod:`.ledger` — :func:`at`: all of it for a data folder at a date → :class:`Ledgers`;
+* :mod:`.sheets` — the monitoring workbook;
 * :mod:`.commands` — the ``perfeval monitor`` command.
 """
 from __future__ import annotations
@@ -26,6 +27,12 @@ from .checkpoints import (ACTIONS, DEFAULT_CHECKPOINTS, LIST_LABELS, RECOVERY_LA
                           _check_checkpoints, checkpoint_lists, monitor, year_end_recovery)
 from .data import _info, _payment_matrix, load
 from .schedule import DEFAULT_LIGHTS, LIGHT_LABELS, PROGRESS_LABELS, _lights, progress
+from .status import Status, StatusSettings, light_of, status
+from .forecast import METHODS, Backtest, Forecast, ForecastSettings, backtest, forecast, profile
+from .dual import Dual, DualSettings, dual
+from .ledger import Ledgers, at
 
-__all__ = ["ACTIONS", "Checkpoint", "DEFAULT_CHECKPOINTS", "DEFAULT_LIGHTS", "Monitoring", "checkpoint_lists",
-           "load", "monitor", "progress", "year_end_recovery"]
+__all__ = ["ACTIONS", "Backtest", "Checkpoint", "DEFAULT_CHECKPOINTS", "DEFAULT_LIGHTS", "Dual", "DualSettings",
+           "Forecast", "ForecastSettings", "LIGHT_LABELS", "Ledgers", "METHODS", "Monitoring", "Status",
+           "StatusSettings", "at", "backtest", "checkpoint_lists", "dual", "forecast", "light_of", "load", "monitor",
+           "profile", "progress", "status", "year_end_recovery"]
