@@ -92,20 +92,34 @@ def profile(history_payments: pd.DataFrame | None, history_budgets: pd.DataFrame
     for frame, name in ((history_payments, FILES["history_payments"]), (history_budgets, FILES["history_budgets"])):
         if "year" not in frame:
             raise InputError("缺少 year 列", where=Location(file=f"{FOLDER}/{name}"), expected="year, project_id, …")
-    key = lambda f: f["year"].astype(str) + "|" + f["project_id"].astype(str)  # noqa: E731
-    budgets = pd.DataFrame({"project_id": key(history_budgets), "budget": history_budgets["budget"]})
-    payments = pd.DataFrame({"project_id": key(history_payments), "month": history_payments["month"],
-                             "amount": history_payments["amount"]})
-    ids, budget, matrix = _payment_matrix(payments, budgets, "budget",
-                                          files=(f"{FOLDER}/{FILES['history_payments']}",
-                                                 f"{FOLDER}/{FILES['history_budgets']}"))
+    pay_file, bud_file = f"{FOLDER}/{FILES['history_payments']}", f"{FOLDER}/{FILES['history_budgets']}"
+    # one row a (year, project): integer keys instead of joined strings (fast on large histories)
+    pairs = pd.MultiIndex.from_arrays([history_budgets["year"].astype(str).to_numpy(),
+                                       history_budgets["project_id"].astype(str).to_numpy()])
+    if pairs.has_duplicates:
+        i = int(np.flatnonzero(pairs.duplicated())[0])
+        raise InputError("历史预算中同一年度的项目重复 (duplicate year and project)",
+                         where=Location(file=bud_file, row=i + 2, column="project_id"), found=pairs[i])
+    row = pairs.get_indexer(pd.MultiIndex.from_arrays([history_payments["year"].astype(str).to_numpy(),
+                                                        history_payments["project_id"].astype(str).to_numpy()]))
+    if (row < 0).any():
+        i = int(np.flatnonzero(row < 0)[0])
+        raise InputError("历史支付记录的年度和项目不在历史预算中 (payment for an unknown year and project)",
+                         where=Location(file=pay_file, row=i + 2, column="project_id"),
+                         expected="history_budgets.csv 中的年度与项目编码",
+                         found=f"{history_payments['year'].iloc[i]} {history_payments['project_id'].iloc[i]}")
+    budgets = pd.DataFrame({"project_id": np.arange(len(pairs)), "budget": history_budgets["budget"].to_numpy()})
+    payments = pd.DataFrame({"project_id": row, "month": history_payments["month"].to_numpy(),
+                             "amount": history_payments["amount"].to_numpy()})
+    _, budget, matrix = _payment_matrix(payments, budgets, "budget", files=(pay_file, bud_file))
+    ids = pairs.get_level_values(1).to_numpy()
     cum = np.cumsum(matrix, axis=1)
     total = cum[:, -1]
     if not compare.gt(total.sum(), 0):
         raise InputError("历史支付数据合计为 0，无法计算支付进度", where=Location(file=f"{FOLDER}/{FILES['history_payments']}"))
     pooled = cum.sum(axis=0) / total.sum()
     prior = float(total.sum() / budget.sum()) if budget.sum() > 0 else 1.0
-    project = pd.Index(ids).str.split("|", n=1).str[1]
+    project = pd.Index(ids)
     per = pd.DataFrame(cum, index=project, columns=range(1, 13)).groupby(level=0).sum()
     per_budget = pd.Series(budget, index=project).groupby(level=0).sum()
     year_total = per[12]
@@ -114,7 +128,7 @@ def profile(history_payments: pd.DataFrame | None, history_budgets: pd.DataFrame
         own["prior"] = (year_total / per_budget).reindex(own.index)
     years = tuple(sorted(int(y) for y in pd.unique(history_budgets["year"])))
     return Profile(pooled=pooled, prior=prior, own=own, years=years,
-                   source=f"{'、'.join(map(str, years))} 年 {len(ids)} 个项目年度的月度支付")
+                   source=f"{'、'.join(map(str, years))} 年 {len(pairs)} 个项目年度的月度支付")
 
 
 def _shares(prof: Profile, ids: np.ndarray, month: int, kind: str) -> tuple[np.ndarray, np.ndarray]:
