@@ -52,7 +52,7 @@ class Dual:
 
     @property
     def flagged(self) -> pd.DataFrame:
-        return self.table[self.table["diverges"]].reset_index(drop=True)
+        return self.table[self.table["diverges"].astype(bool)].reset_index(drop=True)
 
     def conventions(self) -> dict:
         s = self.settings

@@ -78,9 +78,14 @@ class Ledgers:
                      f"提醒名单：{self.reminders['month'].iloc[0] if len(self.reminders) else 6}月底进度比低于下限的项目 "
                      f"{len(self.reminders)} 个，已提醒单位加快资金支付进度。")
         w = self.pending("watch")
-        lines.append(w + "，暂无重点关注台账。" if w else
-                     f"重点关注台账：{len(self.watch)} 个项目10月底仍未破零，其中截至{self.label}仍为零支出的 "
-                     f"{int((self.watch['cumulative_now'] <= 0).sum())} 个。")
+        if w:
+            lines.append(w + "，暂无重点关注台账。")
+        else:
+            node = min(cp.month for cp in self.checkpoints if cp.action == "watch")
+            text = f"重点关注台账：{len(self.watch)} 个项目{node}月底仍未破零"
+            if self.month > node and len(self.watch):
+                text += f"，其中截至{self.label}仍为零支出的 {int((self.watch['cumulative_now'] <= 0).sum())} 个"
+            lines.append(text + "。")
         lines.append(self.forecast.summary())
         lines.append(self.dual.summary())
         return lines

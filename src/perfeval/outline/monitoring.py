@@ -82,10 +82,15 @@ class MonitoringReport:
             return pd.DataFrame(), pending or "提醒节点没有进度比低于下限的项目"
         text = (f"{int(r['month'].iloc[0])}月底进度比低于 {fmt.pct(r['min_progress'].iloc[0], 0)} 的项目 {len(r)} 个，"
                 f"预算 {fmt.wan_text(r['budget'].sum())}，已提醒单位加快资金支付进度")
-        return pd.DataFrame({"项目名称": r["project_name"], "主管部门": r["department"],
-                             "直达资金": np.where(r["direct_funds"], "是", ""), "预算数（万元）": r["budget"].map(fmt.wan),
-                             "节点累计支付（万元）": r["cumulative"].map(fmt.wan), "节点进度比": r["progress"].map(fmt.pct),
-                             f"{led.month}月底执行率": r["rate_now"].map(fmt.pct), "当前预警": r["light_now"]}), text
+        node = int(r["month"].iloc[0])
+        table = pd.DataFrame({"项目名称": r["project_name"], "主管部门": r["department"],
+                              "直达资金": np.where(r["direct_funds"], "是", ""), "预算数（万元）": r["budget"].map(fmt.wan),
+                              f"{node}月底累计支付（万元）": r["cumulative"].map(fmt.wan),
+                              f"{node}月底进度比": r["progress"].map(fmt.pct)})
+        if led.month > node:
+            table[f"{led.month}月底执行率"] = r["rate_now"].map(fmt.pct).to_numpy()
+            table[f"{led.month}月底预警"] = r["light_now"].to_numpy()
+        return table, text
 
     def watch(self) -> tuple[pd.DataFrame, str]:
         led = self.led
@@ -94,8 +99,9 @@ class MonitoringReport:
         if pending or w.empty:
             return pd.DataFrame(), pending or "10月底没有仍未破零的项目"
         still = int((w["cumulative_now"] <= 0).sum())
-        text = (f"10月底仍未破零的项目 {len(w)} 个，预算 {fmt.wan_text(w['budget'].sum())}，已列入重点关注台账；"
-                f"截至{led.label}仍为零支出的 {still} 个")
+        text = f"10月底仍未破零的项目 {len(w)} 个，预算 {fmt.wan_text(w['budget'].sum())}，已列入重点关注台账"
+        if led.month > int(w["month"].iloc[0]):
+            text += f"；截至{led.label}仍为零支出的 {still} 个"
         return pd.DataFrame({"项目名称": w["project_name"], "主管部门": w["department"],
                              "直达资金": np.where(w["direct_funds"], "是", ""), "预算数（万元）": w["budget"].map(fmt.wan),
                              f"截至{led.month}月底累计支付（万元）": w["cumulative_now"].map(fmt.wan),
