@@ -54,6 +54,14 @@ class Dual:
     def flagged(self) -> pd.DataFrame:
         return self.table[self.table["diverges"].astype(bool)].reset_index(drop=True)
 
+    def _repr_html_(self) -> str:
+        from ..outline import fmt
+
+        f = self.flagged
+        table = pd.DataFrame({"项目名称": f["project_name"], "目标完成度": f["completion"].map(fmt.pct),
+                              "资金执行率": f["rate"].map(fmt.pct), "偏离说明": f["reason"]})
+        return f"<b>双监控</b>（{fmt.escape_html(self.summary())}）" + fmt.table_html(table)
+
     def conventions(self) -> dict:
         s = self.settings
         return {"目标完成度": f"{AGGREGATES[s.aggregate]}（完成比例 = 截至当月底完成值 ÷ 全年目标值）",

@@ -209,6 +209,15 @@ class Forecast:
             text += f"（{self.settings.recovery_from}月底起提出收回建议）"
         return text + "。"
 
+    def _repr_html_(self) -> str:
+        from ..outline import fmt
+
+        t = self.recovery if self.proposes_recovery else self.below_floor
+        table = pd.DataFrame({"项目名称": t["project_name"], "年初预算数（万元）": t["budget"].map(fmt.wan),
+                              "预计年底执行率": t["forecast_rate"].map(fmt.pct),
+                              "建议收回（万元）": t["proposed_recovery"].map(fmt.wan)})
+        return f"<b>年底执行预测</b>（{fmt.escape_html(self.summary())}）" + fmt.table_html(table)
+
 
 def _settings(settings, overrides) -> ForecastSettings:
     s = settings or ForecastSettings()
@@ -252,6 +261,14 @@ class Backtest:
     errors: pd.DataFrame
     method: str
     source: str
+
+    def _repr_html_(self) -> str:
+        from ..outline import fmt
+
+        wide = self.table.pivot(index="method", columns="month", values="mae")
+        table = pd.DataFrame({"预测方法": [METHODS[m].split("：")[0] for m in wide.index],
+                              **{f"{m}月底平均绝对误差": wide[m].map(fmt.pct).to_numpy() for m in wide.columns}})
+        return f"<b>预测回测</b>（{fmt.escape_html(self.source)}）" + fmt.table_html(table)
 
     def mae(self, month: int, method: str | None = None) -> float:
         t = self.table

@@ -90,6 +90,11 @@ class Ledgers:
         lines.append(self.dual.summary())
         return lines
 
+    def _repr_html_(self) -> str:
+        from ..outline import fmt
+
+        return "<b>绩效运行监控</b>" + fmt.html_list(self.summary_lines(), ordered=False)
+
     def sheets(self) -> dict:
         """The workbook's sheets as frames (money in 万元, Chinese headers)."""
         from .sheets import workbook_frames

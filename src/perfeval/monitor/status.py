@@ -129,10 +129,20 @@ class Status:
             text += f"；直达资金项目 {n_direct} 个，其中未亮绿灯 {len(self.closer_watch)} 个"
         return text + "。"
 
-    def _repr_html_(self) -> str:
-        from ..outline.fmt import table_html
+    def department_table(self) -> pd.DataFrame:
+        """The department roll-ups with Chinese headers, money in 万元, rates as percentages."""
+        from ..outline import fmt
 
-        return f"<b>运行监控状态</b>（{self.summary()}）" + table_html(self.departments)
+        d = self.departments
+        return pd.DataFrame({"主管部门": d["department"], "项目数": d["n_projects"], "预算数（万元）": d["budget"].map(fmt.wan),
+                             "累计支付（万元）": d["spent"].map(fmt.wan), "执行率": d["rate"].map(fmt.pct),
+                             "进度比": d["progress"].map(fmt.pct), "预警": d["light"], "红灯": d["n_red"],
+                             "黄灯": d["n_yellow"], "绿灯": d["n_green"], "直达资金项目": d["n_direct"]})
+
+    def _repr_html_(self) -> str:
+        from ..outline.fmt import escape_html, table_html
+
+        return f"<b>运行监控状态</b>（{escape_html(self.summary())}）" + table_html(self.department_table())
 
 
 def _rollup(p: pd.DataFrame, time_share: float, lights) -> pd.DataFrame:
