@@ -189,3 +189,55 @@ def funding_line(table: pd.DataFrame, cap: float, title: str = "择优排序与�
     ax.legend(handles=handles, fontsize=8, loc="lower left")
     fig.tight_layout()
     return fig
+
+
+LIGHT_COLORS = {"绿灯": "#2e7d32", "黄灯": "#f9a825", "红灯": "#c62828", "—": "#9e9e9e"}
+
+
+def lights_by_department(counts: pd.DataFrame, title: str = "各部门项目预警灯"):
+    """Stacked horizontal bars: per department the number of projects per light (绿灯, 黄灯, 红灯).
+
+    ``counts``: index department, columns the light labels (as :meth:`perfeval.monitor.Status.light_counts`).
+    Departments with red first, then yellow, then by size.
+    """
+    plt = _setup()
+    c = counts.copy()
+    c = c.loc[c.sort_values([k for k in ("红灯", "黄灯") if k in c] + [], ascending=False, kind="stable").index]
+    fig, ax = plt.subplots(figsize=(8, 0.2 * len(c) + 1.4))
+    left = np.zeros(len(c))
+    y = np.arange(len(c))
+    for label in [k for k in LIGHT_COLORS if k in c]:
+        v = c[label].to_numpy(dtype=float)
+        ax.barh(y, v, left=left, color=LIGHT_COLORS[label], label=label, height=0.65, linewidth=0)
+        left += v
+    ax.set_yticks(y, c.index.astype(str), fontsize=7)
+    ax.set_ylim(len(c) - 0.4, -0.6)
+    ax.set_xlabel("项目数")
+    ax.set_title(title)
+    ax.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def execution_vs_schedule(curve: pd.DataFrame, as_of: int, title: str = "全市累计执行率与序时进度"):
+    """Cumulative execution by month (solid, up to ``as_of``), the forecast path to year end (dashed)
+    and the schedule line (序时进度) with the 80 % / 60 % light bounds. ``curve``: month, rate,
+    schedule, and optionally forecast (shares)."""
+    plt = _setup()
+    fig, ax = plt.subplots(figsize=(7.5, 4))
+    m = curve["month"].to_numpy()
+    ax.plot(m, curve["schedule"] * 100, color="#616161", lw=1.2, label="序时进度")
+    ax.fill_between(m, curve["schedule"] * 60, curve["schedule"] * 80, color="#f9a825", alpha=0.15, label="黄灯区间")
+    ax.fill_between(m, 0, curve["schedule"] * 60, color="#c62828", alpha=0.08, label="红灯区间")
+    done = curve[curve["month"] <= as_of]
+    ax.plot(done["month"], done["rate"] * 100, color="#1976d2", lw=2.2, marker="o", ms=4, label="累计执行率")
+    if "forecast" in curve:
+        ahead = curve[curve["month"] >= as_of]
+        ax.plot(ahead["month"], ahead["forecast"] * 100, color="#1976d2", lw=1.4, ls="--", label="预计")
+    ax.set_xticks(range(1, 13), [f"{i}月" for i in range(1, 13)], fontsize=8)
+    ax.set_ylim(0, 105)
+    ax.set_ylabel("占预算的比例（%）")
+    ax.set_title(title)
+    ax.legend(fontsize=8, loc="upper left")
+    fig.tight_layout()
+    return fig

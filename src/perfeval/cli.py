@@ -226,6 +226,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from .budget import commands as budget_commands
     from .exante import commands as exante_commands
+    from .monitor import commands as monitor_commands
     from .report import commands as report_commands
     from .review import commands as review_commands
     from .sample import commands as sample_commands
@@ -235,6 +236,7 @@ def build_parser() -> argparse.ArgumentParser:
     exante_commands.register(sub)
     review_commands.register(sub)
     budget_commands.register(sub)
+    monitor_commands.register(sub)
     return p
 
 

@@ -9,7 +9,8 @@ content serves notebooks, HTML, Excel and tests.
 - :mod:`.project` — the sections of one project's report;
 - :mod:`.portfolio` — the city-wide comparison for the finance-bureau director;
 - :mod:`.exante`, :mod:`.targets`, :mod:`.priority` — the reports of the stages before the budget:
-  ex-ante assessment, target-review opinions and their summary, priority ranking under a cap.
+  ex-ante assessment, target-review opinions and their summary, priority ranking under a cap;
+- :mod:`.monitoring` — the in-year monitoring dashboard.
 
 User-typed strings stay as typed; the HTML helpers escape them, and the notebooks display HTML,
 never Markdown built from user text. A grade withheld by the review reads "未定级".
@@ -18,6 +19,7 @@ from ..report.markup import GRADE_WITHHELD, escape_html, grade_label, heading_ht
 from . import findings, fmt, portfolio
 from .assemble import ProjectReport, build_project_report
 from .exante import ExanteReport, build_exante_report
+from .monitoring import MonitoringReport, build_monitoring_report
 from .priority import PriorityReport, build_priority_report
 from .targets import TargetReport, TargetSummary, build_target_report, build_target_summary
 from .findings import Finding, all_findings
@@ -28,7 +30,7 @@ from .project import (KIND_TITLES, budget_facts, conclusion, conventions_table, 
                       overview_text, problems, score_table, suggestions, targets_table, work_text)
 
 __all__ = ["GRADE_WITHHELD", "Finding", "ProjectReport", "build_project_report", "ExanteReport", "build_exante_report",
-           "PriorityReport", "build_priority_report", "TargetReport", "TargetSummary", "build_target_report",
+           "MonitoringReport", "build_monitoring_report", "PriorityReport", "build_priority_report", "TargetReport", "TargetSummary", "build_target_report",
            "build_target_summary", "KIND_TITLES", "all_findings", "budget_facts", "city_of", "conclusion",
            "conventions_table", "department_table", "dimension_analysis", "display_name", "escape_html",
            "experience", "findings", "fingerprint", "fmt", "grade_label", "heading_html", "html_list",

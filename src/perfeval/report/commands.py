@@ -41,7 +41,9 @@ EXANTE_TEMPLATE = "exante_report.ipynb"
 TARGET_TEMPLATE = "target_review.ipynb"
 TARGET_SUMMARY_TEMPLATE = "target_summary.ipynb"
 PRIORITY_TEMPLATE = "priority.ipynb"
-BATCH_KINDS = ("self", "key", "exante", "targets", "priority", "all")
+MONITOR_TEMPLATE = "monitoring.ipynb"
+MONITOR_AS_OF = ("06", "10")  # the June and October checkpoints of the budget year
+BATCH_KINDS = ("self", "key", "exante", "targets", "priority", "monitor", "all")
 TASK_TITLES = {"self": "绩效自评报告", "key": "重点评价报告", "exante": "事前绩效评估报告", "targets": "绩效目标审核意见"}
 TRUE_WORDS = {"true", "1", "yes", "y", "是", "t"}
 FALSE_WORDS = {"false", "0", "no", "n", "否", "f", ""}
@@ -239,7 +241,7 @@ def build_tasks(data_dir: str | os.PathLike, *, kind: str = "all", projects: lis
         declared = [d for d in declared if d["project_id"] in wanted]
     files = _data_files(data)
     shared, own = _inputs_by_project(files, all_ids, data)
-    kinds = ("self", "key", "exante", "targets", "priority") if kind == "all" else (kind,)
+    kinds = ("self", "key", "exante", "targets", "priority", "monitor") if kind == "all" else (kind,)
     tasks = []
 
     def project_task(report_kind, pid, template, params):
@@ -283,7 +285,26 @@ def build_tasks(data_dir: str | os.PathLike, *, kind: str = "all", projects: lis
         tasks.append(Task(task_id="priority", kind="priority", template=resolve_template(None, PRIORITY_TEMPLATE),
                           parameters=params, stem="priority", inputs=tuple(files), title="项目支出择优排序情况",
                           name="项目支出择优排序情况"))
+    if portfolio and "monitor" in kinds and (data / "payments.csv").is_file():
+        budget_year = year or _budget_year(rows)
+        template = resolve_template(None, MONITOR_TEMPLATE)
+        monitor_inputs = tuple(sorted(p for p in files if Path(p).name in ("payments.csv", PROJECTS_FILE)
+                                      or Path(p).parent.name == "monitoring"))
+        for mm in MONITOR_AS_OF:  # the two checkpoints
+            as_of = f"{budget_year}-{mm}"
+            tasks.append(Task(task_id=f"monitor:{as_of}", kind="monitor", template=template,
+                              parameters={"data_dir": str(data), "as_of": as_of}, stem=f"monitoring-{as_of}",
+                              inputs=monitor_inputs, title=f"绩效运行监控情况（{budget_year}年{int(mm)}月底）",
+                              name=f"绩效运行监控情况（{int(mm)}月底）"))
     return tasks
+
+
+def _budget_year(rows: list[dict]) -> int:
+    """The budget year of the monitoring: the year in the project codes (SZ2021-001), else last year."""
+    import datetime
+
+    found = [int(m.group(1)) for r in rows for m in [re.search(r"(?<!\d)(20\d\d)(?!\d)", r["project_id"])] if m]
+    return max(set(found), key=found.count) if found else datetime.date.today().year - 1
 
 
 # --------------------------------------------------------------------------- commands
@@ -432,7 +453,7 @@ def register(subparsers) -> None:
     b = subparsers.add_parser("batch", help="批量生成全部项目报告、综合对比、索引和清单 (all reports)")
     b.add_argument("--kind", choices=list(BATCH_KINDS), default="all",
                    help="报告类型：self 自评、key 重点评价、exante 事前评估、targets 目标审核（含汇总）、priority 择优排序、"
-                        "all 全部 (default all)")
+                        "monitor 运行监控看板（6月底、10月底）、all 全部 (default all)")
     b.add_argument("--projects", metavar="ID,ID,…", help="只生成这些项目（逗号分隔）")
     b.add_argument("--jobs", type=positive_int, default=max(1, os.cpu_count() or 1), metavar="N",
                    help="并行进程数 (default: CPU 核数)")

@@ -35,6 +35,7 @@ from ..io.selfeval_model import MONEY_COLUMNS, ROW_COLUMNS
 from ..systems import load_system
 from ..systems.model import thaw
 from ..targets import parse_values
+from . import monitoring as monitoring_extras
 from . import next_year
 from . import story as S
 
@@ -67,6 +68,7 @@ class City:
     panel_comments: pd.DataFrame  # project_id, indicator, comment: the panel's written opinions
     story: dict
     planning: dict | None = None  # the next budget year: ex-ante candidates, declarations, requests (next_year)
+    monitoring: dict | None = None  # 直达资金, earlier years' payments, mid-year targets (sample.monitoring)
 
     @property
     def project_ids(self) -> list[str]:
@@ -694,8 +696,9 @@ def build_city(seed: int = DEFAULT_SEED) -> City:
     }
     planning = next_year.build(seed, projects, rows)
     story["next_year"] = _next_year_story(planning)
+    extras = monitoring_extras.build(seed, projects, rows, payments)  # its own random stream
     return City(seed=int(seed), projects=projects, rows=rows, payments=payments, key_indicators=key_ind,
-                panel_scores=panel, panel_comments=comments, story=story, planning=planning)
+                panel_scores=panel, panel_comments=comments, story=story, planning=planning, monitoring=extras)
 
 
 def _next_year_story(planning: dict) -> dict:
@@ -895,6 +898,8 @@ def write_city(city: City, out, limit: int | None = None) -> dict:
     write_csv(sv_budget.sort_values("project_id", kind="stable"), out / "self_evaluation" / "budget.csv")
     if city.planning is not None:
         next_year.write(city.planning, out)
+    if city.monitoring is not None:
+        monitoring_extras.write(city.monitoring, out)
     return checksums(out)
 
 

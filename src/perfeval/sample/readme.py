@@ -139,6 +139,17 @@ them as `KeyEvaluation.comments`. The experts' individual scores stay in `panel_
 延续项目的项目编码沿用上年；上年实际完成值取自 `self_evaluation/rows.csv`，审核“目标值不高于上年实际完成值”时使用。
 Continuing projects keep last year's code; their last actual values come from `self_evaluation/rows.csv`.
 
+### `monitoring/` — 绩效运行监控的补充数据 (monitoring extras)
+
+`perfeval.monitor.at("data/sample", "2021-06")` 与 `perfeval monitor --data data/sample --as-of 2021-06` 读取（均可缺省）。
+
+| 文件 | 列 | 含义 |
+|---|---|---|
+| `monitoring/direct_funds.csv` | `project_id`, `direct_funds` | 是否直达资金项目（true/false），重点监控 |
+| `monitoring/history_payments.csv` | `year`, `project_id`, `month`, `amount` | 2019、2020 年各项目的月度支付（元），年底执行率预测的月度支付进度取自于此 |
+| `monitoring/history_budgets.csv` | `year`, `project_id`, `budget` | 2019、2020 年各项目的年初预算数（元） |
+| `monitoring/midyear_targets.csv` | `project_id`, `month`, `seq`, `level1`, `level2`, `level3`, `target`, `completion` | 部分项目6月底报送的数量指标完成比例（截至当月底完成值 ÷ 全年目标值），用于双监控；其中埋设了资金与目标明显偏离的项目 |
+
 ### `story.json` — 故事设定 (the story's intentions)
 
 生成器写下的设定：随机种子、项目与部门数、重点评价项目及其预期等级、6月底滞后与10月底未破零的项目、

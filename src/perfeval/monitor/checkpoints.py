@@ -1,4 +1,4 @@
-"""In-year monitoring (绩效运行监控) of budget execution from monthly payments.
+"""Checkpoints of in-year monitoring (监控节点) and the whole year's monitoring (:func:`monitor`).
 
 The finance bureau follows every project's payments month by month against the time-elapsed
 schedule (序时进度): progress = (cumulative payments / budget) / (month / 12), the production
@@ -22,18 +22,17 @@ project frame (``project_id`` and the budget column, 年初预算数 ``budget_in
 """
 from __future__ import annotations
 
-import io
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from . import compare
-from .errors import InputError, Location
-from .io._grid import read_csv_text
+from .. import compare
+from ..errors import InputError, Location
+from .data import _info, _payment_matrix, load
+from .schedule import DEFAULT_LIGHTS, progress
 
 
 class Checkpoint(NamedTuple):
@@ -53,13 +52,6 @@ DEFAULT_CHECKPOINTS = (
     Checkpoint(6, 0.8, "remind"),   # 6月底：序时进度的 80 % 以下（黄/红灯）提醒加快支付
     Checkpoint(10, 0.0, "watch"),   # 10月底：仍未破零的项目列入重点关注台账
 )
-DEFAULT_LIGHTS = (0.8, 0.6)         # progress ≥ 0.8 green, 0.6–0.8 yellow, < 0.6 red [S8]
-LIGHT_LABELS = ("绿灯", "黄灯", "红灯")
-PROGRESS_LABELS = {
-    "project_id": "项目编码", "project_name": "项目名称", "department": "主管部门", "month": "月份",
-    "paid": "当月支付(元)", "cumulative": "累计支付(元)", "budget": "预算数(元)", "rate": "累计执行率",
-    "time_share": "序时进度", "progress": "进度比", "light": "预警",
-}
 LIST_LABELS = {
     "month": "月份", "action": "措施", "action_label": "措施说明", "project_id": "项目编码",
     "project_name": "项目名称", "department": "主管部门", "budget": "预算数(元)", "cumulative": "累计支付(元)",
@@ -92,84 +84,6 @@ def _check_checkpoints(checkpoints) -> tuple[Checkpoint, ...]:
                              expected=" / ".join(ACTIONS), found=action)
         out.append(Checkpoint(int(month), float(min_progress), str(action)))
     return tuple(out)
-
-
-def _payment_matrix(payments: pd.DataFrame, projects: pd.DataFrame, budget_column: str):
-    """(ids, budget vector, payments matrix projects × 12) with validation of both frames."""
-    for frame, name, cols in ((payments, "payments", ("project_id", "month", "amount")),
-                              (projects, "projects", ("project_id", budget_column))):
-        if not isinstance(frame, pd.DataFrame):
-            raise InputError(f"{name} 须为 DataFrame", found=type(frame).__name__)
-        missing = [c for c in cols if c not in frame.columns]
-        if missing:
-            raise InputError(f"{name} 缺少必需列 (missing columns)", where=Location(file=name),
-                             expected=", ".join(cols), found=f"缺少 {', '.join(missing)}")
-    ids = projects["project_id"].astype(str).to_numpy()
-    if pd.Index(ids).has_duplicates:
-        dup = pd.Index(ids)[pd.Index(ids).duplicated()][0]
-        raise InputError("项目清单中项目编码重复 (duplicate project_id)", where=Location(file="projects"), found=dup)
-    budget = pd.to_numeric(projects[budget_column], errors="coerce").to_numpy(dtype=float)
-    if np.isnan(budget).any() or (budget < 0).any():
-        i = int(np.flatnonzero(np.isnan(budget) | (budget < 0))[0])
-        raise InputError("预算数须为非负数字 (budget must be a non-negative number)",
-                         where=Location(file="projects", row=i + 2, column=budget_column),
-                         expected="≥ 0 的金额（元）", found=projects[budget_column].iloc[i])
-    month = pd.to_numeric(payments["month"], errors="coerce")
-    bad_month = month.isna() | ~month.isin(range(1, 13))
-    if bad_month.any():
-        i = int(np.flatnonzero(bad_month.to_numpy())[0])
-        raise InputError("月份须为 1–12 的整数 (month must be 1–12)",
-                         where=Location(file="payments", row=i + 2, column="month"), expected="1–12",
-                         found=payments["month"].iloc[i])
-    amount = pd.to_numeric(payments["amount"], errors="coerce")
-    if amount.isna().any():
-        i = int(np.flatnonzero(amount.isna().to_numpy())[0])
-        raise InputError("支付金额须为数字 (amount must be a number)",
-                         where=Location(file="payments", row=i + 2, column="amount"), expected="金额（元）",
-                         found=payments["amount"].iloc[i])
-    row = pd.Index(ids).get_indexer(payments["project_id"].astype(str))
-    if (row < 0).any():
-        i = int(np.flatnonzero(row < 0)[0])
-        raise InputError("支付记录的项目不在项目清单中 (payment for an unknown project)",
-                         where=Location(file="payments", row=i + 2, column="project_id"),
-                         expected="项目清单中的项目编码", found=payments["project_id"].iloc[i])
-    matrix = np.zeros((len(ids), 12))
-    np.add.at(matrix, (row, month.to_numpy(dtype=int) - 1), amount.to_numpy(dtype=float))
-    return ids, budget, matrix
-
-
-def _lights(progress: np.ndarray, lights: tuple[float, float]) -> np.ndarray:
-    green, yellow = lights
-    idx = np.where(compare.ge(progress, green), 0, np.where(compare.ge(progress, yellow), 1, 2))
-    return np.asarray(LIGHT_LABELS, dtype=object)[idx]
-
-
-def _info(projects: pd.DataFrame) -> pd.DataFrame:
-    cols = [c for c in ("project_id", "project_name", "department") if c in projects]
-    return projects[cols].assign(project_id=projects["project_id"].astype(str))
-
-
-def progress(payments: pd.DataFrame, projects: pd.DataFrame, budget_column: str = "budget_initial",
-             lights: tuple[float, float] = DEFAULT_LIGHTS) -> pd.DataFrame:
-    """Month-by-month progress of every project (long: one row per project and month 1–12).
-
-    cumulative = payments to the end of the month; rate = cumulative / budget; time_share =
-    month / 12; progress = rate / time_share; light = 绿灯 / 黄灯 / 红灯 by ``lights``
-    (green ≥ 0.8, yellow ≥ 0.6 of the schedule by default).
-    """
-    ids, budget, matrix = _payment_matrix(payments, projects, budget_column)
-    cumulative = np.cumsum(matrix, axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rate = np.where(budget[:, None] > 0, cumulative / budget[:, None], np.nan)
-    time_share = np.arange(1, 13) / 12.0
-    prog = rate / time_share[None, :]
-    out = pd.DataFrame({
-        "project_id": np.repeat(ids, 12), "month": np.tile(np.arange(1, 13), len(ids)),
-        "paid": matrix.ravel(), "cumulative": cumulative.ravel(), "budget": np.repeat(budget, 12),
-        "rate": rate.ravel(), "time_share": np.tile(time_share, len(ids)), "progress": prog.ravel(),
-    })
-    out["light"] = _lights(np.nan_to_num(out["progress"].to_numpy(), nan=0.0), lights)
-    return _info(projects).merge(out, on="project_id", how="right")
 
 
 def checkpoint_lists(payments: pd.DataFrame, projects: pd.DataFrame, checkpoints=DEFAULT_CHECKPOINTS,
@@ -268,24 +182,6 @@ class Monitoring:
         return "<h4>预算执行监控 (monitoring)</h4>" + self.summary().to_html(index=False)
 
 
-def load(data_dir: str | os.PathLike) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(payments, projects) of a data directory: ``payments.csv`` and ``projects.csv``."""
-    base = Path(data_dir)
-    frames = []
-    for name in ("payments.csv", "projects.csv"):
-        path = base / name
-        if not path.is_file():
-            raise InputError("找不到数据文件 (file not found)", where=Location(file=str(path)),
-                             expected=f"数据目录中的 {name}")
-        text, _ = read_csv_text(path, name=str(path))  # UTF-8 with or without BOM, or GB18030/GBK
-        try:
-            frames.append(pd.read_csv(io.StringIO(text), dtype={"project_id": str}))
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
-            raise InputError("无法读取为 CSV (cannot parse CSV)", where=Location(file=str(path)),
-                             expected="逗号分隔、首行为列名的表", found=str(exc)) from None
-    return frames[0], frames[1]
-
-
 def monitor(payments, projects: pd.DataFrame | None = None, checkpoints=DEFAULT_CHECKPOINTS,
             min_rate: float = 0.95, budget_column: str = "budget_initial",
             lights: tuple[float, float] = DEFAULT_LIGHTS) -> Monitoring:
@@ -312,7 +208,3 @@ def monitor(payments, projects: pd.DataFrame | None = None, checkpoints=DEFAULT_
                       lists=checkpoint_lists(payments, projects, cps, budget_column),
                       recovery=year_end_recovery(payments, projects, min_rate, budget_column),
                       checkpoints=cps, conventions=conventions)
-
-
-__all__ = ["ACTIONS", "Checkpoint", "DEFAULT_CHECKPOINTS", "DEFAULT_LIGHTS", "Monitoring", "checkpoint_lists",
-           "load", "monitor", "progress", "year_end_recovery"]

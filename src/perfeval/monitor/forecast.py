@@ -1,0 +1,311 @@
+"""Year-end execution forecast from the monthly profile, its backtest, and recovery proposals.
+
+The profile is the city's pooled history (``monitoring/history_payments.csv``, earlier years):
+S(m) = Σ payments of months 1…m ÷ Σ payments of the year, over every project and year, money
+weighted; R = Σ payments ÷ Σ budgets of those years (the execution the city usually reaches).
+With the share of the budget spent to date r(m), the named methods forecast the year-end
+execution rate:
+
+* ``remaining`` (剩余进度法, the default; Bornhuetter–Ferguson in actuarial terms): r(m) + (1 − S(m)) × R
+  — what is still to come in a usual year is added to what was paid, so a project that paid
+  little so far is not assumed to stay little;
+* ``ratio`` (比例外推法, chain ladder): r(m) ÷ S(m) — the year's payments scale with what was paid;
+* ``straight-line`` (序时外推法): r(m) ÷ (m / 12), no history needed.
+
+``profile="own"`` uses each project's own history where it has one (the pooled profile where it
+does not, or where its own share to date is 0). Forecasts are capped at the budget (a setting).
+Without history the straight line is the profile and R = 1 (stated in the conventions).
+:func:`backtest` forecasts the year-end rate of the current year at chosen months from the
+payments up to then and reports the errors against the actual year-end rate. From November (a
+setting) :class:`Forecast` proposes recovery (收回建议): for each project forecast below the floor
+less a margin for the forecast's error (95 % − 5 points), the budget beyond what its forecast
+payments plus the margin need at the floor: budget − (forecast + 5 % × budget) ÷ 95 %, so the project
+keeps room to pay more than forecast and still ends at or above the floor.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from .. import compare
+from ..errors import InputError, Location
+from .data import FILES, FOLDER, _payment_matrix, labels, parse_as_of
+
+METHODS = {
+    "remaining": "剩余进度法：至今执行率 + （1 − 历史同期累计支付占比）× 历史全年执行率",
+    "ratio": "比例外推法：至今执行率 ÷ 历史同期累计支付占比",
+    "straight-line": "序时外推法：至今执行率 ÷ （月份 ÷ 12）",
+}
+PROFILES = {"pooled": "全市历年汇总的月度支付进度", "own": "项目自身历年的月度支付进度（无历史的用全市汇总）"}
+
+
+@dataclass(frozen=True)
+class ForecastSettings:
+    """The conventions of :func:`forecast` (printed with every result)."""
+
+    method: str = "remaining"
+    profile: str = "pooled"
+    cap_at_budget: bool = True
+    floor: float = 0.95             # the execution-rate floor of the year (the seed: 各项目均达 95 % 以上)
+    recovery_from: int = 11         # month from which recovery is proposed
+    margin: float = 0.05            # room left for the forecast's error (share of the budget)
+    budget_column: str = "budget_initial"
+
+    def check(self) -> "ForecastSettings":
+        if self.method not in METHODS:
+            raise InputError("未知的预测方法 (unknown forecast method)", where=Location(path="method"),
+                             expected=" / ".join(METHODS), found=self.method)
+        if self.profile not in PROFILES:
+            raise InputError("未知的支付进度口径 (unknown profile)", where=Location(path="profile"),
+                             expected=" / ".join(PROFILES), found=self.profile)
+        if isinstance(self.floor, bool) or not isinstance(self.floor, (int, float)) or not 0 < self.floor <= 1:
+            raise InputError("执行率下限须在 0 与 1 之间 (floor)", where=Location(path="floor"), found=self.floor)
+        if isinstance(self.margin, bool) or not isinstance(self.margin, (int, float)) or not 0 <= self.margin < self.floor:
+            raise InputError("预测误差余量须在 0 与执行率下限之间 (margin)", where=Location(path="margin"), found=self.margin)
+        if not isinstance(self.recovery_from, (int, np.integer)) or not 1 <= self.recovery_from <= 12:
+            raise InputError("提出收回建议的月份须为 1–12", where=Location(path="recovery_from"),
+                             found=self.recovery_from)
+        return self
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Cumulative payment shares learnt from history: pooled (12,), per project (ids → 12), prior rates."""
+
+    pooled: np.ndarray
+    prior: float
+    own: pd.DataFrame            # index project_id, columns 1…12 (share) and "prior"
+    years: tuple
+    source: str
+
+    def table(self) -> pd.DataFrame:
+        return pd.DataFrame({"month": np.arange(1, 13), "share": self.pooled, "time_share": np.arange(1, 13) / 12})
+
+
+def profile(history_payments: pd.DataFrame | None, history_budgets: pd.DataFrame | None) -> Profile:
+    """The pooled and per-project payment profiles of the history (None → the straight line, R = 1)."""
+    if history_payments is None or history_budgets is None:
+        return Profile(pooled=np.arange(1, 13) / 12.0, prior=1.0, own=pd.DataFrame(columns=[*range(1, 13), "prior"]),
+                       years=(), source="无历史支付数据，按直线序时进度、全年执行率 100% 计")
+    for frame, name in ((history_payments, FILES["history_payments"]), (history_budgets, FILES["history_budgets"])):
+        if "year" not in frame:
+            raise InputError("缺少 year 列", where=Location(file=f"{FOLDER}/{name}"), expected="year, project_id, …")
+    pay_file, bud_file = f"{FOLDER}/{FILES['history_payments']}", f"{FOLDER}/{FILES['history_budgets']}"
+    # one row a (year, project): integer keys instead of joined strings (fast on large histories)
+    pairs = pd.MultiIndex.from_arrays([history_budgets["year"].astype(str).to_numpy(),
+                                       history_budgets["project_id"].astype(str).to_numpy()])
+    if pairs.has_duplicates:
+        i = int(np.flatnonzero(pairs.duplicated())[0])
+        raise InputError("历史预算中同一年度的项目重复 (duplicate year and project)",
+                         where=Location(file=bud_file, row=i + 2, column="project_id"), found=pairs[i])
+    row = pairs.get_indexer(pd.MultiIndex.from_arrays([history_payments["year"].astype(str).to_numpy(),
+                                                        history_payments["project_id"].astype(str).to_numpy()]))
+    if (row < 0).any():
+        i = int(np.flatnonzero(row < 0)[0])
+        raise InputError("历史支付记录的年度和项目不在历史预算中 (payment for an unknown year and project)",
+                         where=Location(file=pay_file, row=i + 2, column="project_id"),
+                         expected="history_budgets.csv 中的年度与项目编码",
+                         found=f"{history_payments['year'].iloc[i]} {history_payments['project_id'].iloc[i]}")
+    budgets = pd.DataFrame({"project_id": np.arange(len(pairs)), "budget": history_budgets["budget"].to_numpy()})
+    payments = pd.DataFrame({"project_id": row, "month": history_payments["month"].to_numpy(),
+                             "amount": history_payments["amount"].to_numpy()})
+    _, budget, matrix = _payment_matrix(payments, budgets, "budget", files=(pay_file, bud_file))
+    ids = pairs.get_level_values(1).to_numpy()
+    cum = np.cumsum(matrix, axis=1)
+    total = cum[:, -1]
+    if not compare.gt(total.sum(), 0):
+        raise InputError("历史支付数据合计为 0，无法计算支付进度", where=Location(file=f"{FOLDER}/{FILES['history_payments']}"))
+    pooled = cum.sum(axis=0) / total.sum()
+    prior = float(total.sum() / budget.sum()) if budget.sum() > 0 else 1.0
+    project = pd.Index(ids)
+    per = pd.DataFrame(cum, index=project, columns=range(1, 13)).groupby(level=0).sum()
+    per_budget = pd.Series(budget, index=project).groupby(level=0).sum()
+    year_total = per[12]
+    own = per[year_total > 0].div(year_total[year_total > 0], axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        own["prior"] = (year_total / per_budget).reindex(own.index)
+    years = tuple(sorted(int(y) for y in pd.unique(history_budgets["year"])))
+    return Profile(pooled=pooled, prior=prior, own=own, years=years,
+                   source=f"{'、'.join(map(str, years))} 年 {len(pairs)} 个项目年度的月度支付")
+
+
+def _shares(prof: Profile, ids: np.ndarray, month: int, kind: str) -> tuple[np.ndarray, np.ndarray]:
+    """(S(month), R) per project for the profile kind."""
+    s = np.full(len(ids), prof.pooled[month - 1])
+    r = np.full(len(ids), prof.prior)
+    if kind == "own" and len(prof.own):
+        own = prof.own.reindex(ids)
+        own_s, own_r = own[month].to_numpy(dtype=float), own["prior"].to_numpy(dtype=float)
+        use = ~np.isnan(own_s) & (own_s > 0)
+        s = np.where(use, own_s, s)
+        r = np.where(use & ~np.isnan(own_r), own_r, r)
+    return s, r
+
+
+def _forecast_rate(rate: np.ndarray, month: int, s: np.ndarray, r: np.ndarray, method: str, cap: bool) -> np.ndarray:
+    if method == "remaining":
+        out = rate + (1.0 - s) * r
+    elif method == "ratio":
+        out = rate / s
+    else:
+        out = rate / (month / 12.0)
+    if cap:
+        out = np.minimum(out, np.maximum(rate, 1.0))
+    return np.maximum(out, rate)
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """Result of :func:`forecast`: ``table`` one row a project; ``recovery`` the proposals (from November)."""
+
+    year: int | None
+    month: int
+    table: pd.DataFrame
+    profile: Profile
+    settings: ForecastSettings = field(default_factory=ForecastSettings)
+
+    @property
+    def proposes_recovery(self) -> bool:
+        return self.month >= self.settings.recovery_from
+
+    @property
+    def recovery(self) -> pd.DataFrame:
+        t = self.table
+        return t[t["proposed_recovery"] > 0].sort_values("proposed_recovery", ascending=False,
+                                                         kind="stable").reset_index(drop=True)
+
+    @property
+    def below_floor(self) -> pd.DataFrame:
+        return self.table[self.table["below_floor"]].reset_index(drop=True)
+
+    def conventions(self) -> dict:
+        s = self.settings
+        return {
+            "预测方法": METHODS[s.method],
+            "支付进度": f"{PROFILES[s.profile]}（{self.profile.source}）",
+            "历史全年执行率": f"历年支付合计 ÷ 预算合计，为 {self.profile.prior:.2%}",
+            "预测上限": "预计执行率不超过 100%（不超预算支出）" if s.cap_at_budget else "不设上限",
+            "执行率下限": f"年底执行率不低于 {s.floor:.0%}",
+            "预测误差余量": f"年初预算数的 {s.margin:.0%}",
+            "收回建议": (f"{s.recovery_from}月底起，预计年底执行率低于 {s.floor - s.margin:.0%}（下限 {s.floor:.0%} 减误差余量）"
+                     f"的项目，建议收回“年初预算数 −（预计全年支出 + 误差余量）÷ {s.floor:.0%}”：即使实际支出比预计多出"
+                     f"余量，收回后执行率仍不低于 {s.floor:.0%}、也不超预算"),
+        }
+
+    def summary(self) -> str:
+        t = self.table
+        s = self.settings
+        short = (t["budget"] > 0) & compare.lt(t["forecast_rate"].fillna(1.0), s.floor - s.margin)
+        text = (f"按{METHODS[s.method].split('：')[0]}预计，年底全市执行率约 "
+                f"{t['forecast_spent'].sum() / t['budget'].sum():.2%}；预计年底执行率低于 {s.floor:.0%} 的项目 "
+                f"{int(t['below_floor'].sum())} 个，其中低于 {s.floor - s.margin:.0%}（下限减预测误差余量）的 "
+                f"{int(short.sum())} 个")
+        if self.proposes_recovery:
+            rec = self.recovery
+            text += f"；建议收回 {len(rec)} 个项目 {rec['proposed_recovery'].sum() / 1e4:,.2f} 万元"
+        else:
+            text += f"（{self.settings.recovery_from}月底起提出收回建议）"
+        return text + "。"
+
+    def _repr_html_(self) -> str:
+        from ..outline import fmt
+
+        t = self.recovery if self.proposes_recovery else self.below_floor
+        table = pd.DataFrame({"项目名称": t["project_name"], "年初预算数（万元）": t["budget"].map(fmt.wan),
+                              "预计年底执行率": t["forecast_rate"].map(fmt.pct),
+                              "建议收回（万元）": t["proposed_recovery"].map(fmt.wan)})
+        return f"<b>年底执行预测</b>（{fmt.escape_html(self.summary())}）" + fmt.table_html(table)
+
+
+def _settings(settings, overrides) -> ForecastSettings:
+    s = settings or ForecastSettings()
+    return (replace(s, **overrides) if overrides else s).check()
+
+
+def forecast(payments: pd.DataFrame, budgets: pd.DataFrame, as_of, history_payments=None, history_budgets=None,
+             settings: ForecastSettings | None = None, **overrides) -> Forecast:
+    """Forecast every project's year-end execution at ``as_of`` from the payments to then and the
+    history's profile; propose recovery from ``recovery_from``. ``overrides``: fields of
+    :class:`ForecastSettings` (``method="ratio"``, ``floor=0.9``)."""
+    s = _settings(settings, overrides)
+    year, month = parse_as_of(as_of)
+    prof = profile(history_payments, history_budgets)
+    ids, budget, matrix = _payment_matrix(payments, budgets, s.budget_column)
+    spent = matrix[:, :month].sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(budget > 0, spent / budget, np.nan)
+    shares, prior = _shares(prof, ids, month, s.profile)
+    fr = _forecast_rate(rate, month, shares, prior, s.method, s.cap_at_budget)
+    f_spent = np.where(budget > 0, fr * budget, 0.0)
+    below = (budget > 0) & compare.lt(np.nan_to_num(fr, nan=1.0), s.floor)
+    short = (budget > 0) & compare.lt(np.nan_to_num(fr, nan=1.0), s.floor - s.margin)
+    keep = np.minimum(budget, (f_spent + s.margin * budget) / s.floor)
+    proposed = np.where(short & (month >= s.recovery_from), np.clip(budget - keep, 0.0, None), 0.0)
+    proposed = np.round(proposed, 2)
+    names, departments = labels(budgets, ids)
+    table = pd.DataFrame({
+        "project_id": ids, "project_name": names, "department": departments,
+        "budget": budget, "spent": spent, "rate": rate, "profile_share": shares, "forecast_rate": fr,
+        "forecast_spent": f_spent, "forecast_unspent": np.where(budget > 0, budget - f_spent, 0.0),
+        "below_floor": below, "proposed_recovery": proposed})
+    return Forecast(year=year, month=month, table=table, profile=prof, settings=s)
+
+
+@dataclass(frozen=True)
+class Backtest:
+    """Result of :func:`backtest`: ``table`` (method, month, n, mae, …) and ``errors`` (per project)."""
+
+    table: pd.DataFrame
+    errors: pd.DataFrame
+    method: str
+    source: str
+
+    def _repr_html_(self) -> str:
+        from ..outline import fmt
+
+        wide = self.table.pivot(index="method", columns="month", values="mae")
+        table = pd.DataFrame({"预测方法": [METHODS[m].split("：")[0] for m in wide.index],
+                              **{f"{m}月底平均绝对误差": wide[m].map(fmt.pct).to_numpy() for m in wide.columns}})
+        return f"<b>预测回测</b>（{fmt.escape_html(self.source)}）" + fmt.table_html(table)
+
+    def mae(self, month: int, method: str | None = None) -> float:
+        t = self.table
+        return float(t.loc[(t["method"] == (method or self.method)) & (t["month"] == month), "mae"].iloc[0])
+
+
+def backtest(payments: pd.DataFrame, budgets: pd.DataFrame, history_payments=None, history_budgets=None,
+             months=(6, 10), methods=None, settings: ForecastSettings | None = None, **overrides) -> Backtest:
+    """Forecast the year-end execution rate at each of ``months`` from the payments up to then; the
+    error against the actual rate (all twelve months' payments ÷ budget) per project, and per method
+    and month the mean absolute error (mae), median, largest and mean signed error (bias)."""
+    s = _settings(settings, overrides)
+    methods = tuple(methods or METHODS)
+    for m in methods:
+        replace(s, method=m).check()
+    prof = profile(history_payments, history_budgets)
+    ids, budget, matrix = _payment_matrix(payments, budgets, s.budget_column)
+    has = budget > 0
+    cum = np.cumsum(matrix, axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        actual = np.where(has, cum[:, -1] / budget, np.nan)
+    rows, errors = [], []
+    for month in months:  # a handful of months
+        _, month = parse_as_of(month)
+        rate = np.where(has, cum[:, month - 1] / np.where(has, budget, 1.0), np.nan)
+        shares, prior = _shares(prof, ids, month, s.profile)
+        for m in methods:  # a handful of methods
+            err = _forecast_rate(rate, month, shares, prior, m, s.cap_at_budget) - actual
+            e = err[has]
+            rows.append({"method": m, "month": month, "n": int(has.sum()), "mae": float(np.mean(np.abs(e))),
+                         "median": float(np.median(np.abs(e))), "max": float(np.max(np.abs(e))),
+                         "bias": float(np.mean(e))})
+            errors.append(pd.DataFrame({"method": m, "month": month, "project_id": ids[has], "actual": actual[has],
+                                        "error": e}))
+    return Backtest(table=pd.DataFrame(rows), errors=pd.concat(errors, ignore_index=True), method=s.method,
+                    source=prof.source)
+
+
+__all__ = ["Backtest", "Forecast", "ForecastSettings", "METHODS", "PROFILES", "Profile", "backtest", "forecast",
+           "profile"]

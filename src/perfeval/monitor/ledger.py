@@ -1,0 +1,149 @@
+"""Monitoring at a date for a data folder: status, the checkpoint ledgers, forecast, 双监控, workbook.
+
+``at(data_dir, as_of)`` → :class:`Ledgers`: the :func:`~perfeval.monitor.status` of every project,
+the reminder list (提醒名单: the June checkpoint, once June is reached), the watch ledger
+(重点关注台账: October's zero-spend projects, once October is reached), the forecast with its
+backtest and the recovery proposals (收回建议, from November), and 双监控. A checkpoint lists the
+projects as they stood at its month end, with where they stand now beside it. ``to_xlsx`` writes
+提醒名单 / 重点关注台账 / 收回建议 / 运行监控 / 双监控 / 监控设置 with Chinese headers, money in 万元
+and rates as percentages; an empty list is a sheet with one sentence saying why.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .checkpoints import ACTIONS, DEFAULT_CHECKPOINTS, _check_checkpoints, checkpoint_lists
+from .data import extras, load, parse_as_of, with_direct_funds
+from .dual import Dual, DualSettings, dual
+from .forecast import Backtest, Forecast, ForecastSettings, backtest, forecast
+from .status import Status, StatusSettings, status
+
+
+@dataclass(frozen=True)
+class Ledgers:
+    """Everything the monitoring of one date shows (see the module docstring)."""
+
+    status: Status
+    checkpoints: tuple
+    lists: pd.DataFrame          # checkpoint lists reached by the date, with now-columns
+    forecast: Forecast
+    backtest: Backtest
+    dual: Dual
+    inputs: tuple = field(default_factory=tuple)
+    monthly: tuple = ()          # city-wide payments of months 1…12 (元)
+
+    @property
+    def month(self) -> int:
+        return self.status.month
+
+    @property
+    def label(self) -> str:
+        return self.status.label
+
+    def listed(self, action: str) -> pd.DataFrame:
+        return self.lists[self.lists["action"] == action].reset_index(drop=True)
+
+    @property
+    def reminders(self) -> pd.DataFrame:
+        return self.listed("remind")
+
+    @property
+    def watch(self) -> pd.DataFrame:
+        return self.listed("watch")
+
+    def pending(self, action: str) -> str | None:
+        """A sentence when the checkpoint of ``action`` is not reached yet (None when it is)."""
+        cps = [cp for cp in self.checkpoints if cp.action == action]
+        if not cps:
+            return f"未设置“{ACTIONS.get(action, action).split(' (')[0]}”的监控节点"
+        if all(cp.month > self.month for cp in cps):
+            return f"截至{self.label}，尚未到{min(cp.month for cp in cps)}月底监控节点"
+        return None
+
+    def conventions(self) -> dict:
+        cps = "；".join(f"{cp.month}月底 {'仍未破零' if cp.min_progress == 0 else f'进度比 < {cp.min_progress:.0%}'} → "
+                       f"{ACTIONS.get(cp.action, cp.action).split(' (')[0]}" for cp in self.checkpoints)
+        return {**self.status.conventions(), "监控节点": cps, **self.forecast.conventions(),
+                **{f"双监控·{k}": v for k, v in self.dual.conventions().items()}}
+
+    def summary_lines(self) -> list[str]:
+        """The short Chinese summary of the CLI and the dashboard."""
+        lines = [self.status.summary()]
+        rem = self.pending("remind")
+        lines.append(rem + "，暂无提醒名单。" if rem else
+                     f"提醒名单：{self.reminders['month'].iloc[0] if len(self.reminders) else 6}月底进度比低于下限的项目 "
+                     f"{len(self.reminders)} 个，已提醒单位加快资金支付进度。")
+        w = self.pending("watch")
+        if w:
+            lines.append(w + "，暂无重点关注台账。")
+        else:
+            node = min(cp.month for cp in self.checkpoints if cp.action == "watch")
+            text = f"重点关注台账：{len(self.watch)} 个项目{node}月底仍未破零"
+            if self.month > node and len(self.watch):
+                text += f"，其中截至{self.label}仍为零支出的 {int((self.watch['cumulative_now'] <= 0).sum())} 个"
+            lines.append(text + "。")
+        lines.append(self.forecast.summary())
+        lines.append(self.dual.summary())
+        return lines
+
+    def _repr_html_(self) -> str:
+        from ..outline import fmt
+
+        return "<b>绩效运行监控</b>" + fmt.html_list(self.summary_lines(), ordered=False)
+
+    def sheets(self) -> dict:
+        """The workbook's sheets as frames (money in 万元, Chinese headers)."""
+        from .sheets import workbook_frames
+
+        return workbook_frames(self)
+
+    def to_xlsx(self, path) -> Path:
+        from .sheets import write_workbook
+
+        return write_workbook(self.sheets(), path)
+
+
+def at(data_dir: str | os.PathLike, as_of, checkpoints=DEFAULT_CHECKPOINTS, *,
+       status_settings: StatusSettings | None = None, forecast_settings: ForecastSettings | None = None,
+       dual_settings: DualSettings | None = None, backtest_months=(6, 10)) -> Ledgers:
+    """Monitoring of the data folder at ``as_of`` (see the module docstring)."""
+    year, month = parse_as_of(as_of)
+    payments, projects = load(data_dir)
+    ex = extras(data_dir)
+    if year is not None and ex["history_budgets"] is not None:
+        years = pd.to_numeric(ex["history_budgets"]["year"], errors="coerce")
+        if (years >= year).any():
+            from ..errors import InputError, Location
+
+            raise InputError("监控年度不晚于历史支付数据的年度 (as-of year is not after the history)",
+                             where=Location(path="as_of"), expected=f"{int(years.max()) + 1} 年及以后",
+                             found=str(as_of))
+    projects = with_direct_funds(projects, ex["direct_funds"])
+    cps = _check_checkpoints(checkpoints)
+    st = status(payments, projects, as_of, status_settings)
+    hist = (ex["history_payments"], ex["history_budgets"])
+    fc = forecast(payments, projects, as_of, *hist, settings=forecast_settings)
+    bt = backtest(payments, projects, *hist, months=backtest_months, settings=forecast_settings)
+    reached = tuple(cp for cp in cps if cp.month <= month)
+    lists = checkpoint_lists(payments, projects, reached, budget_column=st.settings.budget_column) if reached else \
+        checkpoint_lists(payments, projects, cps, budget_column=st.settings.budget_column).iloc[0:0]
+    now = st.projects.set_index("project_id")
+    lists = lists.assign(cumulative_now=lists["project_id"].map(now["spent"]).astype(float),
+                         rate_now=lists["project_id"].map(now["rate"]).astype(float),
+                         light_now=lists["project_id"].map(now["light"]),
+                         direct_funds=lists["project_id"].map(now["direct_funds"]).fillna(False).astype(bool),
+                         forecast_rate=lists["project_id"].map(fc.table.set_index("project_id")["forecast_rate"]))
+    du = dual(payments, projects, ex["midyear"], as_of, dual_settings)
+    base = Path(data_dir)
+    inputs = tuple(p for p in [base / "payments.csv", base / "projects.csv"] +
+                   sorted((base / "monitoring").glob("*.csv")) if p.is_file())
+    monthly = pd.to_numeric(payments["amount"]).groupby(pd.to_numeric(payments["month"]).astype(int)).sum()
+    return Ledgers(status=st, checkpoints=cps, lists=lists.reset_index(drop=True), forecast=fc, backtest=bt,
+                   dual=du, inputs=inputs, monthly=tuple(monthly.reindex(range(1, 13), fill_value=0.0).astype(float)))
+
+
+__all__ = ["Ledgers", "at"]
