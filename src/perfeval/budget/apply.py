@@ -345,7 +345,8 @@ def _reasons(t: pd.DataFrame, rules: ApplyRules) -> pd.Series:
 # the results of a data folder
 # --------------------------------------------------------------------------------------------
 
-def results_from_data(data_dir) -> pd.DataFrame:
+def results_from_data(data_dir, *, self_totals: pd.DataFrame | None = None,
+                      key_totals: pd.DataFrame | None = None) -> pd.DataFrame:
     """This year's results per project of a data folder (the sample city's layout).
 
     ``project_id, project_name, department`` from ``projects.csv``; ``grade`` the self-evaluation's
@@ -353,6 +354,9 @@ def results_from_data(data_dir) -> pd.DataFrame:
     ``key_grade`` the key evaluation's (:func:`perfeval.keyeval.evaluate`; NaN where not key-evaluated);
     ``budget`` 全年预算数 (元); ``has_targets`` whether the project declared targets (``targets.csv`` or
     ``declarations/``; unknown when the folder has neither); ``self_evaluated``.
+
+    ``self_totals`` / ``key_totals``: the scorecard totals already computed for this folder (as the
+    city-wide report has them), so that nothing is scored twice.
     """
     from .. import keyeval
     from .candidates import last_year_results
@@ -360,17 +364,24 @@ def results_from_data(data_dir) -> pd.DataFrame:
     data = Path(data_dir)
     projects = datasets.projects(data)
     ids = projects["project_id"].astype(str).tolist()
-    own = last_year_results(data, ids, key_precedence=False).set_index("project_id")
+    if self_totals is None:
+        own = last_year_results(data, ids, key_precedence=False).set_index("project_id")
+        grade, evaluated = own["last_grade"], own["self_evaluated"]
+    else:
+        t = self_totals.assign(project_id=self_totals["project_id"].astype(str)).set_index("project_id")
+        grade, evaluated = t["reviewed_grade"], pd.Series(True, index=t.index)
     key = pd.Series(dtype=object)
-    if (data / keyeval.INDICATORS_FILE).is_file():
+    if key_totals is not None:
+        key = key_totals.assign(project_id=key_totals["project_id"].astype(str)).set_index("project_id")["grade"]
+    elif (data / keyeval.INDICATORS_FILE).is_file():
         key = keyeval.evaluate(keyeval.load(data)).totals.set_index("project_id")["grade"]
     out = pd.DataFrame({"project_id": ids, "project_name": projects["project_name"].to_numpy(),
                         "department": projects["department"].to_numpy()})
-    out["grade"] = out["project_id"].map(own["last_grade"])
+    out["grade"] = out["project_id"].map(grade)
     out["key_grade"] = out["project_id"].map(key)
     out["budget"] = pd.to_numeric(projects["budget_full_year"], errors="coerce").to_numpy(dtype=float)
     out["has_targets"] = _declared(data, out["project_id"])
-    out["self_evaluated"] = out["project_id"].map(own["self_evaluated"]).astype(bool)
+    out["self_evaluated"] = out["project_id"].map(evaluated).fillna(False).astype(bool)
     return out
 
 

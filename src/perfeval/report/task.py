@@ -22,9 +22,10 @@ from .storage import safe_stem, sha256_bytes, sha256_file
 
 FORMATS = ("html", "pdf")
 KIND_LABELS = {"self": "绩效自评", "key": "重点评价", "portfolio": "全市综合对比", "exante": "事前绩效评估",
-               "targets": "绩效目标审核", "targets-summary": "绩效目标审核汇总", "priority": "择优排序"}
-KIND_ORDER = {"self": 0, "key": 1, "portfolio": 2, "exante": 3, "targets": 4, "targets-summary": 5, "priority": 6}
-UNGRADED_KINDS = frozenset({"portfolio", "targets-summary", "priority"})  # city-wide reports: no grade to show
+               "targets": "绩效目标审核", "targets-summary": "绩效目标审核汇总", "priority": "择优排序",
+               "annual": "工作开展情况说明"}
+KIND_ORDER = {"self": 0, "key": 1, "portfolio": 2, "exante": 3, "targets": 4, "targets-summary": 5, "priority": 6, "annual": 7}
+UNGRADED_KINDS = frozenset({"portfolio", "targets-summary", "priority", "annual"})  # city-wide reports: no grade to show
 # Ends the note on a task that a Dask worker was lost under and another worker made (`report.dask`).
 RERUN_MARK = "(worker lost; the task was rerun)"
 
