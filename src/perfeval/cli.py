@@ -224,6 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="self = 项目支出绩效自评表；declaration = 绩效目标申报表")
     y.set_defaults(func=cmd_systems)
 
+    from . import annual_command
     from .budget import commands as budget_commands
     from .exante import commands as exante_commands
     from .report import commands as report_commands
@@ -235,6 +236,7 @@ def build_parser() -> argparse.ArgumentParser:
     exante_commands.register(sub)
     review_commands.register(sub)
     budget_commands.register(sub)
+    annual_command.register(sub)
     return p
 
 

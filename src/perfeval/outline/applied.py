@@ -44,7 +44,10 @@ def overview(applied) -> list[str]:
                    "按硬性规则不予安排，不论评价等级")
     changed = key_overrides(applied)
     if len(changed):
-        out.append(f"{len(changed)} 个项目的重点评价等级与单位自评等级不同，按重点评价等级处理")
+        moved = changed[changed["按自评等级应为"] != changed["处理"]]
+        pairs = moved.groupby(["按自评等级应为", "处理"], sort=False).size()
+        detail = "、".join(f"{n} 个由“{a}”改为“{b}”" for (a, b), n in pairs.items())
+        out.append(f"{len(changed)} 个项目的重点评价等级与单位自评等级不同，按重点评价等级处理" + (f"，其中 {detail}" if detail else ""))
     out.append(f"评价{fmt.clause(conv['结果反馈'])}；{fmt.clause(conv['整改计划'])}")
     return [fmt.sentence(x) for x in out]
 
