@@ -235,8 +235,7 @@ def _clean(results: pd.DataFrame) -> pd.DataFrame:
             r[column] = value
     r["project_name"] = r["project_name"].where(r["project_name"].notna(), r["project_id"])
     for column in ("grade", "key_grade"):
-        g = r[column].astype(object).where(r[column].notna(), None)
-        g = g.map(lambda x: x.strip() if isinstance(x, str) else x).replace({"": None, "未定级": None})
+        g = _per_value(r[column], lambda x: (None if x.strip() in ("", "未定级") else x.strip()) if isinstance(x, str) else x)
         bad = g.notna() & ~g.isin(GRADES)
         if bad.any():
             i = int(np.flatnonzero(bad.to_numpy())[0])
@@ -252,7 +251,7 @@ def _clean(results: pd.DataFrame) -> pd.DataFrame:
                          found=r.at[i, "budget"])
     r["budget"] = budget.astype(float)
     for column in ("has_targets", "self_evaluated"):  # True / False / unknown (missing)
-        v = r[column].map(_truth)
+        v = _per_value(r[column], _truth)
         bad = v.isna() & r[column].notna()
         if bad.any():
             i = int(np.flatnonzero(bad.to_numpy())[0])
@@ -260,6 +259,13 @@ def _clean(results: pd.DataFrame) -> pd.DataFrame:
                              expected="true / false / 空（未知）", found=r.at[i, column])
         r[column] = v.astype(object)
     return r
+
+
+def _per_value(column: pd.Series, func) -> pd.Series:
+    """``func`` applied once per distinct value (a column of a few grades or flags), then spread back."""
+    codes, uniques = pd.factorize(column.astype(object), use_na_sentinel=True)
+    mapped = np.array([func(u) for u in uniques] + [None], dtype=object)
+    return pd.Series(mapped[codes], index=column.index, dtype=object)
 
 
 _TRUE = {"true", "1", "yes", "是", "t", "y"}
@@ -316,29 +322,53 @@ def apply_results(results: pd.DataFrame, rules: ApplyRules | None = None) -> Res
     return ResultsApplied(table=table, rules=rules)
 
 
-def _reasons(t: pd.DataFrame, rules: ApplyRules) -> pd.Series:
-    """One Chinese sentence per project, built column-wise."""
-    amount = " " + t["suggested"].map(_wan) + " 万元"
-    other = t["grade"].fillna("未定级")
-    graded = t["grade_used"].notna()
-    key = t["grade_source"] == SOURCES["key"]
-    basis = ("重点评价等级为“" + t["grade_used"].fillna("") + "”"
-             + np.where(t["grade"].notna() & (t["grade"] != t["grade_used"]), "（单位自评为“" + other + "”，以重点评价为准）", ""))
-    basis = basis.where(key, "单位自评复核后等级为“" + t["grade_used"].fillna("") + "”")
-    basis = basis.where(graded, "单位自评未定级（复核暂不定级）")
-    what = pd.Series(t["action_code"]).map({
-        "priority": "优先纳入下一年度预算编审流程、保障资金",
-        "keep": "按本年度规模据实安排", "cut": f"按规则压减 {abs(rules.cut_share):.0%}",
-        "stop": "取消或暂停下一年度预算安排，不予考虑新增预算需求", "none": ""}).to_numpy(dtype=object)
-    tail = np.where(t["suggested"] > 0, "，建议安排" + amount, "，下一年度不安排资金")
-    if not _eq(rules.priority_share, 0.0):
-        what = np.where(t["action_code"] == "priority", what + f"（增加 {rules.priority_share:.0%}）", what)
-    text = basis + "，" + what + tail
-    rect = np.where(t["rectify"], "；须限期整改并报送整改计划", "")
-    text = text + rect
-    gated = t["hard_rules"] != ""
-    text = text.where(~gated, t["hard_rules"] + "，按硬性规则不予安排下一年度预算，不论评价等级（" + basis + "）；须限期整改")
-    return text + "。"
+def _text(values) -> np.ndarray:
+    """A column as a numpy object array of str (missing → ""), for fast element-wise concatenation."""
+    v = pd.Series(values).astype(object)
+    return v.where(v.notna(), "").astype(str).to_numpy(dtype=object)
+
+
+def _reasons(t: pd.DataFrame, rules: ApplyRules) -> np.ndarray:
+    """One Chinese sentence per project: written once per distinct case (grades, source, action, hard
+    rules), then joined with each project's amount."""
+    positive = t["suggested"].to_numpy() > 0
+    case = pd.DataFrame({"used": _text(t["grade_used"]), "own": _text(t["grade"]), "source": _text(t["grade_source"]),
+                         "code": t["action_code"].to_numpy(dtype=object), "rectify": t["rectify"].to_numpy(),
+                         "hard": _text(t["hard_rules"]), "positive": positive})
+    codes, uniques = pd.MultiIndex.from_frame(case).factorize()
+    what = {"priority": "优先纳入下一年度预算编审流程、保障资金" + ("" if _eq(rules.priority_share, 0.0) else
+                                                      f"（增加 {rules.priority_share:.0%}）"),
+            "keep": "按本年度规模据实安排", "cut": f"按规则压减 {abs(rules.cut_share):.0%}",
+            "stop": "取消或暂停下一年度预算安排，不予考虑新增预算需求", "none": ""}
+    heads, tails = [], []
+    for used, own, source, code, rectify, hard, pos in uniques:  # a few dozen distinct cases at most
+        if not used:
+            basis = "单位自评未定级（复核暂不定级）"
+        elif source == SOURCES["key"]:
+            basis = f"重点评价等级为“{used}”" + (f"（单位自评为“{own}”，以重点评价为准）" if own and own != used else "")
+        else:
+            basis = f"单位自评复核后等级为“{used}”"
+        if hard:
+            heads.append(f"{hard}，按硬性规则不予安排下一年度预算，不论评价等级（{basis}）；须限期整改。")
+            tails.append("")
+            continue
+        rect = "；须限期整改并报送整改计划" if rectify else ""
+        if pos:
+            heads.append(f"{basis}，{what[code]}，建议安排 ")
+            tails.append(f" 万元{rect}。")
+        else:
+            heads.append(f"{basis}，{what[code]}，下一年度不安排资金{rect}。")
+            tails.append("")
+    heads, tails = np.array(heads, dtype=object)[codes], np.array(tails, dtype=object)[codes]
+    amount = np.full(len(t), "", dtype=object)
+    show = tails != ""
+    amount[show] = _wan_all(t["suggested"].to_numpy()[show])
+    return heads + amount + tails
+
+
+def _wan_all(values: np.ndarray) -> np.ndarray:
+    """元 → "1,234.56" (万元) for a whole column (no missing values)."""
+    return np.array(list(map("{:,.2f}".format, np.asarray(values, dtype=float) / 1e4)), dtype=object)
 
 
 # --------------------------------------------------------------------------------------------
