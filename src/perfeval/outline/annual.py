@@ -223,14 +223,16 @@ class AnnualReport:
             "预算执行率": f"全年执行数 ÷ 全年预算数（年底收回统筹后）；达标线 {self.min_rate:.0%}",
             "自评等级": "自评表按财预〔2020〕10号评分规则复核后的等级（自评得分高于规则允许最高分的按最高分计）",
             "重点评价资金": "重点评价项目的全年预算数合计",
-            "重点评价等级": "评价组专家评分去掉一个最高分和一个最低分后平均，与按规则计算的指标得分合计定级",
+            "重点评价等级": "专家评议指标按评价组专家分合成（" + fmt.chinese(self.city_report.key.conventions.get(
+                "专家分合成 (panel aggregation)", "算术平均")) + "），定量指标按规则计算，合计后定级："
+                + fmt.chinese(self.city_report.key.conventions.get("评价等级 (grade bands)", "优、良、中、差")),
             "绩效运行监控": "；".join(fmt.chinese(f"{k}：{v}") for k, v in mon.conventions.items()
                                 if k.startswith(("进度比", "监控节点", "年底收回"))),
-            "绩效指标": "本年度绩效目标申报表（targets.csv）中的三级指标；定量指标含时间指标",
+            "绩效指标": "本年度绩效目标申报表中的三级指标；定量指标含时间指标",
             "绩效信息公开": "填报绩效目标的项目随部门预算公开绩效目标；自评结果随部门决算公开；重点评价结果单独公开",
         }
         rows.update({f"结果应用·{k}": v for k, v in self.city_report.applied.conventions().items() if k != "比较精度"})
-        return pd.DataFrame({"项目": list(rows), "口径": [fmt.clause(v).replace("targets.csv", "绩效目标申报数据") for v in rows.values()]})
+        return pd.DataFrame({"项目": list(rows), "口径": [fmt.clause(v) for v in rows.values()]})
 
 
 def _top_findings(findings: pd.DataFrame, n: int = 3) -> list[tuple[str, int]]:
