@@ -195,3 +195,10 @@ def test_vectorised_on_many_projects():
                           "has_targets": rng.random(n) > 0.01, "self_evaluated": rng.random(n) > 0.01})
     applied = budget.apply_results(frame)
     assert len(applied.table) == n and applied.summary()["projects"].sum() == n
+
+
+def test_amounts_below_the_fen_never_round_above_the_budget():
+    """Found by the property above: 1.875 元 kept must stay 1.875, not round up to 1.88."""
+    t = apply_results(_frame([("A", "优", None, 1.875, True, True), ("B", "中", None, 1.875, True, True),
+                              ("C", "差", None, 1.875, True, True)])).table
+    assert t["suggested"].tolist() == [1.875, pytest.approx(1.685), 0.0]

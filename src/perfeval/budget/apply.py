@@ -120,7 +120,7 @@ class ApplyRules:
             else "一律以单位自评复核后等级为准",
             "硬性规则": "；".join(f"{HARD_RULES[h][0]}的项目不予安排（{HARD_RULES[h][1]}），不论评价等级"
                               for h in self.hard_rules) or "不设",
-            "建议安排金额": "本年度全年预算数 ×（1 + 增减比例），保留两位小数；不予安排、取消或暂停的为 0",
+            "建议安排金额": "本年度全年预算数 + 增减额（全年预算数 × 增减比例，四舍五入到分）；不予安排、取消或暂停的为 0",
             "结果反馈": (f"结果通知（{notice:%Y-%m-%d}）后 {self.feedback_days} 日内反馈项目实施单位" if notice is not None
                      else f"结果通知之日起 {self.feedback_days} 日内反馈项目实施单位"),
             "整改计划": f"{'、'.join(ACTIONS[a] for a in self.rectify)}的项目，单位收到反馈后 {self.plan_days} 日内报送整改计划"
@@ -304,8 +304,10 @@ def apply_results(results: pd.DataFrame, rules: ApplyRules | None = None) -> Res
     gated = (hard != "").to_numpy()
     code = np.where(gated, "none", code)
     share = pd.Series(code).map(rules.share_of).to_numpy(dtype=float)
-    suggested = np.round(r["budget"].to_numpy() * (1.0 + share) + 0.0, 2)
-    suggested = np.where(compare.le(suggested, 0), 0.0, suggested)
+    budget = r["budget"].to_numpy()
+    change = budget * share
+    change = np.sign(change) * np.floor(compare.snap(np.abs(change) * 100) + 0.5) / 100  # half-up to the fen
+    suggested = np.where(share <= -1.0, 0.0, np.maximum(budget + change, 0.0))
     action = pd.Series(code).map(ACTIONS).to_numpy(dtype=object)
     notice = rules.notice
     feedback = pd.Series(pd.NaT, index=r.index, dtype="datetime64[ns]") if notice is None else \
