@@ -27,6 +27,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/methods_bench.py
 	$(BIN)/python benchmarks/batch_bench.py
 	$(BIN)/python benchmarks/cli_bench.py
+	$(BIN)/python benchmarks/apply_bench.py
 
 lab: $(STAMP)
 	$(BIN)/python -m pip install --quiet "jupyterlab>=4.2"

@@ -224,6 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="self = 项目支出绩效自评表；declaration = 绩效目标申报表")
     y.set_defaults(func=cmd_systems)
 
+    from . import annual_command
     from .budget import commands as budget_commands
     from .exante import commands as exante_commands
     from .monitor import commands as monitor_commands
@@ -237,6 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
     review_commands.register(sub)
     budget_commands.register(sub)
     monitor_commands.register(sub)
+    annual_command.register(sub)
     return p
 
 

@@ -1,10 +1,15 @@
-"""``perfeval prioritise --data DIR [--cap AMOUNT] [--xlsx OUT]``: rank next year's requests under a cap.
+"""``perfeval prioritise`` (rank next year's requests under a cap) and ``perfeval apply-results``
+(this year's grades applied to next year's budget, 评价结果应用).
 
 Assembles the candidates from the data folder (ex-ante conclusions, target-review grades, last
 year's grades), ranks and funds them (:func:`perfeval.budget.prioritise`), prints the ranked list
 with the funding line and the projects not funded and why; ``--explain`` prints every project's
 reason, ``--xlsx`` writes 排序结果 / 逐项说明 / 排序规则. ``--cap`` is in 万元 unless a unit is written
 (25000, 25000万元, 2.5亿元); without it the cap of ``next_year/control.csv`` is used.
+
+``apply-results --data DIR [--xlsx OUT] [--notice-date D] [--cut-share 10]`` prints the counts and money per
+action, the projects cut, stopped or not funded and why; ``--xlsx`` writes 结果应用 / 处理汇总 / 应用规则
+(the workbook ``perfeval batch`` also writes into its output folder as ``结果应用.xlsx``).
 """
 from __future__ import annotations
 
@@ -42,8 +47,54 @@ def cmd_prioritise(args) -> int:
     return EXIT_OK
 
 
+def cmd_apply_results(args) -> int:
+    from ..report.commands import data_folder
+    from ..textable import format_table
+    from .apply import ApplyRules, apply_results, results_from_data
+
+    data = data_folder(args.data)
+    rules = ApplyRules(cut_share=-abs(args.cut_share) / 100, notice_date=args.notice_date,
+                       key_precedence=not args.self_grades)
+    applied = apply_results(results_from_data(data), rules)
+    print(f"评价结果应用：{len(applied.table)} 个项目；{applied.conventions()['评价等级与处理']}")
+    print(format_table(applied.summary_table(), max_width=24))
+    hit = applied.table[applied.table["action_code"].isin(["cut", "stop", "none"])]
+    if len(hit):
+        print("\n压减、取消或暂停、不予安排的项目：")
+        for r in hit.itertuples():
+            print(f"  - {r.project_name}（{r.project_id}）：{r.reason}")
+    else:
+        print("\n没有压减、取消或暂停、不予安排的项目。")
+    if args.xlsx:
+        applied.to_xlsx(args.xlsx)
+        print(f"\n已写出结果应用工作簿：{args.xlsx}")
+    return EXIT_OK
+
+
+def _percent(text: str) -> float:
+    import argparse
+
+    try:
+        value = float(str(text).rstrip("%"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"应为百分数，如 10 或 10%：{text!r}") from None
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"压减比例须在 0 到 100 之间：{text!r}")
+    return value
+
+
+def _date(text: str) -> str:
+    import argparse
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"应为日期，如 2022-06-30：{text!r}") from None
+
+
 def register(subparsers) -> None:
-    """Add ``prioritise`` to the ``perfeval`` command's subparsers."""
+    """Add ``prioritise`` and ``apply-results`` to the ``perfeval`` command's subparsers."""
     p = subparsers.add_parser("prioritise", help="择优排序：按事前评估、目标审核和上年评价结果在资金控制数内排序安排 (priority ranking)")
     p.add_argument("--data", required=True, metavar="DIR", help="数据目录（含 next_year/requests.csv）")
     p.add_argument("--cap", type=money_amount, metavar="AMOUNT",
@@ -56,5 +107,13 @@ def register(subparsers) -> None:
     p.add_argument("--xlsx", metavar="OUT", help="写出排序结果工作簿（排序结果、逐项说明、排序规则）")
     p.set_defaults(func=cmd_prioritise)
 
+    a = subparsers.add_parser("apply-results", help="评价结果应用：按本年度评价等级提出下一年度预算处理意见 (results applied)")
+    a.add_argument("--data", required=True, metavar="DIR", help="数据目录（含 projects.csv、自评与重点评价数据）")
+    a.add_argument("--xlsx", metavar="OUT", help="写出结果应用工作簿（结果应用、处理汇总、应用规则）")
+    a.add_argument("--notice-date", type=_date, metavar="YYYY-MM-DD", help="评价结果通知日期；给出时计算反馈和整改计划的截止日期")
+    a.add_argument("--cut-share", type=_percent, default=10.0, metavar="PCT", help="“中”等级压减比例（%%，默认 10）")
+    a.add_argument("--self-grades", action="store_true", help="一律采用单位自评等级（默认有重点评价的以重点评价为准）")
+    a.set_defaults(func=cmd_apply_results)
 
-__all__ = ["cmd_prioritise", "register"]
+
+__all__ = ["cmd_apply_results", "cmd_prioritise", "register"]

@@ -12,7 +12,9 @@ The stages before the budget add, where the data folder has them: an ex-ante rep
 ``exante``, ``exante_report.ipynb``) per candidate of ``exante/candidates.csv``; a target-review
 opinion (kind ``targets``, ``target_review.ipynb``) per declaration of ``next_year/declarations/``
 and their summary (``targets-summary``, ``target_summary.ipynb``); the priority ranking under the
-cap (``priority``, ``priority.ipynb``). ``--kind all`` makes every kind.
+cap (``priority``, ``priority.ipynb``). The city's annual report on its performance work (kind ``annual``,
+``annual_report.ipynb``). ``--kind all`` makes every kind; with the city-wide reports the batch also
+writes the results applied to next year's budget as ``结果应用.xlsx`` into its output folder.
 
 A task's fingerprint inputs are the data files that belong to it: files whose path names its
 project id, plus the shared files that name no project (``projects.csv``, city-wide tables); the
@@ -43,7 +45,9 @@ TARGET_SUMMARY_TEMPLATE = "target_summary.ipynb"
 PRIORITY_TEMPLATE = "priority.ipynb"
 MONITOR_TEMPLATE = "monitoring.ipynb"
 MONITOR_AS_OF = ("06", "10")  # the June and October checkpoints of the budget year
-BATCH_KINDS = ("self", "key", "exante", "targets", "priority", "monitor", "all")
+BATCH_KINDS = ("self", "key", "exante", "targets", "priority", "monitor", "annual", "all")
+ANNUAL_TEMPLATE = "annual_report.ipynb"
+APPLIED_WORKBOOK = "结果应用.xlsx"
 TASK_TITLES = {"self": "绩效自评报告", "key": "重点评价报告", "exante": "事前绩效评估报告", "targets": "绩效目标审核意见"}
 TRUE_WORDS = {"true", "1", "yes", "y", "是", "t"}
 FALSE_WORDS = {"false", "0", "no", "n", "否", "f", ""}
@@ -241,7 +245,7 @@ def build_tasks(data_dir: str | os.PathLike, *, kind: str = "all", projects: lis
         declared = [d for d in declared if d["project_id"] in wanted]
     files = _data_files(data)
     shared, own = _inputs_by_project(files, all_ids, data)
-    kinds = ("self", "key", "exante", "targets", "priority", "monitor") if kind == "all" else (kind,)
+    kinds = ("self", "key", "exante", "targets", "priority", "monitor", "annual") if kind == "all" else (kind,)
     tasks = []
 
     def project_task(report_kind, pid, template, params):
@@ -296,6 +300,11 @@ def build_tasks(data_dir: str | os.PathLike, *, kind: str = "all", projects: lis
                               parameters={"data_dir": str(data), "as_of": as_of}, stem=f"monitoring-{as_of}",
                               inputs=monitor_inputs, title=f"绩效运行监控情况（{budget_year}年{int(mm)}月底）",
                               name=f"绩效运行监控情况（{int(mm)}月底）"))
+    if portfolio and "annual" in kinds:
+        params = {"data_dir": str(data), **({"year": int(year)} if year is not None else {})}
+        tasks.append(Task(task_id="annual", kind="annual", template=resolve_template(None, ANNUAL_TEMPLATE),
+                          parameters=params, stem="annual-report", inputs=tuple(files),
+                          title="预算绩效管理工作开展情况说明", name="预算绩效管理工作开展情况说明"))
     return tasks
 
 
@@ -391,7 +400,25 @@ def cmd_batch(args) -> int:
                         portfolio_template=args.portfolio_template, self_scheme=args.self_scheme,
                         key_scheme=args.key_scheme, exante_method=args.exante_method, exante_rule=args.exante_rule,
                         cap=args.cap, funding=args.funding)
-    return run_tasks(tasks, args)
+    code = run_tasks(tasks, args)
+    if not args.no_portfolio and args.kind in ("self", "key", "annual", "all") and code in (EXIT_OK, EXIT_FAILED):
+        code = max(code, write_applied_workbook(args.data, Path(args.out) / APPLIED_WORKBOOK))
+    return code
+
+
+def write_applied_workbook(data_dir, path: Path) -> int:
+    """结果应用.xlsx (`perfeval.budget.apply_results` under the default rules) beside the reports; a problem
+    with the data is reported, not raised (the reports are already made)."""
+    from ..budget.apply import apply_results, results_from_data
+    from ..errors import PerfevalError
+
+    try:
+        apply_results(results_from_data(data_folder(data_dir))).to_xlsx(path)
+    except PerfevalError as exc:
+        print(f"结果应用工作簿未写出 (results-applied workbook not written)：{exc}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"已写出评价结果应用工作簿：{path}")
+    return EXIT_OK
 
 
 def cmd_lint(args) -> int:
@@ -453,7 +480,8 @@ def register(subparsers) -> None:
     b = subparsers.add_parser("batch", help="批量生成全部项目报告、综合对比、索引和清单 (all reports)")
     b.add_argument("--kind", choices=list(BATCH_KINDS), default="all",
                    help="报告类型：self 自评、key 重点评价、exante 事前评估、targets 目标审核（含汇总）、priority 择优排序、"
-                        "monitor 运行监控看板（6月底、10月底）、all 全部 (default all)")
+                        "monitor 运行监控看板（6月底、10月底）、"
+                        "annual 全市预算绩效管理工作开展情况说明、all 全部 (default all)")
     b.add_argument("--projects", metavar="ID,ID,…", help="只生成这些项目（逗号分隔）")
     b.add_argument("--jobs", type=positive_int, default=max(1, os.cpu_count() or 1), metavar="N",
                    help="并行进程数 (default: CPU 核数)")

@@ -23,9 +23,9 @@ from .storage import safe_stem, sha256_bytes, sha256_file
 FORMATS = ("html", "pdf")
 KIND_LABELS = {"self": "绩效自评", "key": "重点评价", "portfolio": "全市综合对比", "exante": "事前绩效评估",
                "targets": "绩效目标审核", "targets-summary": "绩效目标审核汇总", "priority": "择优排序",
-               "monitor": "绩效运行监控"}
-KIND_ORDER = {"self": 0, "key": 1, "portfolio": 2, "exante": 3, "targets": 4, "targets-summary": 5, "priority": 6, "monitor": 7}
-UNGRADED_KINDS = frozenset({"portfolio", "targets-summary", "priority", "monitor"})  # city-wide reports: no grade to show
+               "monitor": "绩效运行监控", "annual": "工作开展情况说明"}
+KIND_ORDER = {"self": 0, "key": 1, "portfolio": 2, "exante": 3, "targets": 4, "targets-summary": 5, "priority": 6, "monitor": 7, "annual": 8}
+UNGRADED_KINDS = frozenset({"portfolio", "targets-summary", "priority", "monitor", "annual"})  # city-wide reports: no grade to show
 # Ends the note on a task that a Dask worker was lost under and another worker made (`report.dask`).
 RERUN_MARK = "(worker lost; the task was rerun)"
 

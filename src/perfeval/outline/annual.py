@@ -1,0 +1,335 @@
+"""The city's annual report on its performance work (《预算绩效管理工作开展情况说明》), every number computed.
+
+The seed report is such a report; this module writes it for a data folder in the seed's structure
+and register: a preamble; 一、总体情况 (the seed's organisational section is not in the data, so the
+year's scale stands in its place); 二、优化管理体系，稳步推进绩效管理 — （一）事前绩效评估（二）绩效目标管理
+（三）绩效监控管理（四）绩效评价管理（五）绩效信息公开; 三、多措并举，全力抓好今后工作 (each item answering a
+finding of the year); 附表 (key evaluations and their grades, results applied, ex-ante conclusions,
+the bases of the figures).
+
+Sources: the city-wide report (:func:`.city.build_city_report`: self-evaluations scored and
+reviewed, key evaluation, monitoring, results applied), :func:`perfeval.exante.assess`,
+``targets.csv``, next year's declarations reviewed (:func:`perfeval.budget.review_next_year`) and
+the priority ranking (:func:`perfeval.budget.prioritise`). ``AnnualReport.facts`` holds every number
+the text states, so tests check the numbers, not the wording.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .. import compare, datasets
+from ..exante.rules import short_label
+from ..report.markup import grade_label
+from . import applied as A
+from . import fmt
+from .city import CityReport, build_city_report
+
+TITLE = "预算绩效管理工作开展情况说明"
+MIN_RATE = 0.95  # the seed's floor: "各项目预算执行率均能达到95%以上"
+GRADES = ("优", "良", "中", "差")
+
+
+@dataclass
+class AnnualReport:
+    city_report: CityReport
+    exante: object | None            # exante.Assessment of next year's new projects
+    targets: pd.DataFrame            # targets.csv (this year's declared targets)
+    review: object | None            # review of next year's declarations
+    priority: object | None          # budget.Priority of next year's requests
+    requests: pd.DataFrame | None
+    min_rate: float = MIN_RATE
+    facts: dict = field(default_factory=dict)
+
+    @property
+    def city(self) -> str:
+        return self.city_report.city
+
+    @property
+    def year(self):
+        return self.city_report.year
+
+    @property
+    def next_year(self):
+        return None if self.year is None else int(self.year) + 1
+
+    @property
+    def title(self) -> str:
+        return f"{self.city} {self.year or ''} 年度{TITLE}".replace("  ", " ")
+
+    # ----------------------------------------------------------------------------- text
+
+    def preamble(self) -> list[str]:
+        f = self.facts
+        return [fmt.sentence(
+            f"{self.year or '本'} 年度，{self.city}坚持“花钱必问效，无效必问责”的预算绩效管理理念，将事前绩效评估、绩效目标管理、"
+            f"绩效运行监控、绩效评价和结果应用贯穿预算编制、执行、监督全过程，不断完善“预算编制有标准、预算执行有监控、"
+            f"绩效评价有重点、评价结果有应用”的预算绩效管理机制。现将有关情况说明如下")]
+
+    def overview(self) -> list[str]:
+        f = self.facts
+        return [fmt.sentence(
+            f"{self.year or '本'} 年度，{self.city} {f['n_departments']} 个部门的 {f['n_projects']} 个项目纳入预算绩效管理，年初预算 "
+            f"{fmt.yi_text(f['budget_initial'])}，年底收回统筹后全年预算 {fmt.yi_text(f['budget_full_year'])}，全年执行 "
+            f"{fmt.yi_text(f['spent'])}，整体执行率 {fmt.pct(f['spent'] / f['budget_full_year'])}"),
+            fmt.sentence(
+            f"全年开展事前绩效评估 {f['n_exante']} 个项目，审核下一年度绩效目标申报表 {f['n_reviewed']} 份，按月监控 "
+            f"{f['n_projects']} 个项目的预算执行，单位绩效自评 {f['n_self']} 个项目，财政重点绩效评价 {f['n_key']} 个项目")]
+
+    def exante_text(self) -> list[str]:
+        f = self.facts
+        if not f["n_exante"]:
+            return [fmt.sentence("本年度没有申请事前绩效评估的新增项目")]
+        r = self.exante
+        dims = "、".join(dict.fromkeys(r.dimensions["dimension"]))
+        outcomes = "、".join(f"{short_label(k)} {v} 个" for k, v in f["exante_conclusions"].items())
+        top = r.totals.sort_values(["requested", "project_id"], ascending=[False, True]).head(2)["project_name"]
+        return [fmt.sentence(
+            "始终将预算绩效管理作为财政资金管理的首要工作，前置绩效管理关口。"
+            f"对 {self.next_year or '下一'} 年度申请新增的 {f['n_exante']} 个项目开展事前绩效评估，申请资金 "
+            f"{fmt.wan_text(f['exante_requested'])}；由 {f['exante_experts']} 名专家从{dims}等方面逐项评审论证"),
+            fmt.sentence(f"评估结论为{outcomes}；核减不经济的支出 {fmt.wan_text(f['exante_cut'])}，建议安排 "
+                         f"{fmt.wan_text(f['exante_suggested'])}，未通过评估的项目不安排预算"),
+            fmt.sentence("重点包括" + "、".join(top) + "等项目")]
+
+    def targets_text(self) -> list[str]:
+        f = self.facts
+        out = []
+        if f["n_with_targets"]:
+            whom = "所有项目" if f["n_with_targets"] == f["n_projects"] else f"{f['n_projects']} 个项目中的 {f['n_with_targets']} 个"
+            out.append(f"编制 {self.year or '本'} 年度部门预算时，{whom}逐一填报绩效目标，共设置绩效指标 {f['n_indicators']:,} 个，"
+                       f"其中定量指标和时间指标占 {fmt.pct(f['measurable_share'], 1)}；在批复预算时一并批复项目绩效目标，作为预算执行、"
+                       "绩效监控和绩效评价的依据")
+        else:
+            out.append("数据中没有本年度的绩效目标申报记录")
+        if f["n_reviewed"]:
+            grades = "、".join(f"“{g}”{n} 份" for g, n in f["review_grades"].items() if n)
+            out.append(f"编制 {self.next_year or '下一'} 年度预算时，对 {f['n_reviewed']} 份绩效目标申报表开展审核，审核结论为{grades}；"
+                       f"发现须修改的问题 {f['review_major']} 条、建议修改的问题 {f['review_minor']} 条，"
+                       "审核为“中”的退回修改，审核为“差”的不得进入预算编审流程")
+        if self.priority is not None:
+            p = self.priority
+            out.append(f"根据事前评估、目标审核和上年度评价结果，按照轻重缓急对申请安排的 {len(p.table)} 个项目合理排序，在资金控制数 "
+                       f"{fmt.wan_text(p.cap)}内安排 {f['priority_funded']} 个项目 {fmt.wan_text(p.used)}；资金控制线以下 "
+                       f"{f['priority_below']} 个，因否决规则不予安排 {f['priority_gated']} 个")
+        return [fmt.sentence(x) for x in out]
+
+    def monitoring_text(self) -> list[str]:
+        f = self.facts
+        mon = self.city_report.monitoring
+        by_action = {cp.action: cp for cp in mon.checkpoints}
+        parts = [f"依托预算执行数据，按月跟踪 {f['n_projects']} 个项目的资金支出和序时进度"]
+        if "remind" in by_action:
+            cp = by_action["remind"]
+            parts.append(f"{cp.month} 月底支出进度不理想（进度比低于 {cp.min_progress:.0%}）的 {f['n_remind']} 个项目，及时提醒单位加快资金"
+                         "支付进度")
+        if "watch" in by_action:
+            parts.append(f"{by_action['watch'].month} 月底仍未破零的 {f['n_watch']} 个项目，列入重点关注台账")
+        parts.append(f"年底对执行率仍低于 {self.min_rate:.0%} 的 {f['n_recovered']} 个项目收回统筹资金 "
+                     f"{fmt.wan_text(f['recovered'])}" if f["n_recovered"] else "年底没有需要收回统筹的资金")
+        return [fmt.sentence("；".join(parts)),
+                fmt.sentence("预算年度结束时，结合部门决算集中审查项目是否完成年度绩效目标，作为下一年度预算审查的重要依据")]
+
+    def evaluation_text(self) -> list[str]:
+        f = self.facts
+        if f["all_above_min"]:
+            rate = f"各项目预算执行率均达到 {self.min_rate:.0%} 以上（最低 {fmt.pct(f['min_exec_rate'])}）"
+        else:
+            rate = (f"{f['n_above_min']} 个项目预算执行率达到 {self.min_rate:.0%} 以上，占 {fmt.pct(f['share_above_min'], 1)}，"
+                    f"最低 {fmt.pct(f['min_exec_rate'])}")
+        grades = "、".join(f"“{g}”{n} 个" for g, n in f["self_grades"].items() if n)
+        self_text = (f"按照“谁负责项目实施，谁进行绩效评价”“自评为主，重点评价”的原则，组织项目实施单位对 {self.year or '本'} 年度预算安排的 "
+                     f"{f['n_self']} 个项目开展绩效自评，{rate}；自评等级（复核后）为{grades}")
+        if f["n_flags"]:
+            self_text += f"；复核发现自评表填报问题 {f['n_flags']} 条，涉及 {f['n_flag_projects']} 个项目，反馈单位更正"
+        key_grades = "，".join(f"达到“{g}”等级的项目 {n} 个" for g, n in f["key_grades"].items() if n)
+        key_text = (f"同时，由财政部门委托第三方评价机构，对民生关注度高、具有代表性、财政投入大的支出项目开展重点绩效评价：重点对"
+                    f"{'、'.join(f['key_sectors'])}等 {len(f['key_sectors'])} 个领域的 {f['n_key']} 个项目进行绩效评价，涉及资金 "
+                    f"{fmt.yi_text(f['key_money'])}，{key_grades}") if f["n_key"] else "本年度未开展财政重点绩效评价"
+        applied = A.overview(self.city_report.applied)
+        return [fmt.sentence(self_text), fmt.sentence(key_text),
+                fmt.sentence("始终将绩效评价结果与部门预算安排紧密挂钩，作为编制部门预算、调整支出结构和完善政策制度的重要依据")] + applied
+
+    def disclosure_text(self) -> list[str]:
+        f = self.facts
+        out = [f"在批复 {self.year or '本'} 年度预算时一并批复项目绩效目标，要求预算单位将 {f['disclosed_targets']} 个项目的绩效目标随部门预算"
+               "在门户网站一并公开"]
+        out.append(f"{f['n_self']} 个项目的绩效自评结果随部门决算公开；{f['n_key']} 个重点绩效评价项目的评价结果按程序在政府门户网站"
+                   "预决算板块单独公开，主动接受社会监督" if f["n_key"] else f"{f['n_self']} 个项目的绩效自评结果随部门决算公开")
+        return [fmt.sentence(x) for x in out]
+
+    def next_steps(self) -> list[str]:
+        """三、今后工作: "（一）压实绩效管理主体责任。……" — each answering a finding of the year."""
+        f = self.facts
+        out = []
+        duty = "各主管部门要充分履行主体职责，加强对本部门及所属单位的预算绩效管理"
+        if f["n_key_higher"]:
+            duty += f"；对自评等级高于重点评价等级的 {f['n_key_higher']} 个项目，责成主管部门说明原因，并纳入自评抽查复核"
+        duty += "。财政部门严格把关，对未制定项目绩效目标或目标制定不完整，及上年度未开展绩效自评的项目一律不予安排预算"
+        if f["review_grades"].get("差"):
+            duty += f"；{self.next_year or '下一'} 年度绩效目标审核为“差”的 {f['review_grades']['差']} 份申报表不得进入预算编审流程"
+        out.append(("压实绩效管理主体责任", duty))
+        if f["top_findings"]:
+            train = ("针对绩效目标审核中发现的主要问题（" + "、".join(f"“{m}”{n} 份" for m, n in f["top_findings"])
+                     + "），组织财政部门、预算单位和第三方机构开展业务培训，指导部门设置可衡量的数量、质量、时效和成本指标，提高绩效目标编制质量")
+        else:
+            train = "组织财政部门、预算单位和第三方机构开展业务培训，提高绩效目标编制和绩效自评质量"
+        out.append(("强化绩效管理基础业务", train))
+        if f["n_remind"] or f["n_recovered"]:
+            watch = (f"对 {f['n_remind']} 个 6 月底进度滞后、{f['n_recovered']} 个年底收回统筹资金的项目，下一年度按实际执行能力核定预算，"
+                     "前期准备不足的项目暂缓安排；继续按月监控支出进度，对直达资金重点监控")
+        else:
+            watch = "继续按月监控支出进度，对直达资金重点监控"
+        out.append(("加强预算执行监控", watch))
+        t = self.city_report.applied.table
+        n_hit = int(t["action_code"].isin(A.HIT).sum())
+        use = (f"落实评价结果应用，对压减、取消或暂停、不予安排的 {n_hit} 个项目督促限期整改" if n_hit else
+               "落实评价结果应用，评价结果为“优”的项目优先保障，发现问题的项目督促限期整改")
+        use += f"；{fmt.clause(self.city_report.applied.conventions()['整改计划'])}，整改情况纳入下一年度绩效评价"
+        out.append(("抓好评价结果应用和整改", use))
+        return [f"（{'一二三四五六'[i]}）{h}。{fmt.sentence(p)}" for i, (h, p) in enumerate(out)]
+
+    # ----------------------------------------------------------------------------- tables
+
+    def affected(self) -> pd.DataFrame:
+        """The projects cut, stopped or not funded next year (empty when there are none)."""
+        return A.affected(self.city_report.applied)
+
+    def key_table(self) -> pd.DataFrame:
+        """附表: 序号 | 主管部门 | 项目名称 | 资金量（万元） | 评价等级 (a bureau's result list)."""
+        k = self.city_report.key_totals
+        info = self.city_report.projects.set_index("project_id")
+        return pd.DataFrame({"序号": range(1, len(k) + 1), "主管部门": k["department"].to_numpy(),
+                             "项目名称": info["project_name"].reindex(k["project_id"]).to_numpy(),
+                             "领域": k["sector"].to_numpy(),
+                             "资金量（万元）": info["budget_full_year"].reindex(k["project_id"]).map(fmt.wan).to_numpy(),
+                             "评价得分": k["total"].map(fmt.score).to_numpy(),
+                             "评价等级": k["grade"].map(grade_label).to_numpy()})
+
+    def exante_table(self) -> pd.DataFrame:
+        if self.exante is None:
+            return pd.DataFrame()
+        t = self.exante.totals
+        return pd.DataFrame({"项目名称": t["project_name"], "评估得分": t["total"].map(fmt.score),
+                             "评估结论": t["conclusion"], "申请资金（万元）": t["requested"].map(fmt.wan),
+                             "核减（万元）": t["cut"].map(fmt.wan), "建议安排（万元）": t["suggested"].map(fmt.wan)})
+
+    def bases_table(self) -> pd.DataFrame:
+        """附表: how each figure was counted (the report's conventions)."""
+        mon = self.city_report.monitoring
+        rows = {
+            "预算执行率": f"全年执行数 ÷ 全年预算数（年底收回统筹后）；达标线 {self.min_rate:.0%}",
+            "自评等级": "自评表按财预〔2020〕10号评分规则复核后的等级（自评得分高于规则允许最高分的按最高分计）",
+            "重点评价资金": "重点评价项目的全年预算数合计",
+            "重点评价等级": "专家评议指标按评价组专家分合成（" + fmt.chinese(self.city_report.key.conventions.get(
+                "专家分合成 (panel aggregation)", "算术平均")) + "），定量指标按规则计算，合计后定级："
+                + fmt.chinese(self.city_report.key.conventions.get("评价等级 (grade bands)", "优、良、中、差")),
+            "绩效运行监控": "；".join(fmt.chinese(f"{k}：{v}") for k, v in mon.conventions.items()
+                                if k.startswith(("进度比", "监控节点", "年底收回"))),
+            "绩效指标": "本年度绩效目标申报表中的三级指标；定量指标含时间指标",
+            "绩效信息公开": "填报绩效目标的项目随部门预算公开绩效目标；自评结果随部门决算公开；重点评价结果单独公开",
+        }
+        rows.update({f"结果应用·{k}": v for k, v in self.city_report.applied.conventions().items() if k != "比较精度"})
+        return pd.DataFrame({"项目": list(rows), "口径": [fmt.clause(v) for v in rows.values()]})
+
+
+def _top_findings(findings: pd.DataFrame, n: int = 3) -> list[tuple[str, int]]:
+    """The most frequent kinds of target-review findings: (title, declarations), a missing category by name."""
+    from ..review.target_codes import TARGET_CODES
+
+    title = findings["code"].map(lambda c: TARGET_CODES.get(c, ("", "", c))[2])
+    title = findings["message"].where(findings["code"] == "MISSING_CATEGORY", title)
+    counts = findings.assign(title=title).groupby("title", sort=False)["project_id"].nunique()
+    return [(t, int(k)) for t, k in counts.sort_values(ascending=False, kind="stable").head(n).items()]
+
+
+def _facts(r: AnnualReport) -> dict:
+    c = r.city_report
+    projects = c.projects
+    rate = pd.to_numeric(projects["spent"], errors="coerce") / pd.to_numeric(projects["budget_full_year"], errors="coerce")
+    self_ids = set(c.totals["project_id"])
+    self_rate = rate[projects["project_id"].isin(self_ids)]
+    above = compare.ge(self_rate.to_numpy(dtype=float), r.min_rate)
+    key = c.key_totals.merge(projects[["project_id", "budget_full_year"]], on="project_id", how="left",
+                             suffixes=("_key", ""))
+    mon = c.monitoring
+    graded_self = c.totals["grade"].map(grade_label)
+    graded_key = c.key_totals["grade"].map(grade_label)
+    f = {"n_projects": len(projects), "n_departments": int(projects["department"].nunique()),
+         "budget_initial": float(projects["budget_initial"].sum()), "budget_full_year": float(projects["budget_full_year"].sum()),
+         "spent": float(projects["spent"].sum()),
+         "n_self": len(c.totals), "min_exec_rate": float(self_rate.min()) if len(self_rate) else float("nan"),
+         "n_above_min": int(above.sum()), "share_above_min": float(above.mean()) if len(above) else float("nan"),
+         "all_above_min": bool(len(above) and above.all()),
+         "self_grades": {g: int((graded_self == g).sum()) for g in GRADES + ("未定级",)},
+         "n_flags": len(c.card.flags), "n_flag_projects": int(c.card.flags["project_id"].nunique()),
+         "n_key": len(c.key_totals), "key_money": float(key["budget_full_year"].sum()),
+         "key_sectors": list(dict.fromkeys(c.key_totals.sort_values("project_id")["sector"].dropna())),
+         "key_grades": {g: int((graded_key == g).sum()) for g in GRADES + ("未定级",)},
+         "n_remind": len(mon.reminders), "n_watch": len(mon.watch_list), "n_recovered": len(mon.recovered),
+         "recovered": float(mon.recovered["recovered"].sum()),
+         "applied": c.applied.counts()}
+    s = c.applied.summary().set_index("action")
+    f["applied_budget"] = s["budget"].to_dict()
+    f["applied_change"] = float(s["change"].sum())
+    comparison = c.totals.set_index("project_id")["grade"].map(grade_label)
+    order = {g: i for i, g in enumerate(GRADES)}
+    kg = c.key_totals.set_index("project_id")["grade"].map(grade_label)
+    both = kg.index.intersection(comparison.index)
+    f["n_key_higher"] = int((comparison[both].map(order).fillna(9) < kg[both].map(order).fillna(9)).sum())
+    ex = r.exante
+    f["n_exante"] = 0 if ex is None else len(ex.totals)
+    if ex is not None:
+        f.update(exante_requested=float(ex.totals["requested"].sum()), exante_suggested=float(ex.totals["suggested"].sum()),
+                 exante_cut=float(ex.totals["cut"].sum()), exante_experts=int(ex.totals["n_experts"].max()),
+                 exante_conclusions={k: int(v) for k, v in ex.totals["conclusion"].value_counts(sort=False).items()})
+    t = r.targets
+    f["n_with_targets"] = int(t["project_id"].nunique()) if len(t) else 0
+    f["n_indicators"] = len(t)
+    f["measurable_share"] = float(t["kind"].isin(["quantitative", "date"]).mean()) if len(t) and "kind" in t else float("nan")
+    rv = r.review
+    f["n_reviewed"] = 0 if rv is None else len(rv.summary)
+    f["review_grades"] = {} if rv is None else {g: int((rv.summary["grade"] == g).sum()) for g in GRADES}
+    f["review_major"] = 0 if rv is None else int(rv.summary["n_critical"].sum() + rv.summary["n_major"].sum())
+    f["review_minor"] = 0 if rv is None else int(rv.summary["n_minor"].sum())
+    f["top_findings"] = [] if rv is None or rv.findings.empty else _top_findings(rv.findings)
+    p = r.priority
+    if p is not None:
+        status = p.table["status"].value_counts()
+        f.update(priority_funded=int(status.get("全额安排", 0) + status.get("部分安排", 0)),
+                 priority_below=int(status.get("未安排（资金线以下）", 0)), priority_gated=int(status.get("不予安排", 0)),
+                 priority_used=float(p.used), priority_cap=float(p.cap))
+    f["disclosed_targets"] = f["n_with_targets"]
+    return f
+
+
+def build_annual_report(data_dir, year: int | None = None, city: str | None = None,
+                        min_rate: float = MIN_RATE) -> AnnualReport:
+    """Every number and sentence of the city's annual report for the data folder."""
+    from .. import exante as ex
+    from ..budget.candidates import candidates_from_data
+    from ..budget.priority import prioritise
+
+    data = Path(data_dir)
+    city_report = build_city_report(data, year, city)
+    assessment = ex.assess(data) if ex.exists(data) else None
+    targets = datasets.read_table(data / "targets.csv") if (data / "targets.csv").is_file() else pd.DataFrame()
+    review = priority = requests = None
+    if (data / datasets.NEXT_YEAR / "requests.csv").is_file():
+        evidence = candidates_from_data(data)
+        review, requests = evidence.review, evidence.candidates
+        if evidence.cap is not None:
+            priority = prioritise(evidence.candidates, evidence.cap)
+    else:
+        from ..budget.candidates import review_next_year
+
+        review = review_next_year(data)
+    report = AnnualReport(city_report=city_report, exante=assessment, targets=targets, review=review,
+                          priority=priority, requests=requests, min_rate=min_rate)
+    report.facts = _facts(report)
+    return report
+
+
+__all__ = ["AnnualReport", "MIN_RATE", "TITLE", "build_annual_report"]
