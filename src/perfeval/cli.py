@@ -225,6 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
     y.set_defaults(func=cmd_systems)
 
     from .budget import commands as budget_commands
+    from .disclose import commands as disclose_commands
     from .exante import commands as exante_commands
     from .report import commands as report_commands
     from .review import commands as review_commands
@@ -235,6 +236,7 @@ def build_parser() -> argparse.ArgumentParser:
     exante_commands.register(sub)
     review_commands.register(sub)
     budget_commands.register(sub)
+    disclose_commands.register(sub)
     return p
 
 
