@@ -60,10 +60,12 @@ class PublicTable:
         return f"{self.n_projects} 个项目"
 
     def _repr_html_(self) -> str:
+        from html import escape
+
         from .render import rows_html
 
-        head = "".join(f"<th>{h}</th>" for h in self.public.columns)
-        return (f"<h4>{self.title}</h4><p>{self.lead}</p><table><thead><tr>{head}</tr></thead><tbody>"
+        head = "".join(f"<th>{escape(h)}</th>" for h in self.public.columns)
+        return (f"<h4>{escape(self.title)}</h4><p>{escape(self.lead)}</p><table><thead><tr>{head}</tr></thead><tbody>"
                 f"{rows_html(self.display.head(50), self.spec)}</tbody></table>")
 
 

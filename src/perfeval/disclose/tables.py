@@ -247,6 +247,7 @@ def self_source(data: Path, projects: pd.DataFrame, rules: DisclosureRules) -> p
     _known(t, projects, str(data / "self_evaluation" / "budget.csv"))
     t["score"], t["grade"] = _scores(card, rules.score_basis)
     lost = lost_rows(card, rules.score_basis)
+    lost = lost.assign(**{c: None for c in ("reason", "target", "actual") if c not in lost})
     reason = _clause(lost["reason"])
     reason = reason.where(~reason.isin(_BLANK_REASONS), "未说明偏差原因")
     item = (_clause(lost["level3"]) + "（指标值 " + _text(lost["target"]) + "，实际完成 " + _text(lost["actual"])
@@ -271,6 +272,7 @@ def key_source(data: Path, projects: pd.DataFrame, rules: DisclosureRules) -> pd
     _known(t, projects, str(data / "key_evaluation" / "indicators.csv"))
     t["score"], t["grade"] = _scores(key.scorecard, "self")  # a panel's score is not reviewed against itself
     lost = lost_rows(key.scorecard, "self")
+    lost = lost.assign(**{c: None for c in ("reason", "target", "actual") if c not in lost})
     reason = _clause(lost["reason"])
     usable = ~reason.isin(_BLANK_REASONS) & ~reason.str.startswith("专家评议")  # never a list of experts' scores
     panel = (lost["scored_by"] == "panel") if "scored_by" in lost else pd.Series(False, index=lost.index)
