@@ -55,6 +55,8 @@ class PublicTable:
 
     @property
     def count_text(self) -> str:
+        if self.public.empty:
+            return "无"
         if self.spec.key == "targets":
             return f"{self.n_projects} 个项目，{len(self.public)} 项指标"
         return f"{self.n_projects} 个项目"
