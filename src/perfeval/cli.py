@@ -226,6 +226,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from . import annual_command
     from .budget import commands as budget_commands
+    from .disclose import commands as disclose_commands
     from .exante import commands as exante_commands
     from .monitor import commands as monitor_commands
     from .report import commands as report_commands
@@ -239,6 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
     budget_commands.register(sub)
     monitor_commands.register(sub)
     annual_command.register(sub)
+    disclose_commands.register(sub)
     return p
 
 
