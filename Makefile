@@ -16,7 +16,8 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 demo: $(STAMP)
 	$(BIN)/perfeval batch --data data/sample --out reports --jobs 2
-	@echo "打开报告索引 (open the index): reports/index.html"
+	$(BIN)/perfeval disclose --data data/sample --out reports/disclosure
+	@echo "打开报告索引 (open the index): reports/index.html；公开表 (public tables): reports/disclosure/index.html"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -28,6 +29,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/batch_bench.py
 	$(BIN)/python benchmarks/cli_bench.py
 	$(BIN)/python benchmarks/apply_bench.py
+	$(BIN)/python benchmarks/monitor_bench.py
+	$(BIN)/python benchmarks/disclose_bench.py
 
 lab: $(STAMP)
 	$(BIN)/python -m pip install --quiet "jupyterlab>=4.2"
