@@ -32,7 +32,8 @@ def demo(tmp_path_factory):
     out = tmp_path_factory.mktemp("demo")
     code = main(["batch", "--data", str(SAMPLE), "--out", str(out), "--jobs", "2"])
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    return code, out, {(p["project_id"], p["kind"]): p for p in manifest["projects"]}
+    # city-wide reports have no project id: the two monitoring dashboards are told apart by their task ids
+    return code, out, {(p["project_id"] or p["task_id"], p["kind"]): p for p in manifest["projects"]}
 
 
 def _page(out: Path, by, pid, kind) -> str:

@@ -202,3 +202,19 @@ def test_amounts_below_the_fen_never_round_above_the_budget():
     t = apply_results(_frame([("A", "优", None, 1.875, True, True), ("B", "中", None, 1.875, True, True),
                               ("C", "差", None, 1.875, True, True)])).table
     assert t["suggested"].tolist() == [1.875, pytest.approx(1.685), 0.0]
+
+
+def test_a_project_list_without_the_full_year_budget_is_a_clear_error_and_the_batch_skips_the_workbook(tmp_path,
+                                                                                                     capsys):
+    """A city folder without self-evaluations (the report machinery's test city) gets neither an annual
+    report nor 结果应用.xlsx; a project list without 全年预算数 names the file and the column."""
+    from perfeval.report.commands import build_tasks
+
+    city = Path(__file__).parent / "data" / "notebooks" / "city"
+    assert "annual" not in {t.kind for t in build_tasks(city, kind="all")}
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "projects.csv").write_text("project_id,project_name,department\nP1,项目一,甲局\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        results_from_data(data)
+    assert "projects.csv" in str(err.value) and "budget_full_year" in str(err.value)

@@ -51,6 +51,7 @@ def test_a_clean_declaration_is_graded_excellent_and_goes_straight_to_budgeting(
     ([r for r in CLEAN if r[1] != "成本指标"], "MISSING_CATEGORY", "minor", "良"),
     (CLEAN + [("产出指标", "数量指标", "资金到位率", "=100%")], "INPUT_AS_OUTPUT", "major", "中"),
     (CLEAN + [("产出指标", "数量指标", "投入工作人员", "≥30人")], "INPUT_AS_OUTPUT", "major", "中"),
+    (CLEAN + [("产出指标", "时效指标", "资金支付率", "≥95%")], "INPUT_AS_OUTPUT", "major", "中"),  # found in training
     (CLEAN + [("产出指标", "数量指标", "项目总投资", "≥500万元")], "INPUT_AS_OUTPUT", "major", "中"),
     ([("产出指标", "数量指标", "改造农村户厕", "按计划完成")] + CLEAN[1:], "VAGUE_OUTPUT", "major", "中"),
     ([("产出指标", "数量指标", "改造农村户厕", "1650")] + CLEAN[1:], "INDICATOR_INCOMPLETE", "minor", "良"),

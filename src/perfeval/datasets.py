@@ -126,6 +126,14 @@ def self_evaluation_forms(data_dir, project_id) -> tuple[list, Path]:
     return forms, path
 
 
+def has_self_evaluations(data_dir) -> bool:
+    """Whether the folder holds self-evaluations (tidy CSVs or forms): what the city-wide reports need."""
+    base = Path(data_dir)
+    tidy = base / "self_evaluation"
+    return ((tidy / "rows.csv").is_file() and (tidy / "budget.csv").is_file()) or \
+        any((base / "forms").glob("*.xlsx"))
+
+
 def self_evaluation(data_dir, project_ids=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(rows, budget) of the self-evaluations: from the tidy CSVs when present, else from the forms."""
     base = Path(data_dir)

@@ -411,6 +411,10 @@ def results_from_data(data_dir, *, self_totals: pd.DataFrame | None = None,
                         "department": projects["department"].to_numpy()})
     out["grade"] = out["project_id"].map(grade)
     out["key_grade"] = out["project_id"].map(key)
+    if "budget_full_year" not in projects:
+        raise InputError("项目清单缺少全年预算数列 (missing column)", where=Location(file=str(data / "projects.csv"),
+                                                                        column="budget_full_year"),
+                         expected="budget_full_year（全年预算数，元）", found="、".join(map(str, projects.columns)))
     out["budget"] = pd.to_numeric(projects["budget_full_year"], errors="coerce").to_numpy(dtype=float)
     out["has_targets"] = _declared(data, out["project_id"])
     out["self_evaluated"] = out["project_id"].map(evaluated).fillna(False).astype(bool)

@@ -300,7 +300,9 @@ def build_tasks(data_dir: str | os.PathLike, *, kind: str = "all", projects: lis
                               parameters={"data_dir": str(data), "as_of": as_of}, stem=f"monitoring-{as_of}",
                               inputs=monitor_inputs, title=f"绩效运行监控情况（{budget_year}年{int(mm)}月底）",
                               name=f"绩效运行监控情况（{int(mm)}月底）"))
-    if portfolio and "annual" in kinds:
+    from ..datasets import has_self_evaluations
+
+    if portfolio and "annual" in kinds and has_self_evaluations(data):
         params = {"data_dir": str(data), **({"year": int(year)} if year is not None else {})}
         tasks.append(Task(task_id="annual", kind="annual", template=resolve_template(None, ANNUAL_TEMPLATE),
                           parameters=params, stem="annual-report", inputs=tuple(files),
@@ -393,6 +395,8 @@ def run_tasks(tasks: list[Task], args) -> int:
 
 def cmd_batch(args) -> int:
     """Every project's report plus the city-wide reports, with manifest.json and index.html."""
+    from ..datasets import has_self_evaluations
+
     projects = [p.strip() for p in args.projects.split(",") if p.strip()] if args.projects else None
     tasks = build_tasks(args.data, kind=args.kind, projects=projects, scheme=args.scheme,
                         year=args.year, portfolio=not args.no_portfolio,
@@ -401,7 +405,8 @@ def cmd_batch(args) -> int:
                         key_scheme=args.key_scheme, exante_method=args.exante_method, exante_rule=args.exante_rule,
                         cap=args.cap, funding=args.funding)
     code = run_tasks(tasks, args)
-    if not args.no_portfolio and args.kind in ("self", "key", "annual", "all") and code in (EXIT_OK, EXIT_FAILED):
+    if not args.no_portfolio and args.kind in ("self", "key", "annual", "all") and code in (EXIT_OK, EXIT_FAILED) \
+            and has_self_evaluations(data_folder(args.data)):
         code = max(code, write_applied_workbook(args.data, Path(args.out) / APPLIED_WORKBOOK))
     return code
 
