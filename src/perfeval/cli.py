@@ -229,12 +229,14 @@ def build_parser() -> argparse.ArgumentParser:
     from .report import commands as report_commands
     from .review import commands as review_commands
     from .sample import commands as sample_commands
+    from .training import build as training_build
 
     report_commands.register(sub)
     sample_commands.register(sub)
     exante_commands.register(sub)
     review_commands.register(sub)
     budget_commands.register(sub)
+    training_build.register(sub)
     return p
 
 

@@ -13,14 +13,21 @@ source each (see :mod:`perfeval.training.build`).
 """
 from __future__ import annotations
 
+import importlib
 import json
 
-import pandas as pd
-
 from ..errors import InputError, PerfevalError
-from . import ex_cycle, ex_reports, ex_results, ex_scoring, ex_targets, ex_weights  # noqa: F401  (register)
 from .feedback import Feedback, empty, verdict
 from .registry import EXERCISES, Exercise, sample_dir
+
+TOPICS = ("ex_cycle", "ex_targets", "ex_scoring", "ex_weights", "ex_results", "ex_reports")
+
+
+def _load() -> dict:
+    """Register every exercise (imported on first use: ``perfeval training build`` needs none of them)."""
+    for name in TOPICS:
+        importlib.import_module(f".{name}", __name__)
+    return EXERCISES
 
 MODULES = {
     1: "预算绩效管理全流程", 2: "如何设定绩效目标", 3: "自评打分与等级", 4: "权重怎么来", 5: "监控与结果应用",
@@ -29,6 +36,8 @@ MODULES = {
 
 
 def _blank(answer) -> bool:
+    import pandas as pd
+
     if answer is None or answer is Ellipsis:
         return True
     if isinstance(answer, str):
@@ -52,6 +61,7 @@ def solution_text(answer) -> str:
 
 def get(exercise_id: str) -> Exercise:
     """The exercise with this id; an InputError listing the valid ids otherwise."""
+    _load()
     if exercise_id not in EXERCISES:
         raise InputError(f"没有编号为“{exercise_id}”的练习 (unknown exercise id)",
                          expected="、".join(EXERCISES), found=exercise_id)
@@ -60,6 +70,9 @@ def get(exercise_id: str) -> Exercise:
 
 def exercises(module: int | None = None) -> pd.DataFrame:
     """The exercises as a table (编号, 模块, 题目, 要求), optionally of one module."""
+    import pandas as pd
+
+    _load()
     rows = [{"编号": e.id, "模块": f"{e.module} {MODULES[e.module]}", "题目": e.title, "要求": e.task}
             for e in EXERCISES.values() if module is None or e.module == module]
     return pd.DataFrame(rows, columns=["编号", "模块", "题目", "要求"])
@@ -83,4 +96,13 @@ def check(exercise_id: str, answer, *, reveal: bool = False, data=None) -> Feedb
     return verdict(ex.id, ex.title, right, wrong, hints, solution)
 
 
-__all__ = ["EXERCISES", "Exercise", "Feedback", "MODULES", "check", "exercises", "get", "sample_dir"]
+def __getattr__(name: str):
+    """``training.PROBLEM_LIST`` and the exercise modules' data, on first use."""
+    if name == "PROBLEM_LIST":
+        return importlib.import_module(".ex_scoring", __name__).PROBLEM_LIST
+    if name in TOPICS:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'perfeval.training' has no attribute {name!r}")
+
+
+__all__ = ["EXERCISES", "Exercise", "Feedback", "MODULES", "PROBLEM_LIST", "check", "exercises", "get", "sample_dir"]

@@ -4,6 +4,8 @@ perfeval.monitor on the sample city).
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .. import exante, monitor
 from ..systems import load_system
 from .registry import exercise
@@ -66,8 +68,13 @@ def _points_check(answer, data):
     return right, wrong, []
 
 
+@lru_cache(maxsize=4)
+def _assessment(folder: str):
+    return exante.assess(folder).totals
+
+
 def _refused(data):
-    t = exante.assess(data).totals
+    t = _assessment(str(data))
     return sorted(t.loc[t["conclusion"] == "不予支持", "project_id"])
 
 
@@ -75,7 +82,7 @@ def _refused(data):
           "按默认规则（≥80 予以支持，60（含）–80 部分支持，<60 不予支持），示例市哪些候选项目不予支持？答案写成项目编码的列表。",
           placeholder=[], needs_data=True, solution=_refused)
 def _exante(answer, data):
-    totals = exante.assess(data).totals.set_index("project_id")
+    totals = _assessment(str(data)).set_index("project_id")
     truth = set(_refused(data))
     given = {str(x).strip() for x in ([answer] if isinstance(answer, str) else answer)}
     right = [f"{p}：总分 {totals.loc[p, 'total']:.2f}，低于 60 分，不予支持。" for p in sorted(given & truth)]
