@@ -80,9 +80,10 @@ def _review_feedback(rows, header, history, touched: list[str], right: list[str]
     """Run the real review on the rewritten table and add its findings to the feedback."""
     review = review_targets((rows, header), history=history)
     info = review.rows.set_index("level3")
-    for name in touched:
+    flagged = set(review.findings["indicator"].dropna())
+    for name in touched:  # right only when measurable and no finding names it
         kind = info.loc[name, "kind"] if name in info.index else None
-        if name in info.index and bool(info.loc[name, "measurable"]):
+        if name in info.index and bool(info.loc[name, "measurable"]) and name not in flagged:
             right.append(f"“{name}”的指标值“{info.loc[name, 'target']}”可以考核（"
                          f"{'时间' if kind == 'date' else '定量'}指标，有运算符、数值和单位）。")
     for f in review.findings.itertuples():
