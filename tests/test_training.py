@@ -5,7 +5,7 @@ error), a wrong and a partly right answer are judged so with a reason, and the f
 reveal the answer unless asked. The notebooks: both versions are generated from the sources and
 committed in sync; participant notebooks run top to bottom with blank answers, trainer notebooks run
 with every check passing (each check cell asserts ``feedback.ok``). The twelve notebook runs take
-about 3–4 minutes on a shared 2-core machine (module 6 makes four reports and is the longest).
+about 3–4 minutes on a shared 2-core machine (module 6 makes three reports and is the longest).
 """
 import json
 import os

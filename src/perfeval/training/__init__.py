@@ -78,6 +78,17 @@ def exercises(module: int | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["编号", "模块", "题目", "要求"])
 
 
+COLUMN_LABELS = {"project_id": "项目编码", "level1": "一级指标", "level2": "二级指标", "level3": "三级指标",
+                 "target": "年度指标值", "actual": "实际完成值", "points": "分值", "score": "得分",
+                 "reason": "偏差原因分析及改进措施"}
+
+
+def show(frame):
+    """An exercise's table with Chinese headers (the frames keep the library's column names)."""
+    keep = [c for c in COLUMN_LABELS if c in frame.columns and c != "project_id"]
+    return frame[keep].rename(columns=COLUMN_LABELS)
+
+
 def check(exercise_id: str, answer, *, reveal: bool = False, data=None) -> Feedback:
     """Judge ``answer`` to exercise ``exercise_id``; ``reveal=True`` adds the reference answer.
 
@@ -105,4 +116,5 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'perfeval.training' has no attribute {name!r}")
 
 
-__all__ = ["EXERCISES", "Exercise", "Feedback", "MODULES", "PROBLEM_LIST", "check", "exercises", "get", "sample_dir"]
+__all__ = ["EXERCISES", "Exercise", "Feedback", "MODULES", "PROBLEM_LIST", "check", "exercises", "get", "sample_dir",
+           "show"]
