@@ -5,7 +5,7 @@ error), a wrong and a partly right answer are judged so with a reason, and the f
 reveal the answer unless asked. The notebooks: both versions are generated from the sources and
 committed in sync; participant notebooks run top to bottom with blank answers, trainer notebooks run
 with every check passing (each check cell asserts ``feedback.ok``). The twelve notebook runs take
-about 3–4 minutes on a shared 2-core machine (module 6 makes three reports and is the longest).
+about 3 minutes on a shared 2-core machine (9 under heavy load) (module 6 makes three reports and is the longest).
 """
 import json
 import os
@@ -163,6 +163,11 @@ def test_specific_reasons():
     # a malformed matrix is judged with the library's reason, not a traceback
     fb = _check("m4-ahp-fix", [[1, 2], [3, 4]])
     assert fb.status == "wrong" and "答案无法使用" in fb.wrong[0]
+    # an answer of the wrong shape is judged wrong with the expected form, never a traceback
+    for exid, answer in (("m3-selfeval", {"得分": [1, 2]}), ("m2-relevance", {"资金到位率": 5}), ("m1-chain", 5),
+                         ("m4-ahp-build", "矩阵"), ("m5-june", {"提醒项目数": "十五"})):
+        fb = _check(exid, answer)
+        assert fb.status == "wrong" and fb.wrong, (exid, str(fb))
 
 
 @settings(max_examples=30, deadline=None)
