@@ -118,6 +118,7 @@ def test_blank_answer_says_what_is_missing(exid):
     fb = _check(exid, EXERCISES[exid].placeholder)
     assert fb.status == "empty" and not fb.ok
     assert "还没有填写答案" in fb.message and EXERCISES[exid].task in fb.message
+    assert fb.solution is None and "参考答案" not in fb._repr_html_()
     assert _check(exid, None).status == "empty"
 
 
