@@ -232,6 +232,7 @@ def build_parser() -> argparse.ArgumentParser:
     from .report import commands as report_commands
     from .review import commands as review_commands
     from .sample import commands as sample_commands
+    from .training import build as training_build
 
     report_commands.register(sub)
     sample_commands.register(sub)
@@ -241,6 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
     monitor_commands.register(sub)
     annual_command.register(sub)
     disclose_commands.register(sub)
+    training_build.register(sub)
     return p
 
 
