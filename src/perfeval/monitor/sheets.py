@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..export import FIXED_TIME, HEAD_FILL
+from ..export import write_sheets
 from ..io import _xlsx as X
 
 MONEY = "#,##0.00"
@@ -79,36 +79,13 @@ def workbook_frames(led) -> dict:
     return sheets
 
 
-def _write(wb, title: str, frame: pd.DataFrame) -> None:
-    ws = wb.create_sheet(title)
-    formats = [MONEY if str(c).endswith("（万元）") else X.RATE_FORMAT if str(c).endswith(RATE_SUFFIXES) else None
-               for c in frame.columns]
-    for j, col in enumerate(frame.columns, start=1):
-        X.set_cell(ws, 1, j, str(col), font=X.FONT_BOLD).fill = HEAD_FILL
-    for i, row in enumerate(frame.itertuples(index=False), start=2):  # Excel is written cell by cell
-        for j, (v, fmt) in enumerate(zip(row, formats), start=1):
-            value = None if v is None or (isinstance(v, float) and np.isnan(v)) else v
-            value = value.item() if isinstance(value, np.generic) else value
-            X.set_cell(ws, i, j, value, align=X.CENTER if fmt else X.LEFT, number_format=fmt)
-    texts = [[str(c)] + ["" if pd.isna(v) else (f"{v:,.2f}" if isinstance(v, float) else str(v))
-                         for v in frame[c].tolist()[:500]] for c in frame.columns]
-    X.fit_columns(ws, {j: float(min(60, max(8, int(X.display_widths(col).max()) + 2)))
-                       for j, col in enumerate(texts, start=1)})
-    ws.freeze_panes = "A2"
+def _number_format(header: str) -> str | None:
+    return MONEY if header.endswith("（万元）") else X.RATE_FORMAT if header.endswith(RATE_SUFFIXES) else None
 
 
 def write_workbook(sheets: dict, path) -> Path:
     """Write the sheets to ``path`` (.xlsx), atomically and byte-reproducibly."""
-    from openpyxl import Workbook
-
-    path = Path(path)
-    wb = Workbook()
-    wb.remove(wb.active)
-    for title, frame in sheets.items():  # a handful of sheets
-        _write(wb, title, frame)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    X.save_workbook(wb, path, FIXED_TIME)
-    return path
+    return write_sheets(path, sheets, number_format=_number_format)
 
 
 __all__ = ["workbook_frames", "write_workbook"]
