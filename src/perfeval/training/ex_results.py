@@ -2,9 +2,10 @@
 :mod:`perfeval.monitor` API), deciding next year's budget from grades, and the priority ranking
 under a cap (:func:`perfeval.budget.prioritise`).
 
-The grade → action rules are those of domain.md §6 (优 priority protection, 良 reasonable protection,
-中 cut by a proportion, 差 cancel or suspend [S28][S29]; feedback within 20 days, rectification
-within 30 days [S2]) — written here as named data, :data:`ACTION_RULES` and :data:`DEADLINES`.
+The grade → action rules are not restated here: the answers are judged by
+:func:`perfeval.budget.apply_results` under its default :class:`~perfeval.budget.ApplyRules` (domain.md §6:
+优 优先保障, 良 保持, 中 压减, 差 取消或暂停; key grades first; feedback within 20 days, a rectification plan
+within 30 [S2]), the same rules that make the city's 结果应用.xlsx, so the course and the reports never disagree.
 """
 from __future__ import annotations
 
@@ -15,58 +16,57 @@ import pandas as pd
 from .. import budget, monitor
 from .registry import exercise
 
-ACTION_RULES = {  # grade → (action, why) — domain.md §6 [S28][S29]
-    "优": ("优先保障", "评价为优的项目，下一年度预算优先保障"),
-    "良": ("据实保障", "评价为良的项目，按实际需要安排（据实保障），不因评价加码也不核减"),
-    "中": ("核减", "评价为中的项目，下一年度预算按一定比例核减，并督促整改"),
-    "差": ("取消或暂停", "评价为差的项目，原则上取消或暂停下一年度安排"),
-}
-ACTIONS = [a for a, _ in ACTION_RULES.values()]
-DEADLINES = {"反馈评价结果": 20, "报送整改措施": 30}  # days [S2]
 # five projects with last year's grade and where it comes from (key evaluation overrides self-evaluation)
 GRADED = pd.DataFrame({
     "项目": ["老年助餐服务补贴", "城区道路照明维护", "农村公厕改造", "校园安全设施改造", "旅游宣传推广"],
     "单位自评等级": ["优", "优", "良", "优", "中"],
     "重点评价等级": [None, "良", None, "中", "差"],
 })
+RULES = budget.ApplyRules()
+ACTIONS = [budget.ACTIONS[code] for code in ("priority", "keep", "cut", "stop")]
+DEADLINES = {"反馈评价结果": RULES.feedback_days, "报送整改计划": RULES.plan_days}
+
+
+def applied(graded: pd.DataFrame = GRADED, rules: budget.ApplyRules = RULES) -> pd.DataFrame:
+    """The library's decision for each project of ``graded`` (action, grade used, its source, reason)."""
+    results = pd.DataFrame({"project_id": graded["项目"], "project_name": graded["项目"], "department": "",
+                            "grade": graded["单位自评等级"], "key_grade": graded["重点评价等级"], "budget": 1_000_000.0,
+                            "has_targets": True, "self_evaluated": True})
+    return budget.apply_results(results, rules).table.set_index("project_id")
 
 
 def grade_used() -> pd.Series:
     """The grade that counts: the key evaluation's where there is one, else the self-evaluation's."""
-    return GRADED["重点评价等级"].fillna(GRADED["单位自评等级"]).set_axis(GRADED["项目"])
+    return applied()["grade_used"].rename_axis("项目")
 
 
 @exercise("m5-actions", 5, "按评价等级决定下一年度预算",
           f"表 GRADED 是五个延续项目上年的评价等级。请为每个项目选择下一年度预算的处理（{' / '.join(ACTIONS)}）："
           "答案写成 {项目: 处理}。注意同一项目既有单位自评又有重点评价时以哪个为准。",
           placeholder={p: "" for p in GRADED["项目"]},
-          solution=lambda data: {p: ACTION_RULES[g][0] for p, g in grade_used().items()})
+          solution=lambda data: applied()["action"].to_dict())
 def _actions(answer, data):
-    used = grade_used()
+    decided = applied()
+    by_self = applied(GRADED.assign(重点评价等级=None))["action"]  # what the self-grades alone would give
     right, wrong = [], []
-    for project, grade in used.items():
+    for project, row in decided.iterrows():
         given = str((answer or {}).get(project, "") if isinstance(answer, dict) else "").strip()
-        row = GRADED.set_index("项目").loc[project]
-        source = "重点评价" if pd.notna(row["重点评价等级"]) else "单位自评"
         if not given:
             wrong.append(f"“{project}”还没有选择处理。")
         elif given not in ACTIONS:
             wrong.append(f"“{project}”：“{given}”不在可选处理中（{' / '.join(ACTIONS)}）。")
-        elif given == ACTION_RULES[grade][0]:
-            right.append(f"“{project}”{given}：{ACTION_RULES[grade][1]}（以{source}等级为准）。")
+        elif given == row["action"]:
+            right.append(f"“{project}”{given}：{row['reason'].split('，建议安排')[0]}。")
+        elif row["grade_source"] == "重点评价" and given == by_self[project]:
+            wrong.append(f"“{project}”：“{given}”是按单位自评等级作出的；有重点评价的项目以重点评价结果为准。")
         else:
-            self_grade = row["单位自评等级"]
-            if source == "重点评价" and given == ACTION_RULES[self_grade][0]:
-                wrong.append(f"“{project}”：“{given}”是按单位自评等级作出的；有重点评价的项目以重点评价结果为准。")
-            else:
-                wrong.append(f"“{project}”：“{given}”与它的等级不符。规则：" +
-                             "；".join(f"{g} → {a}" for g, (a, _) in ACTION_RULES.items()) + "。")
+            wrong.append(f"“{project}”：“{given}”与它采用的等级不符。规则：{RULES.describe()['评价等级与处理']}。")
     return right, wrong, []
 
 
 @exercise("m5-deadlines", 5, "结果反馈与整改的时限",
-          "评价结果确定后多少天内反馈给被评价单位？单位收到后多少天内报送整改措施？答案写成 {\"反馈评价结果\": 天数, \"报送整改措施\": 天数}。",
-          placeholder={"反馈评价结果": None, "报送整改措施": None}, solution=dict(DEADLINES))
+          "评价结果确定后多少天内反馈给被评价单位？单位收到后多少天内报送整改计划？答案写成 {\"反馈评价结果\": 天数, \"报送整改计划\": 天数}。",
+          placeholder={"反馈评价结果": None, "报送整改计划": None}, solution=dict(DEADLINES))
 def _deadlines(answer, data):
     right, wrong = [], []
     for step, days in DEADLINES.items():
