@@ -37,7 +37,8 @@ def demo(tmp_path_factory):
 
 
 def _page(out: Path, by, pid, kind) -> str:
-    return (out / by[(pid, kind)]["outputs"]["html"]["path"]).read_text(encoding="utf-8")
+    key = (pid, kind) if pid is not None else (kind, kind)  # a city-wide report's task id is its kind
+    return (out / by[key]["outputs"]["html"]["path"]).read_text(encoding="utf-8")
 
 
 def _text(html: str) -> str:
