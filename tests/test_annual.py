@@ -79,3 +79,31 @@ def test_perfeval_annual_writes_the_report_that_passes_the_lint(tmp_path, capsys
     assert lint_folder(out).ok, lint_folder(out).summary()
     entry = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["projects"][0]
     assert entry["kind"] == "annual" and entry["result"]["n_key"] == 23 and entry["result"]["applied"]["优先保障"] == 171
+
+
+def test_self_grades_are_counted_after_review_as_the_report_says(tmp_path):
+    """A unit that gives itself full marks where the review rejects them is counted at its reviewed
+    grade under 自评等级（复核后）, the grade the results are applied on (review finding, 2026-12-03)."""
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE, data, ignore=shutil.ignore_patterns("forms", "declarations"))
+    rows = pd.read_csv(data / "self_evaluation" / "rows.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    own = rows["project_id"] == "SZ2021-039"
+    rows.loc[own, "score"] = rows.loc[own, "points"]
+    rows.to_csv(data / "self_evaluation" / "rows.csv", index=False, encoding="utf-8-sig")
+    r = build_annual_report(data, year=2021)
+    t = r.city_report.totals.set_index("project_id").loc["SZ2021-039"]
+    assert t["grade"] == "优" and t["reviewed_grade"] == "良"
+    assert r.facts["self_grades"]["优"] == 184 and r.facts["self_grades"]["良"] == 3
+    assert "“优”184 个、“良”3 个" in "".join(r.evaluation_text())
+
+
+def test_results_applied_without_self_evaluations_do_not_refuse_every_budget(tmp_path):
+    """A folder without any self-evaluation says nothing about whether projects were self-evaluated:
+    the hard rule 未开展自评 → 不予安排 must not fire for all of them (review finding, 2026-12-03)."""
+    from perfeval.budget import apply_results, results_from_data
+
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE, data, ignore=shutil.ignore_patterns("forms", "declarations", "self_evaluation"))
+    results = results_from_data(data)
+    assert results["self_evaluated"].isna().all()
+    assert (apply_results(results).table["action"] != "不予安排").all()

@@ -228,7 +228,7 @@ def _clean(results: pd.DataFrame) -> pd.DataFrame:
     if dup.any():
         i = int(np.flatnonzero(dup.to_numpy())[0])
         raise InputError("项目编码重复 (duplicate project_id)", where=Location(file="results", row=i + 2,
-                                                                           column="project_id"), found=r.at[i, "project_id"])
+                                                                           column="project_id"), found=_plain(r.at[i, "project_id"]))
     for column, value in (("project_name", None), ("department", None), ("key_grade", None), ("has_targets", None),
                           ("self_evaluated", None)):
         if column not in r:
@@ -240,7 +240,7 @@ def _clean(results: pd.DataFrame) -> pd.DataFrame:
         if bad.any():
             i = int(np.flatnonzero(bad.to_numpy())[0])
             raise InputError("评价等级须为 优、良、中、差 或空 (grade)", where=Location(file="results", row=i + 2, column=column),
-                             expected="优 / 良 / 中 / 差", found=r.at[i, column])
+                             expected="优 / 良 / 中 / 差", found=_plain(r.at[i, column]))
         r[column] = g
     budget = pd.to_numeric(r["budget"], errors="coerce")
     bad = budget.isna() | ~np.isfinite(budget.fillna(0)) | compare.lt(budget.fillna(-1), 0)
@@ -248,7 +248,7 @@ def _clean(results: pd.DataFrame) -> pd.DataFrame:
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raise InputError("全年预算数须为非负数 (budget must be a non-negative number)",
                          where=Location(file="results", row=i + 2, column="budget"), expected="≥ 0 的金额（元）",
-                         found=r.at[i, "budget"])
+                         found=_plain(r.at[i, "budget"]))
     r["budget"] = budget.astype(float)
     for column in ("has_targets", "self_evaluated"):  # True / False / unknown (missing)
         v = _per_value(r[column], _truth)
@@ -256,7 +256,7 @@ def _clean(results: pd.DataFrame) -> pd.DataFrame:
         if bad.any():
             i = int(np.flatnonzero(bad.to_numpy())[0])
             raise InputError(f"{column} 须为 true/false 或空", where=Location(file="results", row=i + 2, column=column),
-                             expected="true / false / 空（未知）", found=r.at[i, column])
+                             expected="true / false / 空（未知）", found=_plain(r.at[i, column]))
         r[column] = v.astype(object)
     return r
 
@@ -415,10 +415,27 @@ def results_from_data(data_dir, *, self_totals: pd.DataFrame | None = None,
         raise InputError("项目清单缺少全年预算数列 (missing column)", where=Location(file=str(data / "projects.csv"),
                                                                         column="budget_full_year"),
                          expected="budget_full_year（全年预算数，元）", found="、".join(map(str, projects.columns)))
-    out["budget"] = pd.to_numeric(projects["budget_full_year"], errors="coerce").to_numpy(dtype=float)
+    budget = pd.to_numeric(projects["budget_full_year"], errors="coerce")
+    bad = budget.isna() | ~np.isfinite(budget.fillna(0)) | compare.lt(budget.fillna(-1), 0)
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError("全年预算数须为非负数 (budget must be a non-negative number)",
+                         where=Location(file=str(data / "projects.csv"), row=i + 2, column="budget_full_year"),
+                         expected="≥ 0 的金额（元）", found=_plain(projects["budget_full_year"].iloc[i]))
+    out["budget"] = budget.to_numpy(dtype=float)
     out["has_targets"] = _declared(data, out["project_id"])
-    out["self_evaluated"] = out["project_id"].map(evaluated).fillna(False).astype(bool)
+    if self_totals is None and not datasets.has_self_evaluations(data):
+        # no self-evaluations in the folder at all: unknown, not "none self-evaluated" (which would
+        # refuse every project's budget by the hard rule)
+        out["self_evaluated"] = None
+    else:
+        out["self_evaluated"] = out["project_id"].map(evaluated).fillna(False).astype(bool)
     return out
+
+
+def _plain(value):
+    """A cell value as the user typed it (numpy scalars as Python ones) for error messages."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _declared(data: Path, ids: pd.Series) -> pd.Series:

@@ -13,6 +13,8 @@ action, the projects cut, stopped or not funded and why; ``--xlsx`` writes 结�
 """
 from __future__ import annotations
 
+import sys
+
 from .._argtypes import money_amount
 
 EXIT_OK, EXIT_INPUT = 0, 1
@@ -55,8 +57,13 @@ def cmd_apply_results(args) -> int:
     data = data_folder(args.data)
     rules = ApplyRules(cut_share=-abs(args.cut_share) / 100, notice_date=args.notice_date,
                        key_precedence=not args.self_grades)
-    applied = apply_results(results_from_data(data), rules)
+    results = results_from_data(data)
+    applied = apply_results(results, rules)
     print(f"评价结果应用：{len(applied.table)} 个项目；{applied.conventions()['评价等级与处理']}")
+    ungraded = int((applied.table["grade_used"].isna()).sum())
+    if results["self_evaluated"].isna().all():
+        print(f"提示：数据目录中没有单位自评（self_evaluation/ 或 forms/），是否开展自评未知，不按“未开展自评”的硬性规则处理；"
+              f"{ungraded} 个没有重点评价的项目未定级，按未定级规则处理。", file=sys.stderr)
     print(format_table(applied.summary_table(), max_width=24))
     hit = applied.table[applied.table["action_code"].isin(["cut", "stop", "none"])]
     if len(hit):

@@ -255,7 +255,7 @@ def _facts(r: AnnualReport) -> dict:
     key = c.key_totals.merge(projects[["project_id", "budget_full_year"]], on="project_id", how="left",
                              suffixes=("_key", ""))
     mon = c.monitoring
-    graded_self = c.totals["grade"].map(grade_label)
+    graded_self = c.totals["reviewed_grade"].map(grade_label)  # the text says 自评等级（复核后）
     graded_key = c.key_totals["grade"].map(grade_label)
     f = {"n_projects": len(projects), "n_departments": int(projects["department"].nunique()),
          "budget_initial": float(projects["budget_initial"].sum()), "budget_full_year": float(projects["budget_full_year"].sum()),
@@ -274,7 +274,7 @@ def _facts(r: AnnualReport) -> dict:
     s = c.applied.summary().set_index("action")
     f["applied_budget"] = s["budget"].to_dict()
     f["applied_change"] = float(s["change"].sum())
-    comparison = c.totals.set_index("project_id")["grade"].map(grade_label)
+    comparison = c.totals.set_index("project_id")["grade"].map(grade_label)  # the grade the unit gave itself
     order = {g: i for i, g in enumerate(GRADES)}
     kg = c.key_totals.set_index("project_id")["grade"].map(grade_label)
     both = kg.index.intersection(comparison.index)

@@ -54,7 +54,7 @@ class CityReport:
         flagged = self.card.flags["project_id"].nunique()
         if flagged:
             out.append(f"对复核发现问题的 {flagged} 个项目，反馈主管部门限期更正自评表并说明偏差原因，整改情况纳入下年度自评复核")
-        graded = self.totals["grade"].map(fmt.grade_label)
+        graded = self.totals["reviewed_grade"].map(fmt.grade_label)  # the grade results are applied on
         weak = int(graded.isin(["中", "差"]).sum())
         if weak:
             out.append(f"对评价等级为“中”“差”的 {weak} 个项目，按结果应用规定核减或暂停次年预算，并督促整改")
