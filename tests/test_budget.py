@@ -210,3 +210,16 @@ def test_the_sample_citys_requests_under_its_cap(sample):
     partial = prioritise(evidence.candidates, evidence.cap, PriorityRules(funding="partial")).table.set_index("project_id")
     assert partial.at["SZ2022-N02", "status"] == "部分安排"
     assert partial["funded"].sum() == pytest.approx(evidence.cap)
+
+
+def test_the_ranked_table_shows_the_approved_amount_the_result_refers_to():
+    """Reviewer's finding 5: N01 asked 6 850 万元, was funded 6 485 万元 and read "全额安排" — the table
+    must show the amount 全额 refers to (核定金额: the ex-ante suggestion, requested less the cuts)."""
+    r = prioritise(BASE, cap=1_300)
+    table = r.ranked_table().set_index("项目编码")
+    assert list(r.ranked_table().columns).index("核定金额（万元）") < list(r.ranked_table().columns).index("安排金额（万元）")
+    b = table.loc["B"]  # asked 500, the panel cut it to 400, funded 400 in full
+    assert (b["申请金额（万元）"], b["核定金额（万元）"], b["安排金额（万元）"], b["结果"]) == ("0.05", "0.04", "0.04", "全额安排")
+    full = table[table["结果"] == "全额安排"]
+    assert (full["核定金额（万元）"] == full["安排金额（万元）"]).all()
+    assert "按核定金额全额安排" in r.conventions["核定金额"]

@@ -104,8 +104,9 @@ class PriorityRules:
             "优先档次": self.tier_text(),
             "绩效目标审核结论": "优先于良，良优先于中",
             "得分": "新增项目为事前评估总分，延续项目为上年度绩效评价得分（重点评价优先于单位自评）",
-            "安排金额": "新增项目按事前评估建议安排金额（申请金额减去核减项目），延续项目按申请金额"
-            if self.amount == "suggested" else "按申请金额",
+            "核定金额": ("新增项目按事前评估建议安排金额（申请金额减去核减项目），延续项目按申请金额"
+                     if self.amount == "suggested" else "按申请金额")
+            + "；“全额安排”指按核定金额全额安排，排序和资金控制线均按核定金额计算",
             "资金安排": funding,
             "比较精度": compare.DESCRIPTION,
         }
@@ -133,7 +134,11 @@ class Priority:
         return self.table[self.table["status"].isin([STATUS["full"], STATUS["partial"]])]
 
     def ranked_table(self) -> pd.DataFrame:
-        """Chinese headers, money in 万元 with two decimals (the report's and the workbook's table)."""
+        """Chinese headers, money in 万元 with two decimals (the report's and the workbook's table).
+
+        核定金额 is the amount ranked and funded (a new project's ex-ante suggestion), so a project
+        asked at 6 850 万元 and funded 6 485 万元 "全额安排" is funded in full of what was approved.
+        """
         t = self.table
 
         def wan(v):
@@ -143,7 +148,8 @@ class Priority:
             "排序": t["rank"].map(lambda r: "" if pd.isna(r) else str(int(r))), "项目编码": t["project_id"],
             "项目名称": t["project_name"], "类型": t["kind_label"], "事前评估": t["exante_text"],
             "目标审核": t["target_grade"].fillna("未申报"), "上年评价": t["last_text"],
-            "申请金额（万元）": wan(t["requested"]), "安排金额（万元）": wan(t["funded"]),
+            "申请金额（万元）": wan(t["requested"]), "核定金额（万元）": wan(t["amount"]),
+            "安排金额（万元）": wan(t["funded"]),
             "累计安排（万元）": wan(t["cumulative"]), "结果": t["status"]})
 
     def to_xlsx(self, path):
