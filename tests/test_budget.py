@@ -90,6 +90,60 @@ def test_bad_candidates_and_rules_are_clear_errors():
         PriorityRules(order=("tier", "luck"))
 
 
+def _one(**columns) -> pd.DataFrame:
+    row = {"project_id": "X", "project_name": "项目X", "requested": 100.0, "target_grade": "优", **columns}
+    return pd.DataFrame([row])
+
+
+GATING = {  # a gating value, its columns, and spellings a caller may use (reviewer's finding 1)
+    "exante_outcome": (dict(kind="新增", suggested=100.0),
+                       ["reject", "REJECT", "不予支持", "不予立项", " 不予支持 ", "不予 支持"]),
+    "target_grade": (dict(kind="延续", last_grade="优", self_evaluated=True), ["差", "差 ", " 差", "\t差\n"]),
+    "last_grade": (dict(kind="延续", self_evaluated=True), ["差", " 差", "差 "]),
+    "self_evaluated": (dict(kind="延续", last_grade="优"), [False, "否", " 否", "False", "false", "FALSE", "0", 0]),
+    "declared": (dict(kind="延续", last_grade="优", self_evaluated=True), [False, "否", "False", "false", "0", 0]),
+}
+
+
+def test_label_spellings_of_a_gating_value_are_gated():
+    # the reviewer's cases with a cap of 1e9: each was funded in full before the fix
+    for column, value in [("exante_outcome", "不予支持"), ("target_grade", "差 "), ("self_evaluated", "否"),
+                          ("declared", "False"), ("last_grade", " 差")]:
+        extra, _ = GATING[column]
+        t = prioritise(_one(**{**extra, column: value}), cap=1e9).table
+        assert t.at[0, "status"] == "不予安排" and t.at[0, "funded"] == 0, (column, value)
+    # partial support spelled in Chinese with half-width brackets is tier 2, not unknown
+    t = prioritise(_one(kind="新增", suggested=100.0, exante_outcome="部分支持(调整完善后支持)"), cap=1e9).table
+    assert t.at[0, "tier"] == 2 and t.at[0, "status"] == "全额安排"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(sorted(GATING)), st.data(), st.sampled_from(["", " ", "  ", "\u3000"]),
+       st.sampled_from(["", " ", "\t"]))
+def test_property_a_gating_value_in_any_spelling_is_never_funded(column, data, before, after):
+    extra, spellings = GATING[column]
+    value = data.draw(st.sampled_from(spellings))
+    if isinstance(value, str):
+        value = before + value + after
+    t = prioritise(_one(**{**extra, column: value}), cap=1e9).table
+    assert t.at[0, "funded"] == 0 and t.at[0, "gates"] != ""
+
+
+def test_unknown_labels_are_errors_naming_row_column_and_the_accepted_values():
+    cases = [("exante_outcome", "同意", dict(kind="新增")), ("target_grade", "很好", dict(kind="延续")),
+             ("last_grade", "合格", dict(kind="延续")), ("self_evaluated", "也许", dict(kind="延续")),
+             ("declared", "未知", dict(kind="延续")), ("declared", None, dict(kind="延续"))]
+    for column, value, extra in cases:
+        frame = pd.concat([_one(kind="延续", last_grade="优", self_evaluated=True, declared=True),
+                           _one(**{"declared": True, **extra, column: value}).assign(project_id="Y")],
+                          ignore_index=True)
+        with pytest.raises(InputError) as err:
+            prioritise(frame, cap=1e9)
+        e = err.value
+        assert e.where.row == 2 and e.where.column == column and "“Y”" in str(e), (column, value)
+        assert e.expected and (value is None or e.found == value)
+
+
 def test_money_amounts_on_the_command_line():
     assert money_amount("25000") == 250_000_000 and money_amount("25,000万元") == 250_000_000
     assert money_amount("2.5亿元") == 250_000_000 and money_amount("250000000元") == 250_000_000
@@ -156,3 +210,16 @@ def test_the_sample_citys_requests_under_its_cap(sample):
     partial = prioritise(evidence.candidates, evidence.cap, PriorityRules(funding="partial")).table.set_index("project_id")
     assert partial.at["SZ2022-N02", "status"] == "部分安排"
     assert partial["funded"].sum() == pytest.approx(evidence.cap)
+
+
+def test_the_ranked_table_shows_the_approved_amount_the_result_refers_to():
+    """Reviewer's finding 5: N01 asked 6 850 万元, was funded 6 485 万元 and read "全额安排" — the table
+    must show the amount 全额 refers to (核定金额: the ex-ante suggestion, requested less the cuts)."""
+    r = prioritise(BASE, cap=1_300)
+    table = r.ranked_table().set_index("项目编码")
+    assert list(r.ranked_table().columns).index("核定金额（万元）") < list(r.ranked_table().columns).index("安排金额（万元）")
+    b = table.loc["B"]  # asked 500, the panel cut it to 400, funded 400 in full
+    assert (b["申请金额（万元）"], b["核定金额（万元）"], b["安排金额（万元）"], b["结果"]) == ("0.05", "0.04", "0.04", "全额安排")
+    full = table[table["结果"] == "全额安排"]
+    assert (full["核定金额（万元）"] == full["安排金额（万元）"]).all()
+    assert "按核定金额全额安排" in r.conventions["核定金额"]

@@ -152,3 +152,56 @@ def test_the_sample_citys_candidates_get_the_storys_conclusions(sample):
     assert any("生态修复" in n for n in names) and any("产业园" in n for n in names)
     assert (t.loc[t["outcome"] == "reject", "suggested"] == 0).all()
     assert (t["suggested"] <= t["requested"]).all() and len(sample.opinions) == 30
+
+
+def _folder(tmp_path, edit):
+    """A copy of the sample city's exante/ folder with ``edit(candidates, cuts)`` applied to its tables."""
+    import shutil
+
+    shutil.copytree(SAMPLE / "exante", tmp_path / "exante")
+    cand = pd.read_csv(tmp_path / "exante" / "candidates.csv", dtype=object, encoding="utf-8-sig")
+    cuts = pd.read_csv(tmp_path / "exante" / "cuts.csv", dtype=object, encoding="utf-8-sig")
+    edit(cand, cuts)
+    cand.to_csv(tmp_path / "exante" / "candidates.csv", index=False, encoding="utf-8-sig")
+    cuts.to_csv(tmp_path / "exante" / "cuts.csv", index=False, encoding="utf-8-sig")
+    return tmp_path
+
+
+def test_a_cut_of_no_candidate_is_an_error_not_a_dropped_row(tmp_path):
+    """Reviewer's finding 2: cut row 2 typed SZ2022-NO1 (letter O) was silently dropped, so N01's
+    suggested amount came out 320 万元 too high."""
+    data = _folder(tmp_path, lambda cand, cuts: cuts.__setitem__("project_id", cuts["project_id"].where(
+        cuts.index != 0, "SZ2022-NO1")))
+    with pytest.raises(InputError) as err:
+        exante.assess(data)
+    e = err.value
+    assert e.where.file == str(data / "exante" / "cuts.csv") and e.where.row == 2 and e.where.column == "project_id"
+    assert e.found == "SZ2022-NO1" and "SZ2022-N01" in e.expected
+
+
+@pytest.mark.parametrize("value", ["-100", ""])
+def test_a_negative_or_blank_requested_amount_names_the_candidates_file(tmp_path, value):
+    """Reviewer's finding 3: a negative amount was blamed on "文件 cuts"; a blank one gave suggested = NaN."""
+    def edit(cand, cuts):
+        cand.loc[2, "requested"] = value or None
+
+    data = _folder(tmp_path, edit)
+    with pytest.raises(InputError) as err:
+        exante.assess(data)
+    e = err.value
+    assert e.where.file == str(data / "exante" / "candidates.csv") and e.where.row == 4
+    assert e.where.column == "requested" and "非负" in str(e)
+
+
+def test_bad_cuts_from_a_folder_name_the_real_file(tmp_path):
+    data = _folder(tmp_path, lambda cand, cuts: cuts.__setitem__("amount", cuts["amount"].where(cuts.index != 1, "-5")))
+    with pytest.raises(InputError) as err:
+        exante.assess(data)
+    assert err.value.where.file == str(data / "exante" / "cuts.csv") and err.value.where.row == 3
+
+
+def test_a_scored_project_missing_from_the_candidates_is_an_error():
+    cand = pd.DataFrame({"project_id": ["Q"], "project_name": ["别的项目"], "requested": [10_000_000]})
+    with pytest.raises(InputError, match="不在候选项目表中") as err:
+        exante.assess(_sheet("P", ["优" * 20] * 5), candidates=cand)
+    assert err.value.found == "P"

@@ -8,6 +8,7 @@ budget. The checks' thresholds and severities are perfeval settings (TargetRules
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
@@ -221,3 +222,38 @@ def test_frames_from_declarations_keep_the_source():
     rows, header = declarations_to_frames(d)
     assert header.iloc[0]["funds"] == pytest.approx(61_770_000) and header.iloc[0]["year"] == 2021
     assert rows["source_row"].iloc[0] == 11 and rows["source_file"].iloc[0] == "SZ2021-001.xlsx"
+
+
+def _funds_form(path: Path, total, fiscal=6177, other=0):
+    """The sample city's layout: 年度资金总额 / 其中：财政拨款 / 其他资金 in B6:B8, amounts in C6:C8."""
+    _write_declaration(path, [
+        ["项目支出绩效目标申报表"], ["（2022年度）"], ["项目名称", "测试项目"], ["项目编码", "T-009"],
+        ["主管部门", "示例局", "实施单位", "示例中心"],
+        ["资金情况（万元）", "年度资金总额", total], [None, "其中：财政拨款", fiscal], [None, "其他资金", other],
+        ["年度总体目标", "完成改造"],
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        ["产出指标", "数量指标", "改造面积", "≥12700平方米"],
+    ])
+    return path
+
+
+def test_a_blank_total_is_reported_by_the_review_not_read_from_the_cell_below(tmp_path):
+    """Reviewer's finding 4: a blank C6 fell through to B7 ("其中：财政拨款") and the whole file failed."""
+    d = read_declarations(_funds_form(tmp_path / "blank.xlsx", None))[0]
+    assert np.isnan(d.funds) and d.fiscal == pytest.approx(61_770_000) and d.other == 0
+    assert "NO_FUNDS" in set(review_targets([d]).findings["code"])
+    blank_fiscal = read_declarations(_funds_form(tmp_path / "blank2.xlsx", 6177, fiscal=None))[0]
+    assert blank_fiscal.funds == pytest.approx(61_770_000) and np.isnan(blank_fiscal.fiscal)
+
+
+def test_a_formula_without_a_cached_value_is_a_blank_amount(tmp_path):
+    d = read_declarations(_funds_form(tmp_path / "formula.xlsx", "=C7+C8"))[0]  # openpyxl writes no cached value
+    assert np.isnan(d.funds) and "NO_FUNDS" in set(review_targets([d]).findings["code"])
+
+
+def test_a_non_numeric_or_negative_amount(tmp_path):
+    with pytest.raises(InputError) as err:
+        read_declarations(_funds_form(tmp_path / "text.xlsx", "六千万"))
+    assert err.value.where.row == 6 and err.value.where.column == "C"
+    negative = read_declarations(_funds_form(tmp_path / "negative.xlsx", -6177))[0]
+    assert negative.funds == pytest.approx(-61_770_000)  # passed through: the review judges it

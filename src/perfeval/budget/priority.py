@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from .. import compare
-from ..errors import InputError
+from ..errors import InputError, Location
 from ..exante.rules import short_label
 
 GATES = {  # code: (Chinese title, source)
@@ -45,6 +45,15 @@ KINDS = {"新增": "new", "new": "new", "延续": "continuing", "continuing": "c
 GRADE_RANK = {"优": 1, "良": 2, "中": 3, "差": 4}
 STATUS = {"full": "全额安排", "partial": "部分安排", "below": "未安排（资金线以下）", "gated": "不予安排"}
 CANDIDATE_COLUMNS = ("project_id", "project_name", "kind", "requested")
+# accepted spellings (matched without whitespace, brackets half- or full-width, any case)
+OUTCOME_WORDS = {"support": "support", "partial": "partial", "reject": "reject",
+                 "予以支持": "support", "支持": "support", "建议立项": "support",
+                 "部分支持（调整完善后支持）": "partial", "部分支持": "partial", "调整完善后支持": "partial",
+                 "不予支持": "reject", "不予立项": "reject"}
+YES_NO = {"是": True, "否": False, "true": True, "false": False, "1": True, "0": False, "1.0": True, "0.0": False}
+YES_NO_TEXT = "是 / 否（或 True / False、1 / 0）"
+COLUMN_LABELS = {"exante_outcome": "事前评估结论", "target_grade": "绩效目标审核结论", "last_grade": "上年评价结果",
+                 "self_evaluated": "上年是否开展自评", "declared": "是否编报绩效目标"}
 
 
 @dataclass(frozen=True)
@@ -95,8 +104,9 @@ class PriorityRules:
             "优先档次": self.tier_text(),
             "绩效目标审核结论": "优先于良，良优先于中",
             "得分": "新增项目为事前评估总分，延续项目为上年度绩效评价得分（重点评价优先于单位自评）",
-            "安排金额": "新增项目按事前评估建议安排金额（申请金额减去核减项目），延续项目按申请金额"
-            if self.amount == "suggested" else "按申请金额",
+            "核定金额": ("新增项目按事前评估建议安排金额（申请金额减去核减项目），延续项目按申请金额"
+                     if self.amount == "suggested" else "按申请金额")
+            + "；“全额安排”指按核定金额全额安排，排序和资金控制线均按核定金额计算",
             "资金安排": funding,
             "比较精度": compare.DESCRIPTION,
         }
@@ -124,7 +134,11 @@ class Priority:
         return self.table[self.table["status"].isin([STATUS["full"], STATUS["partial"]])]
 
     def ranked_table(self) -> pd.DataFrame:
-        """Chinese headers, money in 万元 with two decimals (the report's and the workbook's table)."""
+        """Chinese headers, money in 万元 with two decimals (the report's and the workbook's table).
+
+        核定金额 is the amount ranked and funded (a new project's ex-ante suggestion), so a project
+        asked at 6 850 万元 and funded 6 485 万元 "全额安排" is funded in full of what was approved.
+        """
         t = self.table
 
         def wan(v):
@@ -134,7 +148,8 @@ class Priority:
             "排序": t["rank"].map(lambda r: "" if pd.isna(r) else str(int(r))), "项目编码": t["project_id"],
             "项目名称": t["project_name"], "类型": t["kind_label"], "事前评估": t["exante_text"],
             "目标审核": t["target_grade"].fillna("未申报"), "上年评价": t["last_text"],
-            "申请金额（万元）": wan(t["requested"]), "安排金额（万元）": wan(t["funded"]),
+            "申请金额（万元）": wan(t["requested"]), "核定金额（万元）": wan(t["amount"]),
+            "安排金额（万元）": wan(t["funded"]),
             "累计安排（万元）": wan(t["cumulative"]), "结果": t["status"]})
 
     def to_xlsx(self, path):
@@ -193,10 +208,50 @@ def _clean(candidates: pd.DataFrame) -> pd.DataFrame:
     for column, value in defaults.items():
         if column not in c:
             c[column] = value
-    c["declared"] = c["declared"].astype(bool) if "declared" in c else c["target_grade"].notna()
+    c["exante_outcome"] = _vocabulary(c, "exante_outcome", OUTCOME_WORDS, "support / partial / reject 或 "
+                                      "予以支持 / 部分支持 / 不予支持 / 建议立项 / 不予立项")
+    for column in ("target_grade", "last_grade"):
+        c[column] = _vocabulary(c, column, {g: g for g in GRADE_RANK}, "优 / 良 / 中 / 差")
+    c["self_evaluated"] = _vocabulary(c, "self_evaluated", YES_NO, YES_NO_TEXT)
+    if "declared" in c:
+        declared = _vocabulary(c, "declared", YES_NO, YES_NO_TEXT)
+        _first_bad(c, declared.isna(), "declared", YES_NO_TEXT)  # blank: unknown, not silently declared
+        c["declared"] = declared.astype(bool)
+    else:
+        c["declared"] = c["target_grade"].notna()
     for column in ("exante_score", "suggested", "last_score"):
         c[column] = pd.to_numeric(c[column], errors="coerce").astype(float)
     return c
+
+
+def _norm(values: pd.Series) -> pd.Series:
+    """Text spelling normalised for matching: no whitespace, half-width brackets, lower case (blank → NaN)."""
+    text = values.astype(object).where(values.notna(), None).map(lambda v: v if v is None else str(v))
+    text = text.str.replace(r"\s+", "", regex=True).str.replace("（", "(").str.replace("）", ")").str.lower()
+    return text.where(text.notna() & (text != ""), None)
+
+
+def _first_bad(c: pd.DataFrame, bad: pd.Series, column: str, expected: str) -> None:
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy(dtype=bool))[0])
+        raise InputError(f"候选项目表中项目“{c.at[i, 'project_id']}”的{COLUMN_LABELS[column]}无法识别 (unknown value)",
+                         where=Location(row=i + 1, column=column), expected=expected,
+                         found=_value(c, i, column))
+
+
+def _value(c: pd.DataFrame, i: int, column: str):
+    v = c.at[i, column]
+    return "（空）" if v is None or (isinstance(v, float) and np.isnan(v)) else v
+
+
+def _vocabulary(c: pd.DataFrame, column: str, words: dict, expected: str) -> pd.Series:
+    """``c[column]`` mapped to its codes through ``words`` (keys normalised); blank stays NaN, anything
+    else is an InputError naming the row, the column and the accepted values."""
+    text = _norm(c[column])
+    table = {k2: v for k, v in words.items() for k2 in [_norm(pd.Series([k])).iat[0]]}
+    codes = text.map(table)
+    _first_bad(c, text.notna() & codes.isna(), column, expected)
+    return codes.astype(object).where(codes.notna(), None)
 
 
 def _gates(c: pd.DataFrame, rules: PriorityRules) -> pd.Series:
@@ -234,6 +289,9 @@ def prioritise(candidates: pd.DataFrame, cap: float, rules: PriorityRules | None
     ``exante_outcome`` (support/partial/reject), ``exante_conclusion``, ``exante_score``, ``suggested``
     (元), ``target_grade`` (优/良/中/差; missing = no declaration), ``declared``, ``last_grade``,
     ``last_score``, ``last_source``, ``self_evaluated`` (bool), ``department``.
+    Labels are read whatever their spelling (blanks, bracket width, case; the Chinese conclusions
+    予以支持/部分支持/不予支持/建议立项/不予立项; 是/否/True/False/1/0); any other value is an
+    InputError, so a project that must be gated is never funded because of how its label was typed.
     """
     rules = rules or PriorityRules()
     cap = float(cap)

@@ -18,6 +18,7 @@ Every step is a frame operation over all projects at once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -231,37 +232,68 @@ def _check_complete(long: pd.DataFrame, dims, leaves, file: str) -> None:
                          found=f"项目 {first['project_id']} 专家 {first['expert']} 缺少 {first['code']}（共缺 {len(gap)} 项）")
 
 
-def _amounts(candidates, cuts, ids: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(project_id, project_name, requested) and the cuts (project_id, item, amount, reason), checked."""
+def _amounts(candidates, cuts, ids: list[str], files: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(project_id, project_name, requested) and the cuts (project_id, item, amount, reason), checked.
+
+    ``files`` names where the tables came from (``candidates``, ``cuts``: the real paths when read
+    from a data folder) for the errors: a blank or negative requested amount of an assessed project,
+    a cut of a project that is not a candidate, a negative cut.
+    """
+    files = {"candidates": "candidates", "cuts": "cuts", **(files or {})}
     if candidates is None:
         cand = pd.DataFrame({"project_id": ids, "project_name": None, "requested": np.nan})
     else:
-        cand = candidates.copy()
+        cand = candidates.copy().reset_index(drop=True)
         cand["project_id"] = cand["project_id"].astype(str).str.strip()
         if "project_name" not in cand:
             cand["project_name"] = None
-        cand["requested"] = (numeric_column(cand, "requested", file="candidates", first_row=2) if "requested" in cand
-                             else np.nan)
+        if "requested" in cand:
+            cand["requested"] = numeric_column(cand, "requested", file=files["candidates"], first_row=2)
+            assessed = cand["project_id"].isin(ids).to_numpy()
+            bad = assessed & (np.isnan(cand["requested"].to_numpy()) | compare.lt(cand["requested"].fillna(0), 0))
+            if bad.any():  # a blank would make the suggestion NaN, a negative one a wrong number
+                i = int(np.flatnonzero(bad)[0])
+                raise InputError("已评估项目的申请金额须为非负数，不能为空 (requested must be a non-negative amount)",
+                                 where=Location(file=files["candidates"], row=i + 2, column="requested"),
+                                 expected="非负金额（元）", found=_shown(candidates["requested"].iloc[i]))
+        else:
+            cand["requested"] = np.nan
+        absent = [i for i in ids if i not in set(cand["project_id"])]  # scored but not a candidate: no amount
+        if absent and "requested" in candidates:
+            raise InputError("已评分的项目不在候选项目表中，无法确定申请金额 (scored project missing from candidates)",
+                             where=Location(file=files["candidates"], column="project_id"),
+                             expected="专家评分中的每个项目各占一行", found="、".join(absent))
         cand = cand[["project_id", "project_name", "requested"]]
     if cuts is None or len(cuts) == 0:
         cut = pd.DataFrame({"project_id": pd.Series(dtype=object), "item": pd.Series(dtype=object),
                             "amount": pd.Series(dtype=float), "reason": pd.Series(dtype=object)})
     else:
-        cut = cuts.copy()
+        cut = cuts.copy().reset_index(drop=True)
         for column in ("project_id", "item", "amount"):
             if column not in cut:
-                raise InputError("核减明细缺少列 (cuts: missing column)", where=Location(file="cuts"),
+                raise InputError("核减明细缺少列 (cuts: missing column)", where=Location(file=files["cuts"]),
                                  expected="project_id, item, amount, reason", found=", ".join(map(str, cut.columns)))
         cut["project_id"] = cut["project_id"].astype(str).str.strip()
-        cut["amount"] = numeric_column(cut, "amount", file="cuts", first_row=2, required=True)
+        known = cand["project_id"].tolist() if candidates is not None else list(ids)
+        stray = ~cut["project_id"].isin(known).to_numpy()
+        if stray.any():  # a cut that matches no candidate would be dropped: the suggestion would be too high
+            i = int(np.flatnonzero(stray)[0])
+            raise InputError("核减明细中的项目编码不在候选项目中 (cut for an unknown project)",
+                             where=Location(file=files["cuts"], row=i + 2, column="project_id"),
+                             expected="、".join(map(str, known)), found=cut["project_id"].iloc[i])
+        cut["amount"] = numeric_column(cut, "amount", file=files["cuts"], first_row=2, required=True)
         if "reason" not in cut:
             cut["reason"] = None
         if compare.lt(cut["amount"], 0).any():
             i = int(np.flatnonzero(compare.lt(cut["amount"], 0))[0])
-            raise InputError("核减金额不能为负 (negative cut)", where=Location(file="cuts", row=i + 2, column="amount"),
-                             found=cut["amount"].iloc[i])
+            raise InputError("核减金额不能为负 (negative cut)",
+                             where=Location(file=files["cuts"], row=i + 2, column="amount"), found=cut["amount"].iloc[i])
         cut = cut[["project_id", "item", "amount", "reason"]].reset_index(drop=True)
     return cand, cut
+
+
+def _shown(value):
+    return "（空）" if value is None or (isinstance(value, float) and np.isnan(value)) else value
 
 
 # --------------------------------------------------------------------------------------------
@@ -284,9 +316,10 @@ def assess(expert_scores, system="exante", method: str = "mean", thresholds="def
     written opinions, carried for reports. ``rounding`` names how scores are shown; the conclusion
     is drawn from the unrounded total.
     """
-    from .data import ExanteData, load
+    from .data import FILES, FOLDER, ExanteData, load
 
     source = "expert_scores"
+    files = None
     if isinstance(expert_scores, (str, bytes)) or hasattr(expert_scores, "__fspath__"):
         expert_scores = load(expert_scores)
     if isinstance(expert_scores, ExanteData):
@@ -295,6 +328,8 @@ def assess(expert_scores, system="exante", method: str = "mean", thresholds="def
         cuts = data.cuts if cuts is None else cuts
         opinions = data.opinions if opinions is None else opinions
         expert_scores, source = data.scores, data.scores_file
+        if data.source != "frames":
+            files = {k: str(Path(data.source) / FOLDER / FILES[k]) for k in ("candidates", "cuts")}
     if method not in ("mean", "trimmed", "median"):
         raise InputError("未知的专家分合成方法 (unknown method)", expected="mean / trimmed / median", found=method)
     if not (isinstance(weak_below, (int, float)) and 0 < weak_below <= 1):
@@ -314,8 +349,8 @@ def assess(expert_scores, system="exante", method: str = "mean", thresholds="def
     dims_t, items = _dimension_scores(cells, dims, leaves, weak_below)
     totals = _totals(cells, dims_t, long, rule, weak_below, floor)
     ids = totals["project_id"].tolist()
-    cand, cut = _amounts(candidates, cuts, ids)
-    totals = _suggested(totals, cand, cut)
+    cand, cut = _amounts(candidates, cuts, ids, files)
+    totals = _suggested(totals, cand, cut, files)
     totals = _agreement(totals, long)
     experts = _expert_totals(long, leaves)
     opinions = _opinions(opinions, ids)
@@ -394,14 +429,15 @@ def _text(values: pd.Series) -> np.ndarray:
     return values.astype(object).where(values.notna(), "").to_numpy(dtype=object)
 
 
-def _suggested(totals: pd.DataFrame, cand: pd.DataFrame, cut: pd.DataFrame) -> pd.DataFrame:
+def _suggested(totals: pd.DataFrame, cand: pd.DataFrame, cut: pd.DataFrame, files: dict | None = None) -> pd.DataFrame:
     out = totals.merge(cand.drop_duplicates("project_id"), on="project_id", how="left")
     cut_sum = cut.groupby("project_id")["amount"].sum()
     out["cut"] = out["project_id"].map(cut_sum).fillna(0.0)
     over = compare.gt(out["cut"], out["requested"])
     if over.any():
         i = int(np.flatnonzero(over)[0])
-        raise InputError("核减金额超过申请金额 (cuts exceed the requested amount)", where=Location(file="cuts"),
+        raise InputError("核减金额超过申请金额 (cuts exceed the requested amount)",
+                         where=Location(file=(files or {}).get("cuts", "cuts"), column="amount"),
                          expected=f"≤ {out.at[i, 'requested']:,.2f} 元", found=f"项目 {out.at[i, 'project_id']}："
                                                                            f"{out.at[i, 'cut']:,.2f} 元")
     supported = (out["outcome"] != "reject").to_numpy()

@@ -11,6 +11,7 @@ actual values (上年实际完成值, 历史值) is kept as ``history``. Anythin
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -29,6 +30,7 @@ HISTORY = r"^(?:上年(?:度)?(?:实际)?(?:完成)?值|上年实际完成情况
 TOTAL_FUNDS = r"年度资金总额|年度资金|资金总额|年度总金额|项目资金总额|资金合计"
 FISCAL_FUNDS = r"其中:?(?:当年)?财政(?:拨款|资金)|(?:当年)?财政拨款|财政资金"
 OTHER_FUNDS = r"(?:其中:?)?其他资金|自筹资金"
+MONEY_LABEL_RE = re.compile(f"^(?:{TOTAL_FUNDS}|{FISCAL_FUNDS}|{OTHER_FUNDS}|中期资金总额)(?:\\(.*\\))?:?$")
 ANNUAL_GOAL = r"^(?:年度总体目标|年度绩效目标|年度目标)$"
 OVERALL_GOAL = r"^总体目标$"
 IRRELEVANT_NOTES = ("表内无分值列", "表内无得分列")
@@ -142,10 +144,12 @@ class _DeclarationReader(_FormReader):
             hits = sorted(hits, key=lambda rc: abs(rc[1] - near_col))
         r, c = hits[0]
         text, col = self.right_value(r, c)
+        if text is not None and _is_label(g.norm[r, col]):  # the next money label, not an amount
+            text, col = None, None
         row = r
-        if text is None and r + 1 < top_end and g.text[r + 1, c] and not C.ALL_LABELS_RE.match(g.norm[r + 1, c]):
+        if text is None and r + 1 < top_end and g.text[r + 1, c] and not _is_label(g.norm[r + 1, c]):
             row, col = r + 1, c
-        if col is None:
+        if col is None:  # a blank amount (or a formula with no cached value): NaN, the review reports it
             return np.nan, c
         value = C.parse_numbers(g, np.array([row]), col, "资金金额", "数字，如 505.80")[0][0]
         return float(value), c
@@ -185,6 +189,11 @@ class _DeclarationReader(_FormReader):
         text = text.where(text.notna() & (text.astype(str).str.strip() != ""), None)
         blank = C.is_blank(text.fillna("").to_numpy())
         return text.where(~blank, None).reset_index(drop=True)
+
+
+def _is_label(norm_text: str) -> bool:
+    """A form label (the money labels 其中：财政拨款 / 其他资金 included), never an amount."""
+    return bool(C.ALL_LABELS_RE.match(norm_text) or MONEY_LABEL_RE.match(norm_text))
 
 
 def declarations_to_frames(declarations) -> tuple[pd.DataFrame, pd.DataFrame]:
