@@ -293,6 +293,13 @@ def test_a_deviation_reason_must_be_a_sentence(reason):
     assert check("m3-selfeval", real).ok
 
 
+def test_participant_notebook_does_not_show_the_rewrite_answers_as_examples():
+    text = (TRAINING / "participant" / "02_targets.ipynb").read_text(encoding="utf-8")
+    answers = [v for v in training.get("m2-measurable").solution(None).values()]
+    answers += [v[1] for v in training.get("m2-relevance").solution(None).values()]
+    assert [a for a in answers if a in text] == []
+
+
 def test_generated_notebooks_are_in_sync_with_sources(tmp_path):
     assert tbuild.build(TRAINING, check_only=True) == []
     assert main(["training", "build", "--check"]) == 0
