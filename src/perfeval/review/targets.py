@@ -66,6 +66,8 @@ class TargetRules:
                                                              "效益": "major", "成本": "minor", "满意度": "minor"})
     min_measurable: float = 0.6
     input_words: str = INPUT_WORDS
+    capped_rate: str = CAPPED_RATE        # indicator names of rates that cannot exceed 100 %
+    uncapped_rate: str = UNCAPPED_RATE    # … except growth, reduction and return rates
     cost_over: float = 0.2
     cost_under: float = 0.5
     satisfaction_range: tuple = (80.0, 100.0)
@@ -427,7 +429,7 @@ def _ambition(r: pd.DataFrame, rules: TargetRules, year) -> list[pd.DataFrame]:
                           + _q(s["history"]) + "单位不同，无法比较目标是否高于上年",
                           expected="与上年实际完成值相同的计量单位", found=lambda s: s["target"]))
     l3 = r["level3"].fillna("").astype(str)
-    capped = (l3.str.contains(CAPPED_RATE, regex=True) & ~l3.str.contains(UNCAPPED_RATE, regex=True)
+    capped = (l3.str.contains(rules.capped_rate, regex=True) & ~l3.str.contains(rules.uncapped_rate, regex=True)
               & ~r["satisfaction"] & (r["kind"] == "quantitative") & (r["unit"] == "%") & r["op"].isin([">=", "="]))
     over = r[capped & compare.gt(r["value"].fillna(0), 100)]
     out.append(_found("RATE_OVER_100", over, rules,
