@@ -118,6 +118,55 @@ def test_ambition_against_last_years_actual():
     assert _review(CLEAN, history=met_exactly).findings.empty
 
 
+def _with_history(target, actual, name="改造农村户厕"):
+    rows = [(*CLEAN[0][:3], target)] + CLEAN[1:]
+    history = pd.DataFrame({"project_id": ["P"], "level3": [name], "actual": [actual]})
+    f = _review(rows, history=history).findings
+    return f[f["code"] != "COST_VS_BUDGET"]  # 1200 元/户 × the new count is beside the point here
+
+
+def test_ten_thousand_prefixed_counts_are_compared_with_last_year_and_other_units_are_reported():
+    """0.5万户 is 5 000 户, below last year's 6 200 户; 5 000 人 against 户 cannot be compared: a finding, not silence."""
+    assert _with_history("≥0.5万户", "6200户")["code"].tolist() == ["BELOW_HISTORY"]
+    assert _with_history("≥0.7万户", "6200户").empty  # 7 000 户 is above last year
+    assert _with_history("≥5000户", "0.62万户")["code"].tolist() == ["BELOW_HISTORY"]  # the prefix on last year's side
+    other = _with_history("≥5000人", "6200户")
+    assert other["code"].tolist() == ["HISTORY_UNIT_MISMATCH"] and set(other["severity"]) == {"minor"}
+    assert "单位不同" in other["message"].iloc[0] and "6200户" in other["message"].iloc[0]
+
+
+@pytest.mark.parametrize("name, is_input", [
+    ("资金拨付", True), ("专项资金使用", True), ("培训经费", True), ("财政资金下达", True), ("设备购置资金", True),
+    ("补助资金拨付及时率", False), ("救助资金及时拨付率", False), ("购置医疗设备", False), ("设备购置完成率", False),
+    ("生均公用经费补助标准", False)])
+def test_input_words_catch_money_given_out_but_not_real_outputs(name, is_input):
+    """Money released or spent is an input; disbursing subsidies on time and the equipment bought are outputs."""
+    r = _review(CLEAN + [("产出指标", "时效指标", name, "=100%")])
+    assert ("INPUT_AS_OUTPUT" in set(r.findings["code"])) == is_input, r.findings[["code", "message"]]
+
+
+def test_negative_funds_are_not_reported_as_missing():
+    r = _review(CLEAN, funds=-50_000)
+    assert r.findings["code"].tolist() == ["FUNDS_NOT_POSITIVE"]
+    assert r.findings["message"].iloc[0] == "年度资金总额须为正数，实际为 -5.00 万元"
+    assert r.summary.iloc[0]["grade"] == "中"
+    assert _review(CLEAN, funds=float("nan")).findings["code"].tolist() == ["NO_FUNDS"]
+
+
+@pytest.mark.parametrize("target, flagged", [("≥500%", True), ("=100.5%", True), ("≥100%", False), ("≥98%", False)])
+def test_a_rate_above_100_percent_is_a_major_finding(target, flagged):
+    rows = [CLEAN[0], (*CLEAN[1][:3], target)] + CLEAN[2:]
+    r = _review(rows)
+    assert ("RATE_OVER_100" in set(r.findings["code"])) == flagged
+    if flagged:
+        assert r.summary.iloc[0]["grade"] == "中"
+
+
+def test_a_growth_rate_may_exceed_100_percent():
+    r = _review(CLEAN + [("效益指标", "经济效益指标", "农户收入增长率", "≥150%")])
+    assert "RATE_OVER_100" not in set(r.findings["code"])
+
+
 def _write_declaration(path: Path, lines: list[list]):
     from openpyxl import Workbook
 

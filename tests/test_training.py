@@ -209,6 +209,97 @@ def _cells(path):
     return json.loads(path.read_text(encoding="utf-8"))["cells"]
 
 
+@pytest.mark.parametrize("exid, answer", [
+    ("m1-recovery", {"项目数": float("inf"), "金额（万元）": 1}), ("m1-recovery", {"项目数": "1e400", "金额（万元）": 1}),
+    ("m1-recovery", {"项目数": 1, "金额（万元）": float("nan")}), ("m5-june", {"提醒项目数": float("inf"), "最多的部门": "x"}),
+    ("m5-deadlines", {"反馈评价结果": float("-inf"), "报送整改计划": "1e400"}),
+    ("m6-manifest", {"输出目录": str(SAMPLE), "成功": float("inf"), "失败": 0}),
+])
+def test_infinite_and_huge_numbers_are_wrong_answers_not_tracebacks(exid, answer):
+    fb = check(exid, answer, data=SAMPLE)
+    assert fb.status in {"wrong", "partial"} and fb.wrong
+
+
+def test_whole_numbers_are_not_truncated_or_read_from_booleans():
+    from perfeval.training.answers import whole
+
+    assert [whole(x) for x in (3, 3.0, "3", " 3 ")] == [3, 3, 3, 3]
+    assert [whole(x) for x in (3.7, "3.7", True, float("inf"), "1e400", "", None, "三")] == [None] * 8
+    truth = training.get("m1-recovery").solution(SAMPLE)["项目数"]
+    fb = check("m1-recovery", {"项目数": truth + 0.7, "金额（万元）": 0}, data=SAMPLE)
+    assert any("整数" in w for w in fb.wrong)  # 3.7 is not accepted as 3
+
+
+@pytest.mark.parametrize("answer", [{"反馈评价结果": 20.0, "报送整改计划": 30.0}, {"反馈评价结果": "20日", "报送整改计划": "30天"},
+                                    {"反馈评价结果": "20", "报送整改计划": " 30 "}])
+def test_deadlines_compare_as_numbers(answer):
+    assert check("m5-deadlines", answer).ok
+
+
+@pytest.mark.parametrize("answer, why", [
+    ({"补贴发放准确率": "≥500%"}, "超过 100%"), ({"补贴发放准确率": "≥0%"}, "等于没有目标"),
+    ({"补贴发放人数": "≤1000人"}, "下限"), ({"补贴发放人数": "≥1000个苹果"}, "人数的计量单位"),
+    ({"补贴发放及时性": "≤2099年12月"}, "预算年度"), ({"补贴发放及时性": "≤365个工作日"}, "不合理"),
+    ({"补贴发放及时性": "≥3个工作日"}, "上限"),
+])
+def test_meaningless_measurable_rewrites_are_not_right(answer, why):
+    name = next(iter(answer))
+    fb = check("m2-measurable", answer)
+    assert not any(f"“{name}”" in r for r in fb.right), fb
+    assert any(why in w and name in w for w in fb.wrong), fb
+
+
+def test_the_grade_guess_is_told_its_direction_not_the_counts():
+    for guess, side in (("优", "更差"), ("良", "更差"), ("差", "更好")):
+        fb = check("m2-grade", guess)
+        text = str(fb)
+        assert not fb.ok and side in text
+        assert "类严重问题" not in text and "类须修改" not in text and "类建议修改" not in text
+
+
+def test_a_new_indicator_name_already_in_the_table_is_rejected_clearly():
+    fb = check("m2-relevance", {"资金到位率": ("培训考核合格率", "≥1000人"), "投入培训工作人员": ("培训班期数", "≥10期")})
+    assert any("与表中已有指标“培训考核合格率”重复" in w for w in fb.wrong)
+    same = check("m2-relevance", {"资金到位率": ("培训人数", "≥1000人"), "投入培训工作人员": ("培训人数", "≥1000人")})
+    assert any("重复" in w for w in same.wrong) and "格式不对" not in str(same)
+
+
+def test_points_read_numbers_consistently_and_reject_booleans():
+    fb = check("m1-points", {"预算执行率": True, "产出指标": "50", "效益指标": 30, "满意度指标": 10})
+    assert any("产出指标 50" in r for r in fb.right)
+    assert any("“预算执行率”的分值应是一个数" in w for w in fb.wrong)
+    assert not any("合计" in w for w in fb.wrong)  # no total from a part-read answer
+    total = check("m1-points", {"预算执行率": "10", "产出指标": "50", "效益指标": 30, "满意度指标": 20})
+    assert any("合计 110 分" in w for w in total.wrong)
+
+
+def test_chain_as_a_string_asks_for_a_list():
+    fb = check("m1-chain", "事前绩效评估绩效目标管理")
+    assert fb.wrong == ("答案应写成列表，如 [\"事前绩效评估\", …]，现在是 str。",)
+
+
+def test_bands_accept_numeric_string_keys():
+    truth = training.get("m3-bands").solution(None)
+    assert check("m3-bands", {str(k): v for k, v in truth.items()}).ok
+
+
+@pytest.mark.parametrize("reason", ["。", "<script>x</script>", "原因"])
+def test_a_deviation_reason_must_be_a_sentence(reason):
+    solution = training.get("m3-selfeval").solution(None)
+    answer = {**solution, "偏差原因": {k: reason for k in solution["偏差原因"]}}
+    fb = check("m3-selfeval", answer)
+    assert not fb.ok and any("不是一句说明" in w for w in fb.wrong)
+    real = {**solution, "偏差原因": {k: "部分村庄选址调整，工期延后；下一步加快施工进度" for k in solution["偏差原因"]}}
+    assert check("m3-selfeval", real).ok
+
+
+def test_participant_notebook_does_not_show_the_rewrite_answers_as_examples():
+    text = (TRAINING / "participant" / "02_targets.ipynb").read_text(encoding="utf-8")
+    answers = [v for v in training.get("m2-measurable").solution(None).values()]
+    answers += [v[1] for v in training.get("m2-relevance").solution(None).values()]
+    assert [a for a in answers if a in text] == []
+
+
 def test_generated_notebooks_are_in_sync_with_sources(tmp_path):
     assert tbuild.build(TRAINING, check_only=True) == []
     assert main(["training", "build", "--check"]) == 0

@@ -45,10 +45,16 @@ CONSEQUENCES = {  # 财预〔2015〕88号 审核结果 [S22]
     "差": "不得进入预算编审流程",
 }
 INPUT_WORDS = (r"资金到位|到位率|预算执行|执行率|支出进度|支付进度|资金支出率|资金支付率|资金拨付率|拨付进度|资金使用率|投入资金|资金投入|投入金额|"
-               r"投入.{0,4}人员|人员投入|配备.{0,4}人员|工作人员|参与人员|投入人数|经费投入")
+               r"投入.{0,4}人员|人员投入|配备.{0,4}人员|工作人员|参与人员|投入人数|经费投入|"
+               r"(?<!及时)拨付(?!及时)|资金下达|下达资金|经费$|经费(?:投入|总额|金额|支出|使用|到位)|资金使用(?!效益)|"
+               r"购置.{0,4}(?:资金|经费|费用|金额)")
+# rates that cannot exceed 100 % (a growth or reduction rate can)
+CAPPED_RATE = r"率$"
+UNCAPPED_RATE = r"增长|增幅|提高|提升|下降|降低|减少|变化|节约|回报|收益|利润"
 MONEY_UNIT = r"^(千元|万元|亿元|元)/(.+)$"
 MONEY_FACTOR = {"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}
 QUANTITY_PREFIX = {"": 1.0, "万": 1e4, "千": 1e3, "百": 1e2}
+NOT_PREFIXED = ("百分点", "百分比", "千瓦时", "千瓦", "万千瓦")  # units that only look like 百/千/万 + a count unit
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,8 @@ class TargetRules:
                                                              "效益": "major", "成本": "minor", "满意度": "minor"})
     min_measurable: float = 0.6
     input_words: str = INPUT_WORDS
+    capped_rate: str = CAPPED_RATE        # indicator names of rates that cannot exceed 100 %
+    uncapped_rate: str = UNCAPPED_RATE    # … except growth, reduction and return rates
     cost_over: float = 0.2
     cost_under: float = 0.5
     satisfaction_range: tuple = (80.0, 100.0)
@@ -93,7 +101,10 @@ class TargetRules:
             + "（缺少" + "、".join(CATEGORY_LABELS[c] for c, s in self.category_severity.items() if s == "major")
             + "须修改，缺少其他类别建议修改）",
             "可衡量性": f"定量（含时间）指标占全部指标的比例不低于 {self.min_measurable:.0%}；产出指标须为定量或时间",
-            "投入不得作为产出": "产出指标名称含资金到位、预算执行、支出进度、投入资金或投入人员等，或以金额作为产出数量",
+            "投入不得作为产出": "产出指标名称含资金到位、预算执行、支出进度、资金拨付或下达、经费、投入资金或投入人员等，"
+                        "或以金额作为产出数量（购置的设备、车辆数量是产出，购置资金不是）",
+            "比率上限": "准确率、合格率、完成率等比率（增长率、下降率等除外）的目标值不超过 100%",
+            "上年实际的单位": "目标值与上年实际完成值的单位不同（万人次与人次等按倍数换算后）时无法比较，建议统一单位",
             "成本与预算": f"按成本指标测算的资金需求高于年度资金总额 {self.cost_over:.0%} 以上，或不足其 {self.cost_under:.0%}",
             "目标值不低于上年": "“≥”类指标的目标值低于上年实际完成值，或上年超额完成而目标值仍等于上年实际完成值"
                           "（满意度指标和 100% 的目标值除外）",
@@ -294,8 +305,11 @@ def _completeness(r: pd.DataFrame, header: pd.DataFrame, rules: TargetRules) -> 
                       "申报表只有效益或满意度指标，没有反映项目直接产出的产出指标"))
     out.append(_found("NO_GOAL", header[is_blank_text(header["goal"])], rules, "年度总体目标为空"))
     funds = pd.to_numeric(header["funds"], errors="coerce")
-    out.append(_found("NO_FUNDS", header[funds.isna() | ~compare.gt(funds.fillna(0), 0)], rules,
-                      "资金情况中没有年度资金总额"))
+    out.append(_found("NO_FUNDS", header[funds.isna()], rules, "资金情况中没有年度资金总额"))
+    bad_funds = funds.notna() & ~compare.gt(funds.fillna(0), 0)
+    out.append(_found("FUNDS_NOT_POSITIVE", header[bad_funds].assign(_wan=(funds[bad_funds] / 1e4).map(
+        lambda x: f"{x:,.2f}")), rules, lambda s: "年度资金总额须为正数，实际为 " + s["_wan"] + " 万元",
+        expected="正数", found=lambda s: s["_wan"] + " 万元"))
     present = r[["project_id", "category"]].drop_duplicates().assign(_has=True)
     need = header.loc[n_rows > 0, ["project_id"]].merge(pd.DataFrame({"category": list(rules.required)}), how="cross")
     gap = need.merge(present, on=["project_id", "category"], how="left")
@@ -377,7 +391,7 @@ def _appropriateness(r: pd.DataFrame, header: pd.DataFrame, rules: TargetRules) 
     checked["_ratio"] = checked["_need"] / checked["_funds"]
     over = compare.gt(checked["_ratio"], 1 + rules.cost_over)
     under = compare.lt(checked["_ratio"], rules.cost_under) & (checked["_basis"] != "成本指标本身").to_numpy()
-    hit = checked[(over | under) & checked["_funds"].notna().to_numpy()]
+    hit = checked[(over | under) & np.asarray(compare.gt(checked["_funds"].fillna(0), 0))]  # funds ≤ 0: FUNDS_NOT_POSITIVE
 
     def wan(v):
         return (v / 1e4).map(lambda x: f"{x:,.2f}")
@@ -395,18 +409,32 @@ def _ambition(r: pd.DataFrame, rules: TargetRules, year) -> list[pd.DataFrame]:
     at_ceiling = (r["unit"] == "%") & compare.ge(r["value"].fillna(0), 100)
     cand = r[has & ~at_ceiling]
     if len(cand):
-        hist = parse_values(cand["history"], year=year)
-        last_t = parse_values(cand["history_target"], year=year)
-        same_unit = (hist["base_unit"].fillna("∅") == cand["base_unit"].fillna("∅")) & (hist["kind"] == "quantitative")
-        below = compare.lt(cand["base_value"], hist["base_value"])
-        equal = compare.ge(cand["base_value"], hist["base_value"]) & compare.le(cand["base_value"], hist["base_value"])
+        hist = _counted(parse_values(cand["history"], year=year))
+        last_t = _counted(parse_values(cand["history_target"], year=year))
+        now = _counted(cand)
+        comparable = (hist["kind"] == "quantitative").to_numpy()
+        same_unit = (hist["base_unit"].fillna("∅").to_numpy() == now["base_unit"].fillna("∅").to_numpy()) & comparable
+        below = compare.lt(now["base_value"], hist["base_value"])
+        equal = compare.ge(now["base_value"], hist["base_value"]) & compare.le(now["base_value"], hist["base_value"])
         beat = last_t["base_value"].isna() | compare.gt(hist["base_value"], last_t["base_value"].fillna(np.inf))
-        hit = same_unit & (below | (equal & beat))
-        sel = cand[hit.to_numpy()]
+        hit = same_unit & (below | (equal & beat)).to_numpy()
+        sel = cand[hit]
         out.append(_found("BELOW_HISTORY", sel, rules,
                           lambda s: "“" + s["level3"].astype(str) + "”的目标值" + _q(s["target"]) + "不高于上年实际完成值"
                           + _q(s["history"]), expected=lambda s: "高于" + s["history"].astype(str),
                           found=lambda s: s["target"]))
+        other = cand[comparable & ~same_unit]
+        out.append(_found("HISTORY_UNIT_MISMATCH", other, rules,
+                          lambda s: "“" + s["level3"].astype(str) + "”的目标值" + _q(s["target"]) + "与上年实际完成值"
+                          + _q(s["history"]) + "单位不同，无法比较目标是否高于上年",
+                          expected="与上年实际完成值相同的计量单位", found=lambda s: s["target"]))
+    l3 = r["level3"].fillna("").astype(str)
+    capped = (l3.str.contains(rules.capped_rate, regex=True) & ~l3.str.contains(rules.uncapped_rate, regex=True)
+              & ~r["satisfaction"] & (r["kind"] == "quantitative") & (r["unit"] == "%") & r["op"].isin([">=", "="]))
+    over = r[capped & compare.gt(r["value"].fillna(0), 100)]
+    out.append(_found("RATE_OVER_100", over, rules,
+                      lambda s: "“" + s["level3"].astype(str) + "”的目标值" + _q(s["target"]) + "超过 100%，比率不可能达到",
+                      expected="不超过 100%", found=lambda s: s["target"]))
     sat = r[r["satisfaction"]]
     pct = (sat["kind"] == "quantitative") & (sat["unit"] == "%")
     full = pct & compare.ge(sat["value"].fillna(0), 100)
@@ -420,6 +448,21 @@ def _ambition(r: pd.DataFrame, rules: TargetRules, year) -> list[pd.DataFrame]:
                       + f"{lo:g}%–{hi:g}% 之间的百分比",
                       expected=f"{lo:g}%–{hi:g}% 之间的百分比", found=lambda s: s["target"]))
     return out
+
+
+def _counted(parsed: pd.DataFrame) -> pd.DataFrame:
+    """base_value / base_unit with a 万/千/百 prefix of a count unit multiplied out (0.5万人次 → 5000 人次)."""
+    unit = parsed["base_unit"].fillna("").astype(str)
+    value = parsed["base_value"].astype(float)
+    factor = pd.Series(1.0, index=parsed.index)
+    rest = unit.copy()
+    for prefix, f in QUANTITY_PREFIX.items():
+        if not prefix:
+            continue
+        hit = unit.str.startswith(prefix) & (unit.str.len() > len(prefix)) & ~unit.isin(NOT_PREFIXED)
+        factor = factor.where(~hit, f)
+        rest = rest.where(~hit, unit.str[len(prefix):])
+    return parsed.assign(base_value=value * factor, base_unit=rest.where(unit != "", None))
 
 
 def _grade(header: pd.DataFrame, findings: pd.DataFrame, rules: TargetRules) -> pd.DataFrame:

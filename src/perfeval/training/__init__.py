@@ -104,7 +104,7 @@ def check(exercise_id: str, answer, *, reveal: bool = False, data=None) -> Feedb
         right, wrong, hints = ex.checker(answer, folder)
     except PerfevalError as exc:  # e.g. a matrix that is not reciprocal: the library's own reason
         right, wrong, hints = [], [f"答案无法使用：{exc}"], []
-    except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:  # an answer of the wrong shape
+    except (TypeError, ValueError, ArithmeticError, AttributeError, KeyError, IndexError):  # an answer of the wrong shape
         right, wrong, hints = [], [f"答案的格式不对。{ex.task}"], []
     return verdict(ex.id, ex.title, right, wrong, hints, solution)
 

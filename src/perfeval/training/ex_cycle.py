@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from .. import exante, monitor
 from ..systems import load_system
+from .answers import number, whole
 from .registry import exercise
 
 CHAIN = ["事前绩效评估", "绩效目标管理", "绩效运行监控", "绩效评价", "结果应用"]  # 中发〔2018〕34号 [S50]
@@ -24,6 +25,8 @@ CHAIN_WHY = {
           f"把这五个环节按预算绩效管理的先后顺序排好：{'、'.join(sorted(CHAIN))}。答案写成列表。",
           placeholder=[], solution=list(CHAIN))
 def _chain(answer, data):
+    if not isinstance(answer, (list, tuple)):
+        return [], [f"答案应写成列表，如 [\"事前绩效评估\", …]，现在是 {type(answer).__name__}。"], []
     given = [str(x).strip() for x in answer]
     right, wrong = [], []
     unknown = [g for g in given if g not in CHAIN]
@@ -51,19 +54,23 @@ def _points(data=None):
 def _points_check(answer, data):
     truth = _points()
     right, wrong = [], []
+    values = {}
     for name, pts in truth.items():
         given = answer.get(name) if isinstance(answer, dict) else None
-        try:
-            value = float(given)
-        except (TypeError, ValueError):
+        value = number(given)
+        if given is None or (isinstance(given, str) and not given.strip()):
             wrong.append(f"还没有填写“{name}”的分值。")
             continue
+        if value is None:
+            wrong.append(f"“{name}”的分值应是一个数，现在是 {given!r}。")
+            continue
+        values[name] = value
         if abs(value - pts) < 1e-9:
             right.append(f"{name} {pts:g} 分。")
         else:
             wrong.append(f"{name}不是 {value:g} 分：用 perfeval.load_system(\"mof-2020-self\").render_tree() 查看各一级指标的分值。")
-    total = sum(float(v) for v in answer.values() if isinstance(v, (int, float))) if isinstance(answer, dict) else 0
-    if wrong and total and abs(total - 100) > 1e-9:
+    total = sum(values.values())
+    if wrong and len(values) == len(truth) and abs(total - 100) > 1e-9:
         wrong.append(f"你填的分值合计 {total:g} 分，而自评表满分是 100 分。")
     return right, wrong, []
 
@@ -111,15 +118,19 @@ def _recovery(answer, data):
     right, wrong = [], []
     given_n = answer.get("项目数") if isinstance(answer, dict) else None
     given_a = answer.get("金额（万元）") if isinstance(answer, dict) else None
-    if given_n is None:
+    if given_n is None or str(given_n).strip() == "":
         wrong.append("还没有填写项目数。")
-    elif int(float(given_n)) == n:
+    elif whole(given_n) is None:
+        wrong.append(f"项目数应是一个整数，现在是 {given_n!r}。")
+    elif whole(given_n) == n:
         right.append(f"{n} 个项目被收回统筹。")
     else:
         wrong.append(f"项目数不是 {given_n}：只数收回金额大于 0 的项目（执行率已达 95% 的项目不收回）。")
-    if given_a is None:
+    if given_a is None or str(given_a).strip() == "":
         wrong.append("还没有填写金额。")
-    elif abs(float(given_a) - amount) < 0.006:
+    elif number(given_a) is None:
+        wrong.append(f"金额应是一个数（万元），现在是 {given_a!r}。")
+    elif abs(number(given_a) - amount) < 0.006:
         right.append(f"共收回 {amount:,.2f} 万元。")
     else:
         wrong.append(f"金额不是 {given_a} 万元：收回的是预算数减全年支付；表中金额单位是元，除以 10 000 换算为万元。")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..report.ledger import load_manifest
+from .answers import whole
 from .registry import exercise
 
 
@@ -36,7 +37,9 @@ def _manifest(answer, data):
         given = answer.get(key)
         if given is None or str(given).strip() == "":
             wrong.append(f"还没有填写“{key}”的份数。")
-        elif int(float(given)) == value:
+        elif whole(given) is None:
+            wrong.append(f"“{key}”应是一个整数（份数），现在是 {given!r}。")
+        elif whole(given) == value:
             right.append(f"{key} {value} 份。")
         else:
             wrong.append(f"“{key}”不是 {given} 份：看 manifest['summary'] 中的计数，或逐条数 manifest['projects'] 中 status 的值"

@@ -14,6 +14,7 @@ from functools import lru_cache
 import pandas as pd
 
 from .. import budget, monitor
+from .answers import whole
 from .registry import exercise
 
 # five projects with last year's grade and where it comes from (key evaluation overrides self-evaluation)
@@ -73,7 +74,9 @@ def _deadlines(answer, data):
         given = (answer or {}).get(step) if isinstance(answer, dict) else None
         if given is None or str(given).strip() == "":
             wrong.append(f"还没有填写“{step}”的天数。")
-        elif str(given).strip().rstrip("天") == str(days):
+        elif whole(given, strip_units=True) is None:
+            wrong.append(f"{step}：应填写天数（一个整数，如 10 或“10天”），现在是 {given!r}。")
+        elif whole(given, strip_units=True) == days:
             right.append(f"{step}：{days} 天（省级结果应用规定 [S2]，perfeval 的默认设置）。")
         else:
             wrong.append(f"{step}：不是 {given} 天。先反馈、后整改，整改的时限比反馈长；回看笔记本中“结果应用规定”一段。")
@@ -107,7 +110,9 @@ def _june_check(answer, data):
     dept = str((answer or {}).get("最多的部门", "") if isinstance(answer, dict) else "").strip()
     if n is None or str(n).strip() == "":
         wrong.append("还没有填写提醒项目数。")
-    elif int(float(n)) == len(june):
+    elif whole(n) is None:
+        wrong.append(f"提醒项目数应是一个整数，现在是 {n!r}。")
+    elif whole(n) == len(june):
         right.append(f"6 月底提醒 {len(june)} 个项目：累计支付 ÷ 预算数 ÷ (6/12) 低于 80% 的项目。")
     else:
         wrong.append(f"提醒项目数不是 {n}：只数 6 月底的名单（month == 6），10 月底的未破零名单是另一张表；"

@@ -7,12 +7,15 @@ mistake, never the reference number (the library's own flag messages carry it, s
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
 from ..review.codes import FLAG_INFO
 from ..schemes import get_scheme
 from ..scoring import score
+from .answers import number
 from .registry import exercise
 
 ROW_COLUMNS = ["level1", "level2", "level3", "target", "actual", "points"]
@@ -56,11 +59,11 @@ def _frame(pid: str, rows: list[tuple], **extra) -> pd.DataFrame:
 
 
 def _num(value):
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        return None
-    return v if np.isfinite(v) else None
+    return number(value)
+
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+MIN_REASON_CHARS = 4  # a deviation reason is a sentence: at least this many Chinese characters (not "。" or markup)
 
 
 # --- rules -----------------------------------------------------------------------------------
@@ -111,8 +114,9 @@ def _bands(answer, data):
     truth = dict(zip(BAND_TOTALS, bands.grade(BAND_TOTALS)))
     rule = "等级按未取舍的总分定，区间含下限：" + bands.describe()
     right, wrong = [], []
+    by_total = {_num(k): v for k, v in answer.items()} if isinstance(answer, dict) else {}  # "95" and 95 alike
     for total, grade in truth.items():
-        given = str((answer or {}).get(total, "") if isinstance(answer, dict) else "").strip()
+        given = str(by_total.get(total, "") or "").strip()
         given = bands.normalize_label(given) if given else given
         if not given:
             wrong.append(f"{total:g} 分还没有填写等级。")
@@ -159,13 +163,17 @@ def _selfeval(answer, data):
     if not isinstance(answer, dict):
         return [], [f"答案应是字典（得分、偏差原因、总分、等级），现在是 {type(answer).__name__}。"], []
     scores, reasons = answer.get("得分") or {}, answer.get("偏差原因") or {}
+    written = {n: str(reasons.get(n) or "").strip() for n in SELF_NAMES}
+    too_short = [n for n, text in written.items() if text and len(CJK.findall(text)) < MIN_REASON_CHARS]
     rows = SELF_ROWS.assign(score=[_num(scores.get(n)) for n in SELF_NAMES],
-                            reason=[str(reasons.get(n) or "") for n in SELF_NAMES])
+                            reason=["" if n in too_short else written[n] for n in SELF_NAMES])
     rows["score"] = rows["score"].astype(float)
     budget = SELF_BUDGET.assign(published_total=_num(answer.get("总分")),
                                 published_grade=str(answer.get("等级") or "").strip() or None)
     card = score(rows, budget)
     right, wrong, hints = [], [], []
+    wrong += [f"“{n}”的偏差原因“{written[n]}”不是一句说明：请用至少 {MIN_REASON_CHARS} 个汉字写明未完成的原因和改进措施。"
+              for n in too_short]
     for rec in card.rows.itertuples():
         rule = RULE_TEXT.get(rec.rule, rec.rule)
         if np.isnan(rec.awarded_score):

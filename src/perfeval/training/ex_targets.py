@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..review import review_targets
+from ..review.targets import GRADES
 from ..review.target_codes import TARGET_CODES
 from .registry import exercise
 
@@ -28,7 +29,14 @@ WHY = {  # the principle behind each review code, for the participant (the revie
     "BELOW_HISTORY": "目标值不高于上年已达到的水平，目标缺乏挑战性，年底“完成”也说明不了绩效",
     "SATISFACTION_100": "满意度 100% 几乎不可能达到，定得过满的目标不真实",
     "SATISFACTION_RANGE": "满意度应是 80%–100% 之间的百分比",
+    "FUNDS_NOT_POSITIVE": "年度资金总额是预算申报数，只能是正数",
+    "RATE_OVER_100": "准确率、合格率这类比率最多是 100%，超过 100% 的目标不可能达到，也无法考核",
+    "HISTORY_UNIT_MISMATCH": "目标值与上年实际完成值单位不同，就看不出目标是否比上年更高",
 }
+YEAR = 2022  # the budget year of the exercises' declarations (the dates in TRAINING and READING)
+COUNT_UNITS = ("人", "人次", "万人", "万人次")
+DAY_UNITS = ("个工作日", "工作日", "天", "日", "个自然日", "自然日")
+MAX_DAYS, MAX_HOURS = 30, 72  # a monthly subsidy's payment deadline: within a month; hours: within three days
 
 
 def declaration(pid: str, name: str, funds: float, goal: str, rows: list[tuple]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -75,12 +83,46 @@ def _not_a_dict(answer, what: str):
     return [], [f"答案应写成字典 {{指标名称: {what}}}，现在是 {type(answer).__name__}。"], []
 
 
+def _senseless(info: pd.DataFrame, touched: list[str]) -> dict[str, list[str]]:
+    """What a reviewer would still reject in a measurable rewrite: {indicator: [reasons]} (the review itself
+    checks form, not sense: "≥0%", "≤1000人" as a minimum, "≥1000个" for a number of people)."""
+    out: dict[str, list[str]] = {}
+    for name in touched:
+        if name not in info.index:
+            continue
+        row = info.loc[name]
+        op, value, unit, kind, cat = row["op"], row["value"], row["unit"], row["kind"], row["category"]
+        why = []
+        if kind == "quantitative" and unit == "%" and value is not None and value <= 0:
+            why.append(f"“{row['target']}”等于没有目标：比率目标应大于 0、不超过 100%")
+        if kind == "quantitative" and name.endswith("率") and unit != "%":
+            why.append("比率指标的目标值应写成百分比，如“≥…%”")
+        if kind == "quantitative" and cat in ("数量", "质量") and op == "<=":
+            why.append("数量、质量指标是要达到的下限，用“≥”或“=”；“≤”只是封顶，做得越少越“达标”")
+        if kind == "quantitative" and name.endswith("人数") and unit not in COUNT_UNITS:
+            why.append(f"人数的计量单位应是“人”或“人次”，现在是“{unit}”")
+        if kind == "date" and value is not None and not (YEAR * 10000 + 101 <= value <= YEAR * 10000 + 1231):
+            why.append(f"完成时间应在预算年度 {YEAR} 年内，年底才能考核")
+        if kind == "quantitative" and cat == "时效" and (unit in DAY_UNITS or unit == "小时"):
+            if op == ">=":
+                why.append("时限是上限，用“≤”：发放得越快越好")
+            limit = MAX_HOURS if unit == "小时" else MAX_DAYS
+            if value is not None and value > limit:
+                why.append(f"时限 {value:g} {unit}不合理：按月发放的补贴，发放时限应在 {limit} {unit}以内")
+        if why:
+            out[name] = why
+    return out
+
+
 def _review_feedback(rows, header, history, touched: list[str], right: list[str], wrong: list[str],
-                     hints: list[str]):
-    """Run the real review on the rewritten table and add its findings to the feedback."""
-    review = review_targets((rows, header), history=history)
-    info = review.rows.set_index("level3")
-    flagged = set(review.findings["indicator"].dropna())
+                     hints: list[str], sense: bool = False):
+    """Run the real review on the rewritten table and add its findings to the feedback (``sense``: also
+    the plausibility checks of :func:`_senseless` on the rewritten indicators)."""
+    review = review_targets((rows, header), history=history, year=YEAR)
+    info = review.rows.drop_duplicates("level3").set_index("level3")
+    odd = _senseless(info, touched) if sense else {}
+    wrong += [f"“{name}”：{reason}。" for name, reasons in odd.items() for reason in reasons]
+    flagged = set(review.findings["indicator"].dropna()) | set(odd)
     for name in touched:  # right only when measurable and no finding names it
         kind = info.loc[name, "kind"] if name in info.index else None
         if name in info.index and bool(info.loc[name, "measurable"]) and name not in flagged:
@@ -95,7 +137,7 @@ def _review_feedback(rows, header, history, touched: list[str], right: list[str]
     return right, wrong, hints
 
 
-def _rewrite_targets(case, history=None):
+def _rewrite_targets(case, history=None, sense=False):
     rows0, header = case
 
     def checker(answer, data):
@@ -109,7 +151,7 @@ def _rewrite_targets(case, history=None):
         rows = rows0.copy()
         given = {k: str(v).strip() for k, v in answer.items() if k not in unknown and k not in blank}
         rows["target"] = rows["level3"].map(given).fillna(rows["target"])
-        return _review_feedback(rows, header, history, list(given), right, wrong, hints)
+        return _review_feedback(rows, header, history, list(given), right, wrong, hints, sense)
     return checker
 
 
@@ -117,7 +159,7 @@ exercise("m2-measurable", 2, "把定性表述改写为可考核的指标值",
          "“社区高龄老人养老服务补贴”的三个产出指标只写了“按计划完成”“较高”“及时”。请为它们写出可考核的指标值："
          "答案写成 {指标名称: 新的指标值}，如 {\"补贴发放人数\": \"≥…人\"}。注意人均补贴标准 × 人数要与年度资金 200 万元相称。",
          placeholder={}, solution={"补贴发放人数": "≥1000人", "补贴发放准确率": "≥98%", "补贴发放及时性": "≤3个工作日"},
-         )(_rewrite_targets(ELDERLY))
+         )(_rewrite_targets(ELDERLY, sense=True))
 
 exercise("m2-ambition", 2, "目标值要有挑战性、满意度要合理",
          "“全民阅读推广活动”上年实际参与 6200 人次（上年目标 ≥5000 人次），今年仍报 ≥5000 人次；读者满意度报了 =100%。"
@@ -146,6 +188,9 @@ def _relevance(answer, data):
             wrong.append(f"“{old}”的答案应是 (新指标名称, 新指标值)，两项都要填写，现在是 {new!r}。")
             continue
         name, target = (str(x).strip() for x in new)
+        if name in set(rows["level3"]) - {old}:
+            wrong.append(f"“{old}”：新指标名称与表中已有指标“{name}”重复，请换一个反映培训产出的名称。")
+            continue
         at = rows.index[rows["level3"] == old]
         rows.loc[at, "level3"], rows.loc[at, "target"] = name, target
         touched.append(name)
@@ -165,11 +210,13 @@ def _grade(answer, data):
                f"{review.rules.major_limit} 类）", "差": f"有严重问题，或有 {review.rules.major_limit} 类以上须修改的问题"}
     if given not in meaning:
         return [], [f"答案应是“优”“良”“中”“差”之一，现在是“{given}”。"], []
-    f = review.findings
-    kinds = f.groupby("severity")["code"].nunique()
-    found = (f"这份申报表有 {int(kinds.get('critical', 0))} 类严重问题、{int(kinds.get('major', 0))} 类须修改的问题、"
-             f"{int(kinds.get('minor', 0))} 类建议修改的问题")
     if given == s["grade"]:
+        f = review.findings
+        kinds = f.groupby("severity")["code"].nunique()
+        found = (f"这份申报表有 {int(kinds.get('critical', 0))} 类严重问题、{int(kinds.get('major', 0))} 类须修改的问题、"
+                 f"{int(kinds.get('minor', 0))} 类建议修改的问题")
         return [f"“{given}”表示{meaning[given]}；{found}。结果应用：{s['consequence']}。"], [], []
-    return [], [f"“{given}”表示{meaning[given]}；而{found}，与此不符。"], \
+    worse = GRADES.index(s["grade"]) > GRADES.index(given)  # only the direction, never the counts
+    side = "更差：这份申报表的问题比这更严重" if worse else "更好：这份申报表的问题没有这么严重"
+    return [], [f"“{given}”表示{meaning[given]}；实际的审核结论比“{given}”{side}。"], \
         ["先数问题的性质：定性的产出指标（无法考核）属于哪一类？定量指标占比低于 60% 又属于哪一类？"]
