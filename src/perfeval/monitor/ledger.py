@@ -45,8 +45,8 @@ class Ledgers:
         if self.backtest is None:
             return (f"本年度支付数据只到{self.last_month}月，尚无实际年底执行率，不做本年度回测"
                     "（用本年度未发生的年底数据无法计算预测误差）")
-        return ("回测用本年度各月底以前的支付预测年底执行率，与本年度全年实际支付（数据已到12月）相比；"
-                "未按历史年度逐年回测")
+        return ("回测用本年度各月底以前的支付预测年底执行率，与本年度全年实际支付（数据已到12月）相比"
+                "（未按历史年度逐年回测）")
 
     @property
     def recovery_note(self) -> str | None:

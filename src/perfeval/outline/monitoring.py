@@ -138,7 +138,7 @@ class MonitoringReport:
         if bt is None:
             lines.append(self.led.backtest_note)
         else:
-            lines.append(f"{self.led.backtest_note}：{name}的平均绝对误差为"
+            lines.append(f"{self.led.backtest_note}，{name}的平均绝对误差为"
                          + "、".join(f"{m}月底 {fmt.pct(bt.mae(m))}" for m in sorted(set(bt.table["month"]))))
         if self.led.recovery_note:
             lines.append("收回建议" + self.led.recovery_note if self.led.recovery_check is not None
