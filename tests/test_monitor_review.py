@@ -36,14 +36,33 @@ def june_only(tmp_path_factory):
 
 # ------------------------------------------------------------------ 2. backtest withheld mid-year
 
-def test_a_mid_year_run_withholds_the_backtest_and_says_why(june_only, capsys):
+def test_a_mid_year_run_backtests_on_the_history_years_and_says_so(june_only, capsys):
     led = at(june_only, "2021-06")
-    assert led.backtest is None and led.last_month == 6
+    assert led.last_month == 6 and "历史年度逐年回测" in led.backtest.source
     assert "只到6月" in led.backtest_note and "不做本年度回测" in led.backtest_note
+    # the actual rates it compares with are the history years' own (year total ÷ budget), not this year's
+    hp = pd.read_csv(june_only / "monitoring" / "history_payments.csv", encoding="utf-8-sig", dtype={"project_id": str})
+    hb = pd.read_csv(june_only / "monitoring" / "history_budgets.csv", encoding="utf-8-sig", dtype={"project_id": str})
+    want = hp.groupby(["year", "project_id"])["amount"].sum() / hb.set_index(["year", "project_id"])["budget"]
+    got = led.backtest.errors.query("method == 'remaining' and month == 6").set_index(["year", "project_id"])["actual"]
+    np.testing.assert_allclose(got.to_numpy(), want.reindex(got.index).to_numpy())
+    assert len(got) == len(hb)
     assert main(["monitor", "--data", str(june_only), "--as-of", "2021-06"]) == 0
     out = capsys.readouterr().out
-    assert "预测回测：本年度支付数据只到6月" in out and "平均绝对误差" not in out
+    assert "预测回测（历史年度逐年回测" in out
     assert led.conventions()["预测回测"] == led.backtest_note
+
+
+def test_a_mid_year_run_without_history_withholds_the_backtest(june_only, tmp_path, capsys):
+    folder = tmp_path / "city"
+    shutil.copytree(june_only, folder)
+    for name in ("history_payments.csv", "history_budgets.csv"):
+        (folder / "monitoring" / name).unlink()
+    led = at(folder, "2021-06")
+    assert led.backtest is None and "不做本年度回测" in led.backtest_note
+    assert main(["monitor", "--data", str(folder), "--as-of", "2021-06"]) == 0
+    out = capsys.readouterr().out
+    assert "预测回测：本年度支付数据只到6月" in out and "平均绝对误差" not in out
 
 
 def test_a_complete_year_states_which_backtest_it_is():

@@ -59,7 +59,7 @@ def cmd_monitor(args) -> int:
     if bt is None:
         print(f"\n预测回测：{led.backtest_note}。")
     else:
-        print("\n预测回测（本年度实际年底执行率，平均绝对误差）："
+        print(f"\n预测回测（{'本年度实际年底执行率' if led.last_month >= 12 else '历史年度逐年回测'}，平均绝对误差）："
               + "；".join(f"{m}月底 {bt.mae(m):.2%}" for m in sorted(set(bt.table["month"]))))
     if led.recovery_note:
         print(f"收回建议{led.recovery_note}。" if led.recovery_check is not None else f"{led.recovery_note}。")

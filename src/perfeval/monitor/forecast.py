@@ -17,7 +17,8 @@ does not, or where its own share to date is 0). Forecasts are capped at the budg
 Without history the straight line is the profile and R = 1 (stated in the conventions).
 :func:`backtest` forecasts the year-end rate of the current year at chosen months from the
 payments up to then and reports the errors against the actual rate; it needs the year's payments
-through December (:func:`year_complete`), so a mid-year run withholds it. From November (a
+through December (:func:`year_complete`), so a mid-year run uses :func:`history_backtest` instead
+(each history year forecast from the other years' profile, leave-one-year-out). From November (a
 setting) :class:`Forecast` proposes recovery (收回建议) for each project forecast below the floor:
 the budget beyond its forecast payments plus a margin for the forecast's error, the margin being
 ``margin_multiple`` × the share of the year's payments still to come in a usual year (1 − S(m)) ×
@@ -318,6 +319,32 @@ def backtest(payments: pd.DataFrame, budgets: pd.DataFrame, history_payments=Non
                     source=prof.source)
 
 
+def history_backtest(history_payments: pd.DataFrame, history_budgets: pd.DataFrame, months=(6, 10), methods=None,
+                     settings: ForecastSettings | None = None, **overrides) -> Backtest | None:
+    """Leave-one-year-out backtest on the history: each history year is forecast from the profile of
+    the other years and compared with its own year end; the errors of all years pooled. None when the
+    history has fewer than two years."""
+    s = _settings(settings, overrides)
+    years = pd.to_numeric(history_budgets["year"], errors="coerce")
+    pay_years = pd.to_numeric(history_payments["year"], errors="coerce")
+    distinct = sorted(int(y) for y in years.dropna().unique())
+    if len(distinct) < 2:
+        return None
+    parts = []
+    for y in distinct:  # a handful of history years
+        own_b = history_budgets[years == y].rename(columns={"budget": s.budget_column})
+        own_p = history_payments[pay_years == y]
+        bt = backtest(own_p, own_b, history_payments[pay_years != y], history_budgets[years != y], months=months,
+                      methods=methods, settings=s)
+        parts.append(bt.errors.assign(year=y))
+    errors = pd.concat(parts, ignore_index=True)
+    table = errors.groupby(["method", "month"], sort=False)["error"].agg(
+        n="size", mae=lambda e: float(np.mean(np.abs(e))), median=lambda e: float(np.median(np.abs(e))),
+        max=lambda e: float(np.max(np.abs(e))), bias="mean").reset_index()
+    return Backtest(table=table, errors=errors, method=s.method,
+                    source=f"历史年度逐年回测（{'、'.join(map(str, distinct))} 年各用其余年度的支付进度预测）")
+
+
 def year_complete(payments: pd.DataFrame) -> int:
     """The last month present in a payments frame (12 when the year's payments are complete)."""
     month = pd.to_numeric(payments["month"], errors="coerce")
@@ -368,5 +395,5 @@ def recovery_backtest(fc: Forecast, payments: pd.DataFrame, budgets: pd.DataFram
         "kept": r["kept"], "actual": got, "over": np.round(over, 2)}))
 
 
-__all__ = ["Backtest", "Forecast", "ForecastSettings", "METHODS", "PROFILES", "Profile", "backtest", "forecast",
+__all__ = ["history_backtest", "Backtest", "Forecast", "ForecastSettings", "METHODS", "PROFILES", "Profile", "backtest", "forecast",
            "profile", "RecoveryCheck", "recovery_backtest", "year_complete"]

@@ -19,8 +19,8 @@ import pandas as pd
 from .checkpoints import ACTIONS, DEFAULT_CHECKPOINTS, _check_checkpoints, checkpoint_lists
 from .data import extras, load, parse_as_of, with_direct_funds
 from .dual import Dual, DualSettings, dual
-from .forecast import (Backtest, Forecast, ForecastSettings, RecoveryCheck, backtest, forecast, recovery_backtest,
-                       year_complete)
+from .forecast import (Backtest, Forecast, ForecastSettings, RecoveryCheck, backtest, forecast, history_backtest,
+                       recovery_backtest, year_complete)
 from .status import Status, StatusSettings, status
 
 
@@ -32,7 +32,7 @@ class Ledgers:
     checkpoints: tuple
     lists: pd.DataFrame          # checkpoint lists reached by the date, with now-columns
     forecast: Forecast
-    backtest: Backtest | None    # None when the year's payments do not reach December
+    backtest: Backtest | None    # this year's (payments to December) or the history's year by year, else None
     dual: Dual
     inputs: tuple = field(default_factory=tuple)
     monthly: tuple = ()          # city-wide payments of months 1…12 (元)
@@ -42,9 +42,11 @@ class Ledgers:
     @property
     def backtest_note(self) -> str:
         """How the forecast and the proposals were backtested, or why not (a Chinese sentence)."""
-        if self.backtest is None:
-            return (f"本年度支付数据只到{self.last_month}月，尚无实际年底执行率，不做本年度回测"
-                    "（用本年度未发生的年底数据无法计算预测误差）")
+        if self.last_month < 12:
+            why = f"本年度支付数据只到{self.last_month}月，尚无实际年底执行率，不做本年度回测"
+            if self.backtest is None:
+                return why + "；历史支付数据不足两个年度，也不做历史年度回测"
+            return (why + f"，改为{self.backtest.source}，与该年度实际年底执行率相比")
         return ("回测用本年度各月底以前的支付预测年底执行率，与本年度全年实际支付（数据已到12月）相比"
                 "（未按历史年度逐年回测）")
 
@@ -169,7 +171,12 @@ def at(data_dir: str | os.PathLike, as_of, checkpoints=DEFAULT_CHECKPOINTS, *,
     hist = (ex["history_payments"], ex["history_budgets"])
     fc = forecast(payments, projects, as_of, *hist, settings=forecast_settings)
     complete = last >= 12
-    bt = backtest(payments, projects, *hist, months=backtest_months, settings=forecast_settings) if complete else None
+    if complete:
+        bt = backtest(payments, projects, *hist, months=backtest_months, settings=forecast_settings)
+    elif hist[0] is not None and hist[1] is not None:
+        bt = history_backtest(*hist, months=backtest_months, settings=forecast_settings)
+    else:
+        bt = None
     check = recovery_backtest(fc, payments, projects) if complete and fc.proposes_recovery else None
     reached = tuple(cp for cp in cps if cp.month <= month)
     shares = st.settings.time_shares()
