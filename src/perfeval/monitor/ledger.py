@@ -158,8 +158,9 @@ def at(data_dir: str | os.PathLike, as_of, checkpoints=DEFAULT_CHECKPOINTS, *,
     budget_year = data_year(projects, ex["history_budgets"])
     if year is not None and budget_year is not None and year != budget_year:
         raise InputError("监控年度与数据的预算年度不符 (as-of year is not the data's budget year)",
-                         where=Location(file=str(Path(data_dir) / "projects.csv"), column="project_id"),
-                         expected=f"截至月份在 {budget_year} 年内，如 {budget_year}-06", found=str(as_of))
+                         where=Location(path="as_of"),
+                         expected=f"截至月份在 {budget_year} 年内，如 {budget_year}-06（{data_year_source(projects, ex['history_budgets'])}）",
+                         found=str(as_of))
     last = year_complete(payments)
     if month > last:
         raise InputError("截至月份晚于支付数据的最后月份 (as-of month after the last month of payments)",
@@ -198,6 +199,15 @@ def at(data_dir: str | os.PathLike, as_of, checkpoints=DEFAULT_CHECKPOINTS, *,
     return Ledgers(status=st, checkpoints=cps, lists=lists.reset_index(drop=True), forecast=fc, backtest=bt,
                    dual=du, inputs=inputs, monthly=tuple(monthly.reindex(range(1, 13), fill_value=0.0).astype(float)),
                    last_month=last, recovery_check=check)
+
+
+def data_year_source(projects: pd.DataFrame, history_budgets: pd.DataFrame | None) -> str:
+    """Where :func:`data_year` found the budget year (a Chinese phrase)."""
+    if "year" in projects and pd.to_numeric(projects["year"], errors="coerce").notna().any():
+        return "预算年度取自 projects.csv 的 year 列"
+    if history_budgets is not None and pd.to_numeric(history_budgets["year"], errors="coerce").notna().any():
+        return "预算年度为 monitoring/history_budgets.csv 最后年度的下一年"
+    return "预算年度取自 projects.csv 的项目编码"
 
 
 def data_year(projects: pd.DataFrame, history_budgets: pd.DataFrame | None) -> int | None:

@@ -3,7 +3,8 @@
 一、总体情况 (the city's execution against the schedule, lights per department, a chart) ·
 二、累计执行与序时进度 (a chart of the months so far and the forecast path) · 三、提醒名单 ·
 四、重点关注台账 · 五、直达资金重点监控 · 六、年底执行预测与收回建议 (the forecast, its backtest on
-this year's actual year end, the recovery proposals) · 七、双监控 · 附录 (监控设置, 输入文件).
+this year's actual year end — or, mid-year, on the history years — the recovery proposals and their
+own backtest: how much would have been recovered and then spent) · 七、双监控 · 附录 (监控设置, 输入文件).
 ``build_monitoring_report(data_dir, as_of)`` computes it with :func:`perfeval.monitor.at`; every
 table is money in 万元 and rates as percentages, an empty list is a sentence.
 """
