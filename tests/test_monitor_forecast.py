@@ -1,8 +1,9 @@
 """Tests of perfeval.monitor.forecast: the profile, the named methods, the backtest, recovery.
 
 The hand-made example is computed here with pencil arithmetic, independently of the library; the
-sample city's backtest must beat the naive straight line and its November proposals must cover
-every project that in fact ended below 95 %.
+sample city's backtest must beat the naive straight line, its November proposals must not take money
+the projects then spent (beyond a small, stated amount), and its December proposals are the
+year-end rule.
 """
 from __future__ import annotations
 
@@ -85,29 +86,41 @@ def test_recovery_is_proposed_only_from_november_by_hand():
     payments, projects, hp, hb = _tiny()
     assert M.forecast(payments, projects, "2021-10", hp, hb).recovery.empty
     f = M.forecast(payments, projects, "2021-11", hp, hb)
-    # B at the end of November: 550 of 1 200; S(11) = (110 + 200) / 360; forecast 550 + 1200 (1 − S) R
+    # S(11) = (110 + 200) / 360, so 1 − S = 50 / 360 is still to come in a usual year; margin = 3 × that × budget
     s11 = 310 / 360
-    fb = 550 + 1200 * (1 - s11) * 12 / 13
-    want_b = 1200 - (fb + 0.05 * 1200) / 0.95
     rec = f.recovery.set_index("project_id")["proposed_recovery"]
-    assert fb / 1200 < 0.90 and rec["B"] == pytest.approx(want_b, abs=0.01)
-    # C: nothing paid by November; forecast (1 − S) R of 600
+    # B at the end of November: 550 of 1 200; forecast 550 + 1200 (1 − S) R ≈ 703.8, + margin 500 > budget → kept whole
+    fb = 550 + 1200 * (1 - s11) * 12 / 13
+    assert fb / 1200 < 0.95 and fb + 3 * (1 - s11) * 1200 > 1200 and "B" not in rec.index
+    # C: nothing paid by November; forecast (1 − S) R of 600, plus the margin 3 (1 − S) 600
     fc = 600 * (1 - s11) * 12 / 13
-    assert rec["C"] == pytest.approx(600 - (fc + 30) / 0.95, abs=0.01)
+    assert rec["C"] == pytest.approx(600 - (fc + 3 * (1 - s11) * 600), abs=0.01)
     assert "A" not in rec.index
     assert f.conventions()["预测方法"].startswith("剩余进度法")
+    # C then paid 600 in December: all of its proposal was money it spent — the backtest says so
+    check = M.recovery_backtest(f, payments, projects)
+    assert check.n_over == 1 and check.over_total == pytest.approx(rec["C"], abs=0.01)
+    assert "多收回" in check.summary()
 
 
-def test_without_history_the_straight_line_is_the_profile_and_it_says_so():
-    payments, projects, *_ = _tiny()
-    f = M.forecast(payments, projects, 6)
-    assert "无历史支付数据" in f.conventions()["支付进度"]
-    np.testing.assert_allclose(f.table["forecast_rate"], np.minimum([0.5 + 0.5, 0.25 + 0.5, 0.5], 1.0))
+def test_the_setting_text_promises_no_floor():
+    payments, projects, hp, hb = _tiny()
+    text = M.forecast(payments, projects, "2021-11", hp, hb).conventions()["收回建议"]
+    assert "即使" not in text and "不保证" in text and "回测" in text
+
+
+def test_december_proposals_are_the_year_end_rule_by_hand():
+    payments, projects, hp, hb = _tiny()
+    f = M.forecast(payments, projects, "2021-12", hp, hb)
+    # A paid 1 200 of 1 200, C 600 of 600, B 600 of 1 200 (50 %) → the year-end rule takes B's 600
+    assert f.recovery.set_index("project_id")["proposed_recovery"].to_dict() == {"B": 600.0}
+    assert f.margin_share == 0.0
 
 
 def test_forecast_settings_are_checked():
     payments, projects, hp, hb = _tiny()
-    for bad in ({"method": "magic"}, {"profile": "mine"}, {"floor": 1.5}, {"recovery_from": 13}, {"margin": -0.1}):
+    for bad in ({"method": "magic"}, {"profile": "mine"}, {"floor": 1.5}, {"recovery_from": 13},
+                {"margin_multiple": -0.1}, {"margin_multiple": True}):
         with pytest.raises(InputError):
             M.forecast(payments, projects, 6, hp, hb, **bad)
     with pytest.raises(InputError, match="history_payments"):
@@ -118,19 +131,23 @@ def test_forecast_settings_are_checked():
 @given(monthly=st.lists(st.lists(st.floats(min_value=0, max_value=1e5, allow_nan=False), min_size=12, max_size=12),
                         min_size=1, max_size=5),
        budget=st.floats(min_value=1e3, max_value=2e6), month=st.integers(11, 12))
-def test_proposals_never_take_spent_money_and_keep_the_floor(monthly, budget, month):
+def test_proposals_leave_the_forecast_and_margin_and_end_at_the_year_end_rule(monthly, budget, month):
     *_, hp, hb = _tiny()
     n = len(monthly)
     payments = _long([f"P{i}" for i in range(n)], monthly)
     projects = pd.DataFrame({"project_id": [f"P{i}" for i in range(n)], "budget_initial": budget})
-    t = M.forecast(payments, projects, month, hp, hb).table
+    f = M.forecast(payments, projects, month, hp, hb)
+    t = f.table
     assert (t["proposed_recovery"] >= 0).all()
     assert (t["proposed_recovery"] <= (t["budget"] - t["spent"]).clip(lower=0) + 0.01).all()
     got = t[t["proposed_recovery"] > 0]
-    left = got["budget"] - got["proposed_recovery"]
-    room = got["forecast_spent"] + 0.05 * got["budget"]          # the forecast plus the margin
-    assert (room <= left + 0.01).all()                            # … can still be paid
-    np.testing.assert_allclose(room / left, 0.95, atol=1e-4)      # … and then the rate is the floor
+    room = got["forecast_spent"] + f.margin_share * got["budget"]   # the forecast plus the margin (pooled profile)
+    np.testing.assert_allclose(room, got["budget"] - got["proposed_recovery"], atol=0.01)  # … is what is kept
+    if month == 12:   # the year-end rule: the unspent balance of every project below the floor
+        want = M.year_end_recovery(payments, projects)["recovered"].to_numpy()
+        np.testing.assert_allclose(t["proposed_recovery"], want, atol=0.01)
+    over = M.recovery_backtest(f, payments, projects).table          # this data's December is known
+    assert (over["over"] <= over["proposed"] + 0.01).all() and (over["over"] >= 0).all()
 
 
 # ------------------------------------------------------------------------------ sample city
@@ -156,10 +173,24 @@ def test_sample_backtest_beats_the_straight_line_and_is_reported(city):
     assert bt.mae(10) < bt.mae(6)                      # more months known, smaller error
 
 
-def test_sample_november_proposals_cover_every_project_that_ended_below_the_floor(city):
+def test_sample_november_proposals_take_little_money_that_was_then_spent(city):
     payments, projects, hp, hb, story = city
     f = M.forecast(payments, projects, "2021-11", hp, hb)
-    proposed = set(f.recovery["project_id"])
-    assert set(story["monitoring"]["recovered"]) <= proposed
-    assert len(proposed) <= 3 * len(story["monitoring"]["recovered"])
+    # independently: what each proposed project paid in the whole year, against the budget it would have kept
+    paid = payments.groupby("project_id")["amount"].sum()
+    r = f.recovery.set_index("project_id")
+    kept = r["budget"] - r["proposed_recovery"]
+    over = np.minimum(r["proposed_recovery"], (paid.reindex(r.index) - kept).clip(lower=0))
+    assert len(r) > 0 and set(r.index) <= set(story["monitoring"]["recovered"])   # only projects that did end short
+    assert over.sum() <= 0.05 * r["proposed_recovery"].sum()    # over-recovery small (was 562.35 of 1,307.85 万元)
+    check = M.recovery_backtest(f, payments, projects)
+    assert check.over_total == pytest.approx(over.sum(), abs=0.05)
     assert M.forecast(payments, projects, "2021-10", hp, hb).recovery.empty
+
+
+def test_sample_december_proposals_are_the_projects_that_ended_below_the_floor(city):
+    payments, projects, hp, hb, story = city
+    f = M.forecast(payments, projects, "2021-12", hp, hb)
+    assert sorted(f.recovery["project_id"]) == sorted(story["monitoring"]["recovered"])
+    t = f.table[f.table["proposed_recovery"] > 0]
+    assert (t["spent"] / (t["budget"] - t["proposed_recovery"]) >= 0.95).all()   # none left below the floor

@@ -29,7 +29,7 @@ def test_every_section_has_content_and_money_in_wan(november):
     table, text = r.watch()
     assert len(table) == 4 and "仍为零支出的 0 个" in text
     table, text = r.recovery()
-    assert set(STORY["recovered"]) <= set(r.led.forecast.recovery["project_id"]) and "建议收回 16 个项目" in text
+    assert set(r.led.forecast.recovery["project_id"]) <= set(STORY["recovered"]) and "建议收回 4 个项目" in text
     assert all(c.endswith(("（万元）", "率", "名称", "部门")) for c in table.columns)
     table, text = r.dual()
     assert len(table) == 6 and "明显偏离的 6 个" in text
@@ -52,3 +52,21 @@ def test_before_the_checkpoints_the_lists_are_sentences():
         assert table.empty and text.startswith("截至2021年3月底，尚未到")
     table, text = r.dual()
     assert table.empty and "暂不开展双监控" in text
+
+
+def test_the_forecast_text_states_the_backtest_of_the_proposals(november):
+    text = "".join(november.forecast_text())
+    assert "11月底的收回建议涉及 4 个项目" in text and "未多收回" in text   # counted against December's payments
+    assert "本年度全年实际支付" in text and "未按历史年度逐年回测" in text       # which backtest it is
+    settings = dict(zip(*november.settings_table().to_dict("list").values()))
+    assert "收回建议回测" in settings and "不保证" in settings["收回建议"]
+
+
+def test_the_watch_wording_follows_the_checkpoint_month():
+    from perfeval.monitor import Checkpoint
+    from perfeval.monitor.ledger import at
+    from perfeval.outline.monitoring import MonitoringReport
+
+    led = at(SAMPLE, "2021-11", checkpoints=(Checkpoint(6, 0.8, "remind"), Checkpoint(9, 0.0, "watch")))
+    table, text = MonitoringReport(led=led, city="示例市").watch()
+    assert text.startswith("9月底仍未破零的项目") and "10月底" not in text

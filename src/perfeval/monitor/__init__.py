@@ -28,11 +28,12 @@ from .checkpoints import (ACTIONS, DEFAULT_CHECKPOINTS, LIST_LABELS, RECOVERY_LA
 from .data import _info, _payment_matrix, load
 from .schedule import DEFAULT_LIGHTS, LIGHT_LABELS, PROGRESS_LABELS, _lights, progress
 from .status import Status, StatusSettings, light_of, status
-from .forecast import METHODS, Backtest, Forecast, ForecastSettings, backtest, forecast, profile
+from .forecast import (METHODS, Backtest, Forecast, ForecastSettings, RecoveryCheck, backtest, forecast, profile,
+                       recovery_backtest)
 from .dual import Dual, DualSettings, dual
 from .ledger import Ledgers, at
 
 __all__ = ["ACTIONS", "Backtest", "Checkpoint", "DEFAULT_CHECKPOINTS", "DEFAULT_LIGHTS", "Dual", "DualSettings",
            "Forecast", "ForecastSettings", "LIGHT_LABELS", "Ledgers", "METHODS", "Monitoring", "Status",
            "StatusSettings", "at", "backtest", "checkpoint_lists", "dual", "forecast", "light_of", "load", "monitor",
-           "profile", "progress", "status", "year_end_recovery"]
+           "profile", "progress", "recovery_backtest", "RecoveryCheck", "status", "year_end_recovery"]

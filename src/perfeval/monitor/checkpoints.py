@@ -87,21 +87,28 @@ def _check_checkpoints(checkpoints) -> tuple[Checkpoint, ...]:
 
 
 def checkpoint_lists(payments: pd.DataFrame, projects: pd.DataFrame, checkpoints=DEFAULT_CHECKPOINTS,
-                     budget_column: str = "budget_initial") -> pd.DataFrame:
+                     budget_column: str = "budget_initial", time_shares=None) -> pd.DataFrame:
     """The projects listed at each checkpoint (one row per checkpoint and listed project).
 
+    progress = rate ÷ time_shares[month − 1]: ``time_shares`` is the schedule's twelve cumulative
+    shares (a bureau's own 序时进度, as :class:`~perfeval.monitor.status.StatusSettings` gives it);
+    None is the straight line month / 12.
     Listed when progress < min_progress; with ``min_progress = 0`` when nothing has been paid
     by the end of the month (未破零). Sorted by checkpoint order, then project_id.
     """
     cps = _check_checkpoints(checkpoints)
     ids, budget, matrix = _payment_matrix(payments, projects, budget_column)
     cumulative = np.cumsum(matrix, axis=1)
+    shares = np.arange(1, 13) / 12.0 if time_shares is None else np.asarray(time_shares, dtype=float)
+    if shares.shape != (12,):
+        raise InputError("序时进度须为 12 个累计比例 (time_shares)", where=Location(path="time_shares"),
+                         expected="12 个数", found=list(np.atleast_1d(shares)))
     frames = []
     for order, cp in enumerate(cps):  # a handful of checkpoints
         cum = cumulative[:, cp.month - 1]
         with np.errstate(divide="ignore", invalid="ignore"):
             rate = np.where(budget > 0, cum / budget, np.nan)
-        prog = rate / (cp.month / 12.0)
+        prog = rate / shares[cp.month - 1]
         listed = compare.le(cum, 0) & (budget > 0) if cp.min_progress == 0 else \
             compare.lt(np.nan_to_num(prog), cp.min_progress) & (budget > 0)
         frames.append(pd.DataFrame({

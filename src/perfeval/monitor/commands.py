@@ -31,6 +31,8 @@ def cmd_monitor(args) -> int:
     from ..textable import format_table
     from .ledger import at
 
+    if args.xlsx:
+        check_xlsx_path(args.xlsx)
     led = at(data_folder(args.data), args.as_of)
     print(f"绩效运行监控（{led.label}）")
     for line in led.summary_lines():
@@ -54,12 +56,32 @@ def cmd_monitor(args) -> int:
         for r in rec.itertuples():
             print(f"  - {r.project_name}：预计年底执行率 {r.forecast_rate:.2%}，建议收回 {r.proposed_recovery / 1e4:,.2f} 万元")
     bt = led.backtest
-    print("\n预测回测（本年度实际年底执行率，平均绝对误差）："
-          + "；".join(f"{m}月底 {bt.mae(m):.2%}" for m in sorted(set(bt.table["month"]))))
+    if bt is None:
+        print(f"\n预测回测：{led.backtest_note}。")
+    else:
+        print(f"\n预测回测（{'本年度实际年底执行率' if led.last_month >= 12 else '历史年度逐年回测'}，平均绝对误差）："
+              + "；".join(f"{m}月底 {bt.mae(m):.2%}" for m in sorted(set(bt.table["month"]))))
+    if led.recovery_note:
+        print(f"收回建议{led.recovery_note}。" if led.recovery_check is not None else f"{led.recovery_note}。")
     if args.xlsx:
         led.to_xlsx(args.xlsx)
         print(f"\n已写出监控台账工作簿：{args.xlsx}")
     return EXIT_OK
+
+
+def check_xlsx_path(path) -> None:
+    """--xlsx must name a .xlsx file (not a folder, not another suffix), in a folder that exists."""
+    from pathlib import Path
+
+    from ..errors import InputError, Location
+
+    p = Path(path)
+    if p.is_dir() or p.suffix.lower() != ".xlsx":
+        raise InputError("--xlsx 应为 .xlsx 文件路径 (a .xlsx file path is expected)", where=Location(path="--xlsx"),
+                         expected="如 监控台账.xlsx", found=f"{path}（{'是文件夹' if p.is_dir() else '不是 .xlsx 文件'}）")
+    if not p.parent.is_dir():
+        raise InputError("--xlsx 所在文件夹不存在 (folder not found)", where=Location(path="--xlsx"),
+                         expected="已存在的文件夹中的 .xlsx 文件", found=str(p.parent))
 
 
 def register(subparsers) -> None:
@@ -71,4 +93,4 @@ def register(subparsers) -> None:
     p.set_defaults(func=cmd_monitor)
 
 
-__all__ = ["as_of_month", "cmd_monitor", "register"]
+__all__ = ["as_of_month", "check_xlsx_path", "cmd_monitor", "register"]

@@ -25,10 +25,19 @@ FILES = {"direct_funds": "direct_funds.csv", "history_payments": "history_paymen
          "history_budgets": "history_budgets.csv", "midyear": "midyear_targets.csv"}
 
 
+def _plain(value):
+    """A numpy scalar as the Python value it holds (errors show 13, not np.int64(13))."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def _payment_matrix(payments: pd.DataFrame, projects: pd.DataFrame, budget_column: str,
-                    files: tuple[str, str] = ("payments", "projects")):
+                    files: tuple[str, str] | None = None):
     """(ids, budget vector, payments matrix projects × 12) with validation of both frames; ``files``
-    names them in errors."""
+    names them in errors (default: the path :func:`load` recorded in ``frame.attrs["file"]``, else
+    payments.csv / projects.csv)."""
+    if files is None:
+        files = tuple(f.attrs.get("file", name) if isinstance(f, pd.DataFrame) else name
+                      for f, name in ((payments, "payments.csv"), (projects, "projects.csv")))
     pay_file, proj_file = files
     for frame, name, cols in ((payments, pay_file, ("project_id", "month", "amount")),
                               (projects, proj_file, ("project_id", budget_column))):
@@ -41,32 +50,33 @@ def _payment_matrix(payments: pd.DataFrame, projects: pd.DataFrame, budget_colum
     ids = projects["project_id"].astype(str).to_numpy()
     if pd.Index(ids).has_duplicates:
         dup = pd.Index(ids)[pd.Index(ids).duplicated()][0]
-        raise InputError("项目清单中项目编码重复 (duplicate project_id)", where=Location(file=proj_file), found=dup)
+        raise InputError("项目清单中项目编码重复 (duplicate project_id)", where=Location(file=proj_file, column="project_id"),
+                         found=dup)
     budget = pd.to_numeric(projects[budget_column], errors="coerce").to_numpy(dtype=float)
     if np.isnan(budget).any() or (budget < 0).any():
         i = int(np.flatnonzero(np.isnan(budget) | (budget < 0))[0])
         raise InputError("预算数须为非负数字 (budget must be a non-negative number)",
                          where=Location(file=proj_file, row=i + 2, column=budget_column),
-                         expected="≥ 0 的金额（元）", found=projects[budget_column].iloc[i])
+                         expected="≥ 0 的金额（元）", found=_plain(projects[budget_column].iloc[i]))
     month = pd.to_numeric(payments["month"], errors="coerce")
     bad_month = month.isna() | ~month.isin(range(1, 13))
     if bad_month.any():
         i = int(np.flatnonzero(bad_month.to_numpy())[0])
         raise InputError("月份须为 1–12 的整数 (month must be 1–12)",
                          where=Location(file=pay_file, row=i + 2, column="month"), expected="1–12",
-                         found=payments["month"].iloc[i])
+                         found=_plain(payments["month"].iloc[i]))
     amount = pd.to_numeric(payments["amount"], errors="coerce")
     if amount.isna().any():
         i = int(np.flatnonzero(amount.isna().to_numpy())[0])
         raise InputError("支付金额须为数字 (amount must be a number)",
                          where=Location(file=pay_file, row=i + 2, column="amount"), expected="金额（元）",
-                         found=payments["amount"].iloc[i])
+                         found=_plain(payments["amount"].iloc[i]))
     row = pd.Index(ids).get_indexer(payments["project_id"].astype(str))
     if (row < 0).any():
         i = int(np.flatnonzero(row < 0)[0])
         raise InputError("支付记录的项目不在项目清单中 (payment for an unknown project)",
                          where=Location(file=pay_file, row=i + 2, column="project_id"),
-                         expected="项目清单中的项目编码", found=payments["project_id"].iloc[i])
+                         expected="项目清单中的项目编码", found=_plain(payments["project_id"].iloc[i]))
     matrix = np.zeros((len(ids), 12))
     np.add.at(matrix, (row, month.to_numpy(dtype=int) - 1), amount.to_numpy(dtype=float))
     return ids, budget, matrix
@@ -88,10 +98,12 @@ def load(data_dir: str | os.PathLike) -> tuple[pd.DataFrame, pd.DataFrame]:
                              expected=f"数据目录中的 {name}")
         text, _ = read_csv_text(path, name=str(path))  # UTF-8 with or without BOM, or GB18030/GBK
         try:
-            frames.append(pd.read_csv(io.StringIO(text), dtype={"project_id": str}))
+            frame = pd.read_csv(io.StringIO(text), dtype={"project_id": str})
         except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
             raise InputError("无法读取为 CSV (cannot parse CSV)", where=Location(file=str(path)),
                              expected="逗号分隔、首行为列名的表", found=str(exc)) from None
+        frame.attrs["file"] = str(path)      # named in the errors of _payment_matrix
+        frames.append(frame)
     return frames[0], frames[1]
 
 

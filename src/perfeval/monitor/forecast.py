@@ -16,11 +16,17 @@ execution rate:
 does not, or where its own share to date is 0). Forecasts are capped at the budget (a setting).
 Without history the straight line is the profile and R = 1 (stated in the conventions).
 :func:`backtest` forecasts the year-end rate of the current year at chosen months from the
-payments up to then and reports the errors against the actual year-end rate. From November (a
-setting) :class:`Forecast` proposes recovery (收回建议): for each project forecast below the floor
-less a margin for the forecast's error (95 % − 5 points), the budget beyond what its forecast
-payments plus the margin need at the floor: budget − (forecast + 5 % × budget) ÷ 95 %, so the project
-keeps room to pay more than forecast and still ends at or above the floor.
+payments up to then and reports the errors against the actual rate; it needs the year's payments
+through December (:func:`year_complete`), so a mid-year run uses :func:`history_backtest` instead
+(each history year forecast from the other years' profile, leave-one-year-out). From November (a
+setting) :class:`Forecast` proposes recovery (收回建议) for each project forecast below the floor:
+the budget beyond its forecast payments plus a margin for the forecast's error, the margin being
+``margin_multiple`` × the share of the year's payments still to come in a usual year (1 − S(m)) ×
+budget — wide in November, zero in December. At month 12 the proposal therefore equals the
+year-end rule (:func:`~perfeval.monitor.checkpoints.year_end_recovery`: the unspent balance of a
+project below the floor). No margin guarantees the project will not spend more than it keeps:
+:func:`recovery_backtest` counts, where the year's December payments are known, the projects and
+money proposed and then actually paid (over-recovery), and that count is printed with the proposals.
 """
 from __future__ import annotations
 
@@ -50,7 +56,7 @@ class ForecastSettings:
     cap_at_budget: bool = True
     floor: float = 0.95             # the execution-rate floor of the year (the seed: 各项目均达 95 % 以上)
     recovery_from: int = 11         # month from which recovery is proposed
-    margin: float = 0.05            # room left for the forecast's error (share of the budget)
+    margin_multiple: float = 3.0    # room left for the forecast's error: × the usual share still to come × budget
     budget_column: str = "budget_initial"
 
     def check(self) -> "ForecastSettings":
@@ -62,8 +68,10 @@ class ForecastSettings:
                              expected=" / ".join(PROFILES), found=self.profile)
         if isinstance(self.floor, bool) or not isinstance(self.floor, (int, float)) or not 0 < self.floor <= 1:
             raise InputError("执行率下限须在 0 与 1 之间 (floor)", where=Location(path="floor"), found=self.floor)
-        if isinstance(self.margin, bool) or not isinstance(self.margin, (int, float)) or not 0 <= self.margin < self.floor:
-            raise InputError("预测误差余量须在 0 与执行率下限之间 (margin)", where=Location(path="margin"), found=self.margin)
+        if isinstance(self.margin_multiple, bool) or not isinstance(self.margin_multiple, (int, float)) \
+                or not 0 <= self.margin_multiple < 100:
+            raise InputError("预测误差余量倍数须为 0–100 的数 (margin_multiple)", where=Location(path="margin_multiple"),
+                             expected="如 3（历年同期剩余支付占比的 3 倍）", found=self.margin_multiple)
         if not isinstance(self.recovery_from, (int, np.integer)) or not 1 <= self.recovery_from <= 12:
             raise InputError("提出收回建议的月份须为 1–12", where=Location(path="recovery_from"),
                              found=self.recovery_from)
@@ -171,6 +179,11 @@ class Forecast:
         return self.month >= self.settings.recovery_from
 
     @property
+    def margin_share(self) -> float:
+        """The margin at this month as a share of the budget under the pooled profile."""
+        return float(self.settings.margin_multiple * (1.0 - self.profile.pooled[self.month - 1]))
+
+    @property
     def recovery(self) -> pd.DataFrame:
         t = self.table
         return t[t["proposed_recovery"] > 0].sort_values("proposed_recovery", ascending=False,
@@ -188,20 +201,20 @@ class Forecast:
             "历史全年执行率": f"历年支付合计 ÷ 预算合计，为 {self.profile.prior:.2%}",
             "预测上限": "预计执行率不超过 100%（不超预算支出）" if s.cap_at_budget else "不设上限",
             "执行率下限": f"年底执行率不低于 {s.floor:.0%}",
-            "预测误差余量": f"年初预算数的 {s.margin:.0%}",
-            "收回建议": (f"{s.recovery_from}月底起，预计年底执行率低于 {s.floor - s.margin:.0%}（下限 {s.floor:.0%} 减误差余量）"
-                     f"的项目，建议收回“年初预算数 −（预计全年支出 + 误差余量）÷ {s.floor:.0%}”：即使实际支出比预计多出"
-                     f"余量，收回后执行率仍不低于 {s.floor:.0%}、也不超预算"),
+            "预测误差余量": (f"年初预算数 × 历年同期之后仍待支付的占比 × {s.margin_multiple:g}；"
+                       f"{self.month}月底为年初预算数的 {self.margin_share:.2%}，12月底为 0"),
+            "收回建议": (f"{s.recovery_from}月底起，预计年底执行率低于 {s.floor:.0%} 的项目，建议收回“年初预算数 −"
+                     f"（预计全年支出 + 误差余量）”，12月底即为年底收回规则（收回未支付余额）；实际支出不超过预计全年"
+                     f"支出加余量的，收回后仍够支付；超出的部分即为多收回，不保证收回后执行率达到 {s.floor:.0%}，"
+                     "多收回的情况以回测列明"),
         }
 
     def summary(self) -> str:
         t = self.table
         s = self.settings
-        short = (t["budget"] > 0) & compare.lt(t["forecast_rate"].fillna(1.0), s.floor - s.margin)
         text = (f"按{METHODS[s.method].split('：')[0]}预计，年底全市执行率约 "
                 f"{t['forecast_spent'].sum() / t['budget'].sum():.2%}；预计年底执行率低于 {s.floor:.0%} 的项目 "
-                f"{int(t['below_floor'].sum())} 个，其中低于 {s.floor - s.margin:.0%}（下限减预测误差余量）的 "
-                f"{int(short.sum())} 个")
+                f"{int(t['below_floor'].sum())} 个")
         if self.proposes_recovery:
             rec = self.recovery
             text += f"；建议收回 {len(rec)} 个项目 {rec['proposed_recovery'].sum() / 1e4:,.2f} 万元"
@@ -240,16 +253,15 @@ def forecast(payments: pd.DataFrame, budgets: pd.DataFrame, as_of, history_payme
     fr = _forecast_rate(rate, month, shares, prior, s.method, s.cap_at_budget)
     f_spent = np.where(budget > 0, fr * budget, 0.0)
     below = (budget > 0) & compare.lt(np.nan_to_num(fr, nan=1.0), s.floor)
-    short = (budget > 0) & compare.lt(np.nan_to_num(fr, nan=1.0), s.floor - s.margin)
-    keep = np.minimum(budget, (f_spent + s.margin * budget) / s.floor)
-    proposed = np.where(short & (month >= s.recovery_from), np.clip(budget - keep, 0.0, None), 0.0)
+    keep = np.minimum(budget, f_spent + s.margin_multiple * (1.0 - shares) * budget)
+    proposed = np.where(below & (month >= s.recovery_from), np.clip(budget - keep, 0.0, None), 0.0)
     proposed = np.round(proposed, 2)
     names, departments = labels(budgets, ids)
     table = pd.DataFrame({
         "project_id": ids, "project_name": names, "department": departments,
         "budget": budget, "spent": spent, "rate": rate, "profile_share": shares, "forecast_rate": fr,
         "forecast_spent": f_spent, "forecast_unspent": np.where(budget > 0, budget - f_spent, 0.0),
-        "below_floor": below, "proposed_recovery": proposed})
+        "below_floor": below, "proposed_recovery": proposed, "kept": budget - proposed})
     return Forecast(year=year, month=month, table=table, profile=prof, settings=s)
 
 
@@ -307,5 +319,81 @@ def backtest(payments: pd.DataFrame, budgets: pd.DataFrame, history_payments=Non
                     source=prof.source)
 
 
-__all__ = ["Backtest", "Forecast", "ForecastSettings", "METHODS", "PROFILES", "Profile", "backtest", "forecast",
-           "profile"]
+def history_backtest(history_payments: pd.DataFrame, history_budgets: pd.DataFrame, months=(6, 10), methods=None,
+                     settings: ForecastSettings | None = None, **overrides) -> Backtest | None:
+    """Leave-one-year-out backtest on the history: each history year is forecast from the profile of
+    the other years and compared with its own year end; the errors of all years pooled. None when the
+    history has fewer than two years."""
+    s = _settings(settings, overrides)
+    years = pd.to_numeric(history_budgets["year"], errors="coerce")
+    pay_years = pd.to_numeric(history_payments["year"], errors="coerce")
+    distinct = sorted(int(y) for y in years.dropna().unique())
+    if len(distinct) < 2:
+        return None
+    parts = []
+    for y in distinct:  # a handful of history years
+        own_b = history_budgets[years == y].rename(columns={"budget": s.budget_column})
+        own_p = history_payments[pay_years == y]
+        bt = backtest(own_p, own_b, history_payments[pay_years != y], history_budgets[years != y], months=months,
+                      methods=methods, settings=s)
+        parts.append(bt.errors.assign(year=y))
+    errors = pd.concat(parts, ignore_index=True)
+    table = errors.groupby(["method", "month"], sort=False)["error"].agg(
+        n="size", mae=lambda e: float(np.mean(np.abs(e))), median=lambda e: float(np.median(np.abs(e))),
+        max=lambda e: float(np.max(np.abs(e))), bias="mean").reset_index()
+    return Backtest(table=table, errors=errors, method=s.method,
+                    source=f"历史年度逐年回测（{'、'.join(map(str, distinct))} 年各用其余年度的支付进度预测）")
+
+
+def year_complete(payments: pd.DataFrame) -> int:
+    """The last month present in a payments frame (12 when the year's payments are complete)."""
+    month = pd.to_numeric(payments["month"], errors="coerce")
+    return int(month.max()) if month.notna().any() else 0
+
+
+@dataclass(frozen=True)
+class RecoveryCheck:
+    """Result of :func:`recovery_backtest`: per proposed project what it kept and what it then paid."""
+
+    month: int
+    table: pd.DataFrame          # project_id, project_name, proposed, kept, actual, over
+
+    @property
+    def n_over(self) -> int:
+        return int(compare.gt(self.table["over"], 0.005).sum())
+
+    @property
+    def over_total(self) -> float:
+        return float(self.table["over"].sum())
+
+    def summary(self) -> str:
+        t = self.table
+        if t.empty:
+            return f"{self.month}月底没有收回建议，无从回测"
+        head = (f"回测：按本年度全年实际支付，{self.month}月底的收回建议涉及 {len(t)} 个项目 "
+                f"{t['proposed'].sum() / 1e4:,.2f} 万元，")
+        if self.n_over == 0:
+            return head + "没有项目此后实际支出超过收回后预算数，未多收回"
+        return (head + f"其中 {self.n_over} 个项目此后实际支出超过收回后预算数，多收回 "
+                f"{self.over_total / 1e4:,.2f} 万元（收回后又实际支付的金额）")
+
+
+def recovery_backtest(fc: Forecast, payments: pd.DataFrame, budgets: pd.DataFrame) -> RecoveryCheck:
+    """Over-recovery of the proposals of ``fc`` against the year's actual payments (all twelve months):
+    over = min(proposed, max(0, actual − kept)). Refused when the payments do not reach December."""
+    last = year_complete(payments)
+    if last < 12:
+        raise InputError("本年度支付数据未到12月，无法回测收回建议", where=Location(file="payments.csv", column="month"),
+                         expected="含 1–12 月的全年支付", found=f"最后月份 {last}")
+    ids, _, matrix = _payment_matrix(payments, budgets, fc.settings.budget_column)
+    actual = pd.Series(matrix.sum(axis=1), index=ids)
+    r = fc.recovery
+    got = actual.reindex(r["project_id"]).to_numpy()
+    over = np.minimum(r["proposed_recovery"].to_numpy(), np.clip(got - r["kept"].to_numpy(), 0.0, None))
+    return RecoveryCheck(month=fc.month, table=pd.DataFrame({
+        "project_id": r["project_id"], "project_name": r["project_name"], "proposed": r["proposed_recovery"],
+        "kept": r["kept"], "actual": got, "over": np.round(over, 2)}))
+
+
+__all__ = ["history_backtest", "Backtest", "Forecast", "ForecastSettings", "METHODS", "PROFILES", "Profile", "backtest", "forecast",
+           "profile", "RecoveryCheck", "recovery_backtest", "year_complete"]

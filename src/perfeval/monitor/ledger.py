@@ -19,7 +19,8 @@ import pandas as pd
 from .checkpoints import ACTIONS, DEFAULT_CHECKPOINTS, _check_checkpoints, checkpoint_lists
 from .data import extras, load, parse_as_of, with_direct_funds
 from .dual import Dual, DualSettings, dual
-from .forecast import Backtest, Forecast, ForecastSettings, backtest, forecast
+from .forecast import (Backtest, Forecast, ForecastSettings, RecoveryCheck, backtest, forecast, history_backtest,
+                       recovery_backtest, year_complete)
 from .status import Status, StatusSettings, status
 
 
@@ -31,10 +32,32 @@ class Ledgers:
     checkpoints: tuple
     lists: pd.DataFrame          # checkpoint lists reached by the date, with now-columns
     forecast: Forecast
-    backtest: Backtest
+    backtest: Backtest | None    # this year's (payments to December) or the history's year by year, else None
     dual: Dual
     inputs: tuple = field(default_factory=tuple)
     monthly: tuple = ()          # city-wide payments of months 1…12 (元)
+    last_month: int = 12         # the last month present in payments.csv
+    recovery_check: RecoveryCheck | None = None   # over-recovery of the proposals (year complete, proposals made)
+
+    @property
+    def backtest_note(self) -> str:
+        """How the forecast and the proposals were backtested, or why not (a Chinese sentence)."""
+        if self.last_month < 12:
+            why = f"本年度支付数据只到{self.last_month}月，尚无实际年底执行率，不做本年度回测"
+            if self.backtest is None:
+                return why + "；历史支付数据不足两个年度，也不做历史年度回测"
+            return (why + f"，改为{self.backtest.source}，与该年度实际年底执行率相比")
+        return ("回测用本年度各月底以前的支付预测年底执行率，与本年度全年实际支付（数据已到12月）相比"
+                "（未按历史年度逐年回测）")
+
+    @property
+    def recovery_note(self) -> str | None:
+        fc = self.forecast
+        if not fc.proposes_recovery:
+            return None
+        if self.recovery_check is None:
+            return f"本年度支付数据只到{self.last_month}月，收回建议尚无法回测"
+        return self.recovery_check.summary()
 
     @property
     def month(self) -> int:
@@ -55,6 +78,11 @@ class Ledgers:
     def watch(self) -> pd.DataFrame:
         return self.listed("watch")
 
+    def node(self, action: str) -> int | None:
+        """The month of the first checkpoint of ``action`` (None when there is none)."""
+        months = [cp.month for cp in self.checkpoints if cp.action == action]
+        return min(months) if months else None
+
     def pending(self, action: str) -> str | None:
         """A sentence when the checkpoint of ``action`` is not reached yet (None when it is)."""
         cps = [cp for cp in self.checkpoints if cp.action == action]
@@ -67,7 +95,10 @@ class Ledgers:
     def conventions(self) -> dict:
         cps = "；".join(f"{cp.month}月底 {'仍未破零' if cp.min_progress == 0 else f'进度比 < {cp.min_progress:.0%}'} → "
                        f"{ACTIONS.get(cp.action, cp.action).split(' (')[0]}" for cp in self.checkpoints)
-        return {**self.status.conventions(), "监控节点": cps, **self.forecast.conventions(),
+        extra = {"预测回测": self.backtest_note}
+        if self.recovery_note:
+            extra["收回建议回测"] = self.recovery_note
+        return {**self.status.conventions(), "监控节点": cps, **self.forecast.conventions(), **extra,
                 **{f"双监控·{k}": v for k, v in self.dual.conventions().items()}}
 
     def summary_lines(self) -> list[str]:
@@ -87,6 +118,8 @@ class Ledgers:
                 text += f"，其中截至{self.label}仍为零支出的 {int((self.watch['cumulative_now'] <= 0).sum())} 个"
             lines.append(text + "。")
         lines.append(self.forecast.summary())
+        if self.recovery_note:
+            lines.append(self.recovery_note + "。")
         lines.append(self.dual.summary())
         return lines
 
@@ -111,26 +144,47 @@ def at(data_dir: str | os.PathLike, as_of, checkpoints=DEFAULT_CHECKPOINTS, *,
        status_settings: StatusSettings | None = None, forecast_settings: ForecastSettings | None = None,
        dual_settings: DualSettings | None = None, backtest_months=(6, 10)) -> Ledgers:
     """Monitoring of the data folder at ``as_of`` (see the module docstring)."""
+    from ..errors import InputError, Location
+
     year, month = parse_as_of(as_of)
     payments, projects = load(data_dir)
     ex = extras(data_dir)
     if year is not None and ex["history_budgets"] is not None:
         years = pd.to_numeric(ex["history_budgets"]["year"], errors="coerce")
         if (years >= year).any():
-            from ..errors import InputError, Location
-
             raise InputError("监控年度不晚于历史支付数据的年度 (as-of year is not after the history)",
                              where=Location(path="as_of"), expected=f"{int(years.max()) + 1} 年及以后",
                              found=str(as_of))
+    budget_year = data_year(projects, ex["history_budgets"])
+    if year is not None and budget_year is not None and year != budget_year:
+        raise InputError("监控年度与数据的预算年度不符 (as-of year is not the data's budget year)",
+                         where=Location(path="as_of"),
+                         expected=f"截至月份在 {budget_year} 年内，如 {budget_year}-06（{data_year_source(projects, ex['history_budgets'])}）",
+                         found=str(as_of))
+    last = year_complete(payments)
+    if month > last:
+        raise InputError("截至月份晚于支付数据的最后月份 (as-of month after the last month of payments)",
+                         where=Location(file=str(Path(data_dir) / "payments.csv"), column="month"),
+                         expected=f"截至月份不晚于数据中最后的月份 {last}", found=str(as_of))
     projects = with_direct_funds(projects, ex["direct_funds"])
     cps = _check_checkpoints(checkpoints)
     st = status(payments, projects, as_of, status_settings)
     hist = (ex["history_payments"], ex["history_budgets"])
     fc = forecast(payments, projects, as_of, *hist, settings=forecast_settings)
-    bt = backtest(payments, projects, *hist, months=backtest_months, settings=forecast_settings)
+    complete = last >= 12
+    if complete:
+        bt = backtest(payments, projects, *hist, months=backtest_months, settings=forecast_settings)
+    elif hist[0] is not None and hist[1] is not None:
+        bt = history_backtest(*hist, months=backtest_months, settings=forecast_settings)
+    else:
+        bt = None
+    check = recovery_backtest(fc, payments, projects) if complete and fc.proposes_recovery else None
     reached = tuple(cp for cp in cps if cp.month <= month)
-    lists = checkpoint_lists(payments, projects, reached, budget_column=st.settings.budget_column) if reached else \
-        checkpoint_lists(payments, projects, cps, budget_column=st.settings.budget_column).iloc[0:0]
+    shares = st.settings.time_shares()
+    lists = checkpoint_lists(payments, projects, reached, budget_column=st.settings.budget_column,
+                             time_shares=shares) if reached else \
+        checkpoint_lists(payments, projects, cps, budget_column=st.settings.budget_column,
+                         time_shares=shares).iloc[0:0]
     now = st.projects.set_index("project_id")
     lists = lists.assign(cumulative_now=lists["project_id"].map(now["spent"]).astype(float),
                          rate_now=lists["project_id"].map(now["rate"]).astype(float),
@@ -143,7 +197,32 @@ def at(data_dir: str | os.PathLike, as_of, checkpoints=DEFAULT_CHECKPOINTS, *,
                    sorted((base / "monitoring").glob("*.csv")) if p.is_file())
     monthly = pd.to_numeric(payments["amount"]).groupby(pd.to_numeric(payments["month"]).astype(int)).sum()
     return Ledgers(status=st, checkpoints=cps, lists=lists.reset_index(drop=True), forecast=fc, backtest=bt,
-                   dual=du, inputs=inputs, monthly=tuple(monthly.reindex(range(1, 13), fill_value=0.0).astype(float)))
+                   dual=du, inputs=inputs, monthly=tuple(monthly.reindex(range(1, 13), fill_value=0.0).astype(float)),
+                   last_month=last, recovery_check=check)
 
 
-__all__ = ["Ledgers", "at"]
+def data_year_source(projects: pd.DataFrame, history_budgets: pd.DataFrame | None) -> str:
+    """Where :func:`data_year` found the budget year (a Chinese phrase)."""
+    if "year" in projects and pd.to_numeric(projects["year"], errors="coerce").notna().any():
+        return "预算年度取自 projects.csv 的 year 列"
+    if history_budgets is not None and pd.to_numeric(history_budgets["year"], errors="coerce").notna().any():
+        return "预算年度为 monitoring/history_budgets.csv 最后年度的下一年"
+    return "预算年度取自 projects.csv 的项目编码"
+
+
+def data_year(projects: pd.DataFrame, history_budgets: pd.DataFrame | None) -> int | None:
+    """The budget year of the data: a ``year`` column of projects.csv, else the year after the
+    history, else the year most project codes carry (SZ2021-001 → 2021); None when none is known."""
+    if "year" in projects:
+        y = pd.to_numeric(projects["year"], errors="coerce").dropna()
+        if len(y):
+            return int(y.mode().iloc[0])
+    if history_budgets is not None:
+        y = pd.to_numeric(history_budgets["year"], errors="coerce").dropna()
+        if len(y):
+            return int(y.max()) + 1
+    found = projects["project_id"].astype(str).str.extract(r"(?<!\d)(20\d\d)(?!\d)")[0].dropna()
+    return int(found.astype(int).mode().iloc[0]) if len(found) else None
+
+
+__all__ = ["Ledgers", "at", "data_year"]

@@ -33,7 +33,8 @@ def progress(payments: pd.DataFrame, projects: pd.DataFrame, budget_column: str 
 
     cumulative = payments to the end of the month; rate = cumulative / budget; time_share =
     month / 12; progress = rate / time_share; light = 绿灯 / 黄灯 / 红灯 by ``lights``
-    (green ≥ 0.8, yellow ≥ 0.6 of the schedule by default).
+    (green ≥ 0.8, yellow ≥ 0.6 of the schedule by default); a project without budget has no rate and
+    the light "—" (never red).
     """
     ids, budget, matrix = _payment_matrix(payments, projects, budget_column)
     cumulative = np.cumsum(matrix, axis=1)
@@ -46,7 +47,9 @@ def progress(payments: pd.DataFrame, projects: pd.DataFrame, budget_column: str 
         "paid": matrix.ravel(), "cumulative": cumulative.ravel(), "budget": np.repeat(budget, 12),
         "rate": rate.ravel(), "time_share": np.tile(time_share, len(ids)), "progress": prog.ravel(),
     })
-    out["light"] = _lights(np.nan_to_num(out["progress"].to_numpy(), nan=0.0), lights)
+    prog_values = out["progress"].to_numpy()
+    # no budget → no rate and no light ("—"), as in status(); spending without a budget is flagged there
+    out["light"] = np.where(np.isnan(prog_values), "—", _lights(np.nan_to_num(prog_values, nan=0.0), lights))
     return _info(projects).merge(out, on="project_id", how="right")
 
 

@@ -43,7 +43,7 @@ def workbook_frames(led) -> dict:
         f"截至{led.month}月底执行率": rem["rate_now"], "当前预警": rem["light_now"], "措施": "提醒单位加快资金支付进度"})
     w = led.watch
     pending = led.pending("watch")
-    sheets["重点关注台账"] = note(pending) if pending else note("10月底没有仍未破零的项目") if w.empty else pd.DataFrame({
+    sheets["重点关注台账"] = note(pending) if pending else note(f"{led.node('watch')}月底没有仍未破零的项目") if w.empty else pd.DataFrame({
         "节点": w["month"].astype(str) + "月底", "项目编码": w["project_id"], "项目名称": w["project_name"],
         "主管部门": w["department"], "直达资金": _yes(w["direct_funds"]), "预算数（万元）": _wan(w["budget"]),
         "节点累计支付（万元）": _wan(w["cumulative"]), f"截至{led.month}月底累计支付（万元）": _wan(w["cumulative_now"]),
@@ -67,7 +67,7 @@ def workbook_frames(led) -> dict:
         "项目编码": p["project_id"], "项目名称": p["project_name"], "主管部门": p["department"],
         "直达资金": _yes(p["direct_funds"]), "预算数（万元）": _wan(p["budget"]),
         f"截至{led.month}月底累计支付（万元）": _wan(p["spent"]), "执行率": p["rate"], "序时进度": p["time_share"],
-        "进度比": p["progress"], "预警": p["light"], "重点监控": _yes(p["closer_watch"]),
+        "进度比": p["progress"], "预警": p["light"], "重点监控": p["watch_reason"],
         "预计年底执行率": fc.table["forecast_rate"].to_numpy()})
     d = led.dual.table
     sheets["双监控"] = note(led.dual.summary()) if d.empty else pd.DataFrame({

@@ -7,7 +7,9 @@ the progress index = rate ÷ time share, and the light (绿灯 ≥ 80 %, 黄灯 
 schedule by default, compared through :mod:`perfeval.compare`). Projects paid from 直达资金 (a
 ``direct_funds`` column of the budgets) are marked, and those of them not green are singled out
 for closer watch (重点监控). Department roll-ups add budgets and payments up and light the sums.
-A project without budget (0) has no rate and no light ("—").
+A project without budget (0) has no rate and no light ("—"); one that nevertheless spent (无预算有支出)
+is singled out for closer watch with that reason, and its spending is left out of the department
+and city rates (their ``spent`` is the spending of budgeted projects; ``unbudgeted_spent`` apart).
 """
 from __future__ import annotations
 
@@ -104,6 +106,11 @@ class Status:
         """直达资金 projects that are not green (the seed's 重点监控)."""
         return self.projects[self.projects["closer_watch"]].reset_index(drop=True)
 
+    @property
+    def unbudgeted(self) -> pd.DataFrame:
+        """Projects without budget that spent (无预算有支出)."""
+        return self.projects[self.projects["no_budget_spent"]].reset_index(drop=True)
+
     def conventions(self) -> dict:
         s = self.settings
         green, yellow = s.lights
@@ -114,6 +121,7 @@ class Status:
             "进度比": "执行率 ÷ 序时进度",
             "预警灯": f"绿灯：进度比 ≥ {green:.0%}；黄灯：{yellow:.0%} ≤ 进度比 < {green:.0%}；红灯：进度比 < {yellow:.0%}；"
                    "无预算的项目不亮灯",
+            "无预算有支出": "预算数为 0 而有支出的项目不亮灯、列为重点监控，其支出不计入部门和全市执行率",
             "直达资金": "直达资金项目单列；未亮绿灯的列为重点监控" if s.direct_watch else "直达资金项目单列",
             "部门汇总": "部门各项目预算数与累计支付分别加总后计算执行率、进度比和预警灯",
             "比较精度": compare.DESCRIPTION,
@@ -126,7 +134,11 @@ class Status:
                 f"绿灯 {c.get('绿灯', 0)} 个、黄灯 {c.get('黄灯', 0)} 个、红灯 {c.get('红灯', 0)} 个")
         n_direct = int(self.projects["direct_funds"].sum())
         if n_direct:
-            text += f"；直达资金项目 {n_direct} 个，其中未亮绿灯 {len(self.closer_watch)} 个"
+            text += f"；直达资金项目 {n_direct} 个，其中未亮绿灯 {int(self.projects['direct_watch'].sum())} 个"
+        u = self.unbudgeted
+        if len(u):
+            text += (f"；另有无预算有支出的项目 {len(u)} 个、支出 {u['spent'].sum() / 1e4:,.2f} 万元，列为重点监控，"
+                     "未计入执行率")
         return text + "。"
 
     def department_table(self) -> pd.DataFrame:
@@ -146,9 +158,10 @@ class Status:
 
 
 def _rollup(p: pd.DataFrame, time_share: float, lights) -> pd.DataFrame:
-    g = p.groupby("department", sort=True)
-    d = g.agg(n_projects=("project_id", "size"), budget=("budget", "sum"), spent=("spent", "sum"),
-              n_direct=("direct_funds", "sum")).reset_index()
+    g = p.assign(counted=np.where(p["no_budget_spent"], 0.0, p["spent"]),
+                 unbudgeted=np.where(p["no_budget_spent"], p["spent"], 0.0)).groupby("department", sort=True)
+    d = g.agg(n_projects=("project_id", "size"), budget=("budget", "sum"), spent=("counted", "sum"),
+              unbudgeted_spent=("unbudgeted", "sum"), n_direct=("direct_funds", "sum")).reset_index()
     counts = pd.crosstab(p["department"], p["light"])
     for label, col in zip(LIGHT_LABELS, ("n_green", "n_yellow", "n_red")):
         d[col] = d["department"].map(counts[label] if label in counts else pd.Series(dtype=int)).fillna(0).astype(int)
@@ -184,11 +197,15 @@ def status(payments: pd.DataFrame, budgets: pd.DataFrame, as_of, settings: Statu
         "direct_funds": flags(budgets.reset_index(drop=True), "direct_funds"),
         "budget": budget, "spent": spent, "rate": rate, "time_share": time_share, "progress": progress,
         "light": light_of(progress, s.lights)})
-    p["closer_watch"] = p["direct_funds"] & (p["light"] != LIGHT_LABELS[0]) & (p["light"] != NO_LIGHT) \
+    p["direct_watch"] = p["direct_funds"] & (p["light"] != LIGHT_LABELS[0]) & (p["light"] != NO_LIGHT) \
         & s.direct_watch
-    total_budget, total_spent = float(budget.sum()), float(spent.sum())
+    p["no_budget_spent"] = ~(budget > 0) & compare.gt(spent, 0)
+    p["closer_watch"] = p["direct_watch"] | p["no_budget_spent"]
+    p["watch_reason"] = np.where(p["no_budget_spent"], "无预算有支出", np.where(p["direct_watch"], "直达资金未亮绿灯", ""))
+    total_budget, total_spent = float(budget.sum()), float(spent[budget > 0].sum())
     city_rate = total_spent / total_budget if total_budget > 0 else float("nan")
     city = {"budget": total_budget, "spent": total_spent, "rate": city_rate, "progress": city_rate / time_share,
+            "unbudgeted_spent": float(spent[~(budget > 0)].sum()),
             "light": str(light_of([city_rate / time_share], s.lights)[0])}
     return Status(year=year, month=month, projects=p, departments=_rollup(p, time_share, s.lights), city=city,
                   settings=s)

@@ -3,7 +3,8 @@
 一、总体情况 (the city's execution against the schedule, lights per department, a chart) ·
 二、累计执行与序时进度 (a chart of the months so far and the forecast path) · 三、提醒名单 ·
 四、重点关注台账 · 五、直达资金重点监控 · 六、年底执行预测与收回建议 (the forecast, its backtest on
-this year's actual year end, the recovery proposals) · 七、双监控 · 附录 (监控设置, 输入文件).
+this year's actual year end — or, mid-year, on the history years — the recovery proposals and their
+own backtest: how much would have been recovered and then spent) · 七、双监控 · 附录 (监控设置, 输入文件).
 ``build_monitoring_report(data_dir, as_of)`` computes it with :func:`perfeval.monitor.at`; every
 table is money in 万元 and rates as percentages, an empty list is a sentence.
 """
@@ -97,9 +98,9 @@ class MonitoringReport:
         pending = led.pending("watch")
         w = led.watch
         if pending or w.empty:
-            return pd.DataFrame(), pending or "10月底没有仍未破零的项目"
+            return pd.DataFrame(), pending or f"{led.node('watch')}月底没有仍未破零的项目"
         still = int((w["cumulative_now"] <= 0).sum())
-        text = f"10月底仍未破零的项目 {len(w)} 个，预算 {fmt.wan_text(w['budget'].sum())}，已列入重点关注台账"
+        text = f"{int(w['month'].iloc[0])}月底仍未破零的项目 {len(w)} 个，预算 {fmt.wan_text(w['budget'].sum())}，已列入重点关注台账"
         if led.month > int(w["month"].iloc[0]):
             text += f"；截至{led.label}仍为零支出的 {still} 个"
         return pd.DataFrame({"项目名称": w["project_name"], "主管部门": w["department"],
@@ -111,15 +112,21 @@ class MonitoringReport:
         st = self.led.status
         p = st.projects
         n = int(p["direct_funds"].sum())
-        if n == 0:
-            return pd.DataFrame(), "本期没有直达资金项目"
+        u = st.unbudgeted
+        extra = (f"；另有无预算有支出的项目 {len(u)} 个、支出 {fmt.wan_text(u['spent'].sum())}，列为重点监控，"
+                 "其支出未计入执行率" if len(u) else "")
         w = st.closer_watch
-        text = (f"直达资金项目 {n} 个，预算 {fmt.wan_text(p.loc[p['direct_funds'], 'budget'].sum())}，执行率 "
-                f"{fmt.pct(p.loc[p['direct_funds'], 'spent'].sum() / p.loc[p['direct_funds'], 'budget'].sum())}；"
-                + (f"未亮绿灯、列为重点监控的 {len(w)} 个" if len(w) else "均亮绿灯"))
         table = pd.DataFrame({"项目名称": w["project_name"], "主管部门": w["department"],
                               "预算数（万元）": w["budget"].map(fmt.wan), "累计支付（万元）": w["spent"].map(fmt.wan),
-                              "执行率": w["rate"].map(fmt.pct), "进度比": w["progress"].map(fmt.pct), "预警": w["light"]})
+                              "执行率": w["rate"].map(fmt.pct), "进度比": w["progress"].map(fmt.pct), "预警": w["light"],
+                              "重点监控原因": w["watch_reason"]})
+        if n == 0:
+            return table, "本期没有直达资金项目" + extra
+        d = p[p["direct_funds"] & (p["budget"] > 0)]
+        n_watch = int(p["direct_watch"].sum())
+        text = (f"直达资金项目 {n} 个，预算 {fmt.wan_text(d['budget'].sum())}，执行率 "
+                f"{fmt.pct(d['spent'].sum() / d['budget'].sum()) if d['budget'].sum() > 0 else '—'}；"
+                + (f"未亮绿灯、列为重点监控的 {n_watch} 个" if n_watch else "均亮绿灯") + extra)
         return table, text
 
     # 六、预测与收回 -------------------------------------------------------------------------
@@ -128,12 +135,20 @@ class MonitoringReport:
         name = METHOD_NAMES[fc.settings.method]
         lines = [fc.summary(),
                  f"预测方法为{name}：{fmt.chinese(fc.conventions()['预测方法']).split('：', 1)[1]}；月度支付进度取自"
-                 f"{fc.profile.source}",
-                 f"回测：用本年度各月底以前的支付预测年底执行率，与本年度实际年底执行率相比，{name}的平均绝对误差为"
-                 + "、".join(f"{m}月底 {fmt.pct(bt.mae(m))}" for m in sorted(set(bt.table["month"])))]
+                 f"{fc.profile.source}"]
+        if bt is None:
+            lines.append(self.led.backtest_note)
+        else:
+            lines.append(f"{self.led.backtest_note}，{name}的平均绝对误差为"
+                         + "、".join(f"{m}月底 {fmt.pct(bt.mae(m))}" for m in sorted(set(bt.table["month"]))))
+        if self.led.recovery_note:
+            lines.append("收回建议" + self.led.recovery_note if self.led.recovery_check is not None
+                         else self.led.recovery_note)
         return [fmt.sentence(x) for x in lines]
 
     def backtest_table(self) -> pd.DataFrame:
+        if self.led.backtest is None:
+            return pd.DataFrame()
         t = self.led.backtest.table
         wide = t.pivot(index="method", columns="month", values="mae").reindex(list(METHOD_NAMES)).dropna(how="all")
         out = pd.DataFrame({"预测方法": [METHOD_NAMES[m] + ("（采用）" if m == self.led.forecast.settings.method else "")

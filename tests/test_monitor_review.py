@@ -1,0 +1,166 @@
+"""Review fixes of the monitoring: the as-of checked against the data, the bureau's schedule in the
+reminder list, the workbook path, error texts, spending without a budget, and the backtest withheld
+when the year's payments do not reach December.
+
+Each test builds the situation the reviewer demonstrated (a copy of the sample city cut at June, an
+as-of after the data, a custom schedule …) and checks the behaviour the fix promises.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from perfeval import monitor as M
+from perfeval.cli import main
+from perfeval.errors import InputError
+from perfeval.monitor.data import _payment_matrix
+from perfeval.monitor.ledger import at
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+
+
+@pytest.fixture(scope="module")
+def june_only(tmp_path_factory):
+    """The sample city as a real mid-year run sees it: payments only up to June."""
+    folder = tmp_path_factory.mktemp("june") / "city"
+    shutil.copytree(SAMPLE, folder, ignore=shutil.ignore_patterns("self_evaluation", "key_evaluation", "forms",
+                                                                  "declarations", "exante", "next_year"))
+    pay = pd.read_csv(folder / "payments.csv", dtype={"project_id": str}, encoding="utf-8-sig")
+    pay[pay["month"] <= 6].to_csv(folder / "payments.csv", index=False)
+    return folder
+
+
+# ------------------------------------------------------------------ 2. backtest withheld mid-year
+
+def test_a_mid_year_run_backtests_on_the_history_years_and_says_so(june_only, capsys):
+    led = at(june_only, "2021-06")
+    assert led.last_month == 6 and "历史年度逐年回测" in led.backtest.source
+    assert "只到6月" in led.backtest_note and "不做本年度回测" in led.backtest_note
+    # the actual rates it compares with are the history years' own (year total ÷ budget), not this year's
+    hp = pd.read_csv(june_only / "monitoring" / "history_payments.csv", encoding="utf-8-sig", dtype={"project_id": str})
+    hb = pd.read_csv(june_only / "monitoring" / "history_budgets.csv", encoding="utf-8-sig", dtype={"project_id": str})
+    want = hp.groupby(["year", "project_id"])["amount"].sum() / hb.set_index(["year", "project_id"])["budget"]
+    got = led.backtest.errors.query("method == 'remaining' and month == 6").set_index(["year", "project_id"])["actual"]
+    np.testing.assert_allclose(got.to_numpy(), want.reindex(got.index).to_numpy())
+    assert len(got) == len(hb)
+    assert main(["monitor", "--data", str(june_only), "--as-of", "2021-06"]) == 0
+    out = capsys.readouterr().out
+    assert "预测回测（历史年度逐年回测" in out
+    assert led.conventions()["预测回测"] == led.backtest_note
+
+
+def test_a_mid_year_run_without_history_withholds_the_backtest(june_only, tmp_path, capsys):
+    folder = tmp_path / "city"
+    shutil.copytree(june_only, folder)
+    for name in ("history_payments.csv", "history_budgets.csv"):
+        (folder / "monitoring" / name).unlink()
+    led = at(folder, "2021-06")
+    assert led.backtest is None and "不做本年度回测" in led.backtest_note
+    assert main(["monitor", "--data", str(folder), "--as-of", "2021-06"]) == 0
+    out = capsys.readouterr().out
+    assert "预测回测：本年度支付数据只到6月" in out and "平均绝对误差" not in out
+
+
+def test_a_complete_year_states_which_backtest_it_is():
+    led = at(SAMPLE, "2021-06")
+    assert led.backtest is not None and "本年度全年实际支付" in led.backtest_note
+
+
+# ------------------------------------------------------------------ 3. as-of after the data, wrong year
+
+def test_an_as_of_after_the_last_month_of_payments_is_refused(june_only):
+    with pytest.raises(InputError) as exc:
+        at(june_only, "2021-07")
+    text = str(exc.value)
+    assert "payments.csv" in text and "截至月份不晚于数据中最后的月份 6" in text and "2021-07" in text
+
+
+def test_an_as_of_in_another_year_than_the_data_is_refused(capsys):
+    with pytest.raises(InputError) as exc:
+        at(SAMPLE, "2030-06")
+    assert "2021" in str(exc.value) and "2030-06" in str(exc.value)
+    assert main(["monitor", "--data", str(SAMPLE), "--as-of", "2030-06"]) == 1
+    assert "截至2030年" not in capsys.readouterr().out
+
+
+def test_the_budget_year_comes_from_a_year_column_then_the_history_then_the_codes():
+    from perfeval.monitor.ledger import data_year
+
+    projects = pd.DataFrame({"project_id": ["SZ2021-001", "SZ2021-002", "X"]})
+    assert data_year(projects, None) == 2021
+    assert data_year(projects, pd.DataFrame({"year": [2018, 2019]})) == 2020
+    assert data_year(projects.assign(year=2022), pd.DataFrame({"year": [2018]})) == 2022
+    assert data_year(pd.DataFrame({"project_id": ["A"]}), None) is None
+
+
+# ------------------------------------------------------------------ 4. the bureau's schedule in the reminders
+
+def test_the_reminder_list_divides_by_the_bureaus_schedule():
+    # a schedule that front-loads: 75 % of the year "elapsed" by June
+    schedule = np.r_[np.linspace(0.125, 0.75, 6), np.linspace(0.79, 1.0, 6)]
+    led = at(SAMPLE, "2021-10", status_settings=M.StatusSettings(schedule=schedule))
+    rem = led.reminders
+    # the listed progress is the June rate divided by the bureau's June share, not by 6 / 12
+    np.testing.assert_allclose(rem["progress"], rem["rate"] / 0.75)
+    straight = at(SAMPLE, "2021-10").reminders
+    assert len(rem) > len(straight)                     # a steeper schedule lists more projects
+
+
+def test_checkpoint_lists_take_time_shares_and_check_them():
+    payments = pd.DataFrame({"project_id": ["A"] * 6, "month": range(1, 7), "amount": [10.0] * 6})
+    projects = pd.DataFrame({"project_id": ["A"], "budget_initial": [120.0]})
+    # paid 60 of 120 by June: rate 50 %; straight line 50 % → progress 100 %; schedule 80 % by June → 62.5 %
+    shares = np.r_[np.linspace(0.1, 0.8, 6), np.linspace(0.84, 1.0, 6)]
+    got = M.checkpoint_lists(payments, projects, [(6, 0.8, "remind")], time_shares=shares)
+    assert got["progress"].tolist() == pytest.approx([0.625])
+    assert M.checkpoint_lists(payments, projects, [(6, 0.8, "remind")]).empty
+    with pytest.raises(InputError):
+        M.checkpoint_lists(payments, projects, [(6, 0.8, "remind")], time_shares=[0.5])
+
+
+# ------------------------------------------------------------------ 5. --xlsx a folder; error texts
+
+def test_xlsx_naming_a_folder_is_an_input_error_not_a_traceback(tmp_path, capsys):
+    assert main(["monitor", "--data", str(SAMPLE), "--as-of", "2021-06", "--xlsx", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert ".xlsx 文件路径" in err and "Traceback" not in err
+
+
+def test_payment_errors_name_the_file_and_show_plain_values(tmp_path):
+    folder = tmp_path / "city"
+    folder.mkdir()
+    (folder / "projects.csv").write_text("project_id,budget_initial\nA,100\n", encoding="utf-8")
+    (folder / "payments.csv").write_text("project_id,month,amount\nA,13,5\n", encoding="utf-8")
+    payments, projects = M.load(folder)
+    with pytest.raises(InputError) as exc:
+        _payment_matrix(payments, projects, "budget_initial")
+    text = str(exc.value)
+    assert str(folder / "payments.csv") in text and "13" in text and "np.int64" not in text
+    (folder / "payments.csv").write_text("project_id,month,amount\nA,1,5\n", encoding="utf-8")
+    (folder / "projects.csv").write_text("project_id,budget_initial\nA,-3.5\n", encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        M.status(*M.load(folder), 6)
+    text = str(exc.value)
+    assert str(folder / "projects.csv") in text and "-3.5" in text and "np.float64" not in text
+
+
+# ------------------------------------------------------------------ 6. spending without a budget
+
+def test_spending_without_budget_is_flagged_and_left_out_of_the_rates():
+    ids = ["A", "B"]
+    projects = pd.DataFrame({"project_id": ids, "department": ["D", "D"], "budget_initial": [0.0, 1200.0]})
+    payments = pd.DataFrame({"project_id": np.repeat(ids, 12), "month": np.tile(np.arange(1, 13), 2),
+                             "amount": np.r_[np.full(12, 50.0), np.full(12, 100.0)]})
+    st = M.status(payments, projects, 6)
+    a = st.projects.set_index("project_id").loc["A"]
+    assert a["light"] == "—" and np.isnan(a["rate"]) and a["closer_watch"] and a["watch_reason"] == "无预算有支出"
+    # B alone: 600 of 1 200 by June → 50 %, progress 100 %; A's 300 is not counted
+    assert st.city["rate"] == pytest.approx(0.5) and st.city["unbudgeted_spent"] == pytest.approx(300.0)
+    assert st.departments["rate"].tolist() == pytest.approx([0.5])
+    assert "无预算有支出的项目 1 个" in st.summary()
+    progress = M.progress(payments, projects)
+    assert set(progress.loc[progress["project_id"] == "A", "light"]) == {"—"}   # never red, as in status()
