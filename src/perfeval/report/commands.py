@@ -289,8 +289,8 @@ def build_tasks(data_dir: str | os.PathLike, *, kind: str = "all", projects: lis
         tasks.append(Task(task_id="priority", kind="priority", template=resolve_template(None, PRIORITY_TEMPLATE),
                           parameters=params, stem="priority", inputs=tuple(files), title="项目支出择优排序情况",
                           name="项目支出择优排序情况"))
-    if portfolio and "monitor" in kinds and (data / "payments.csv").is_file():
-        budget_year = year or _budget_year(rows)
+    budget_year = year or (_budget_year(data) if portfolio and "monitor" in kinds else None)
+    if portfolio and "monitor" in kinds and (data / "payments.csv").is_file() and budget_year:
         template = resolve_template(None, MONITOR_TEMPLATE)
         monitor_inputs = tuple(sorted(p for p in files if Path(p).name in ("payments.csv", PROJECTS_FILE)
                                       or Path(p).parent.name == "monitoring"))
@@ -310,12 +310,15 @@ def build_tasks(data_dir: str | os.PathLike, *, kind: str = "all", projects: lis
     return tasks
 
 
-def _budget_year(rows: list[dict]) -> int:
-    """The budget year of the monitoring: the year in the project codes (SZ2021-001), else last year."""
-    import datetime
+def _budget_year(data: Path) -> int | None:
+    """The budget year the monitoring dashboards are dated in: the one `perfeval.monitor` checks an as-of
+    against (projects.csv's year column, else the year after the history, else the project codes);
+    None when the data do not say (then the dashboards need ``--year``)."""
+    from .. import datasets
+    from ..monitor.data import extras
+    from ..monitor.ledger import data_year
 
-    found = [int(m.group(1)) for r in rows for m in [re.search(r"(?<!\d)(20\d\d)(?!\d)", r["project_id"])] if m]
-    return max(set(found), key=found.count) if found else datetime.date.today().year - 1
+    return data_year(datasets.projects(data), extras(data).get("history_budgets"))
 
 
 # --------------------------------------------------------------------------- commands
