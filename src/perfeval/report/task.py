@@ -24,7 +24,9 @@ FORMATS = ("html", "pdf")
 KIND_LABELS = {"self": "绩效自评", "key": "重点评价", "portfolio": "全市综合对比", "exante": "事前绩效评估",
                "targets": "绩效目标审核", "targets-summary": "绩效目标审核汇总", "priority": "择优排序",
                "monitor": "绩效运行监控", "annual": "工作开展情况说明"}
-KIND_ORDER = {"self": 0, "key": 1, "portfolio": 2, "exante": 3, "targets": 4, "targets-summary": 5, "priority": 6, "monitor": 7, "annual": 8}
+# city-wide reports first in the index and the manifest (what a director opens), then the projects
+KIND_ORDER = {"annual": 0, "portfolio": 1, "monitor": 2, "priority": 3, "targets-summary": 4, "self": 5, "key": 6,
+              "exante": 7, "targets": 8}
 UNGRADED_KINDS = frozenset({"portfolio", "targets-summary", "priority", "monitor", "annual"})  # city-wide reports: no grade to show
 # Ends the note on a task that a Dask worker was lost under and another worker made (`report.dask`).
 RERUN_MARK = "(worker lost; the task was rerun)"
