@@ -44,7 +44,6 @@ TARGET_TEMPLATE = "target_review.ipynb"
 TARGET_SUMMARY_TEMPLATE = "target_summary.ipynb"
 PRIORITY_TEMPLATE = "priority.ipynb"
 MONITOR_TEMPLATE = "monitoring.ipynb"
-MONITOR_AS_OF = ("06", "10")  # the June and October checkpoints of the budget year
 BATCH_KINDS = ("self", "key", "exante", "targets", "priority", "monitor", "annual", "all")
 ANNUAL_TEMPLATE = "annual_report.ipynb"
 APPLIED_WORKBOOK = "结果应用.xlsx"
@@ -294,8 +293,10 @@ def build_tasks(data_dir: str | os.PathLike, *, kind: str = "all", projects: lis
         template = resolve_template(None, MONITOR_TEMPLATE)
         monitor_inputs = tuple(sorted(p for p in files if Path(p).name in ("payments.csv", PROJECTS_FILE)
                                       or Path(p).parent.name == "monitoring"))
-        for mm in MONITOR_AS_OF:  # the two checkpoints
-            as_of = f"{budget_year}-{mm}"
+        from ..monitor.checkpoints import DEFAULT_CHECKPOINTS
+
+        for mm in sorted({cp.month for cp in DEFAULT_CHECKPOINTS}):  # a dashboard at each checkpoint (June, October)
+            as_of = f"{budget_year}-{mm:02d}"
             tasks.append(Task(task_id=f"monitor:{as_of}", kind="monitor", template=template,
                               parameters={"data_dir": str(data), "as_of": as_of}, stem=f"monitoring-{as_of}",
                               inputs=monitor_inputs, title=f"绩效运行监控情况（{budget_year}年{int(mm)}月底）",

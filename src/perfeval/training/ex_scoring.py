@@ -58,10 +58,6 @@ def _frame(pid: str, rows: list[tuple], **extra) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns).assign(project_id=pid, **extra)
 
 
-def _num(value):
-    return number(value)
-
-
 CJK = re.compile(r"[\u4e00-\u9fff]")
 MIN_REASON_CHARS = 4  # a deviation reason is a sentence: at least this many Chinese characters (not "。" or markup)
 
@@ -88,7 +84,7 @@ def _rules(answer, data):
     card = score(RULES_CASE)
     right, wrong, hints = [], [], []
     for rec in card.rows.itertuples():
-        given = _num(answer.get(rec.level3)) if isinstance(answer, dict) else None
+        given = number(answer.get(rec.level3)) if isinstance(answer, dict) else None
         rule = RULE_TEXT.get(rec.rule, rec.rule)
         if given is None:
             wrong.append(f"“{rec.level3}”还没有得分（应填一个数）。")
@@ -114,7 +110,7 @@ def _bands(answer, data):
     truth = dict(zip(BAND_TOTALS, bands.grade(BAND_TOTALS)))
     rule = "等级按未取舍的总分定，区间含下限：" + bands.describe()
     right, wrong = [], []
-    by_total = {_num(k): v for k, v in answer.items()} if isinstance(answer, dict) else {}  # "95" and 95 alike
+    by_total = {number(k): v for k, v in answer.items()} if isinstance(answer, dict) else {}  # "95" and 95 alike
     for total, grade in truth.items():
         given = str(by_total.get(total, "") or "").strip()
         given = bands.normalize_label(given) if given else given
@@ -165,10 +161,10 @@ def _selfeval(answer, data):
     scores, reasons = answer.get("得分") or {}, answer.get("偏差原因") or {}
     written = {n: str(reasons.get(n) or "").strip() for n in SELF_NAMES}
     too_short = [n for n, text in written.items() if text and len(CJK.findall(text)) < MIN_REASON_CHARS]
-    rows = SELF_ROWS.assign(score=[_num(scores.get(n)) for n in SELF_NAMES],
+    rows = SELF_ROWS.assign(score=[number(scores.get(n)) for n in SELF_NAMES],
                             reason=["" if n in too_short else written[n] for n in SELF_NAMES])
     rows["score"] = rows["score"].astype(float)
-    budget = SELF_BUDGET.assign(published_total=_num(answer.get("总分")),
+    budget = SELF_BUDGET.assign(published_total=number(answer.get("总分")),
                                 published_grade=str(answer.get("等级") or "").strip() or None)
     card = score(rows, budget)
     right, wrong, hints = [], [], []
@@ -189,10 +185,10 @@ def _selfeval(answer, data):
         where = "、".join(f"“{x}”" for x in group["level3"].dropna().unique())
         wrong.append(f"{FLAG_INFO[code][1]}{('：' + where) if where else ''}。为什么：{WHY.get(code, '')}。")
     t = card.totals.iloc[0]
-    if _num(answer.get("总分")) is None:
+    if number(answer.get("总分")) is None:
         wrong.append("还没有填写总分（= 预算执行率得分 + 各指标得分）。")
     elif "SUM_MISMATCH" not in set(card.flags["code"]) and t["graded"]:
-        right.append(f"总分 {_num(answer.get('总分')):g} 与各项得分相符（含预算执行率得分）。")
+        right.append(f"总分 {number(answer.get('总分')):g} 与各项得分相符（含预算执行率得分）。")
     if not str(answer.get("等级") or "").strip():
         wrong.append("还没有填写等级。")
     elif "GRADE_MISMATCH" not in set(card.flags["code"]) and t["graded"]:
