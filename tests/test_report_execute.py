@@ -126,6 +126,25 @@ def test_a_bare_template_gets_parameters_after_the_reset_and_stable_cell_ids(tmp
     assert out.cells[2].outputs[0]["text"] == "示例市：2021\n"
 
 
+def test_one_line_printed_in_pieces_is_saved_as_one_output(tmp_path, kernel):
+    """How ``print`` output is cut into messages depends on when the kernel's output thread flushes
+    (a CI run once saved "总分 64.7，等级 中" and "\\n" as two outputs, so two runs differed): the
+    saved notebook merges consecutive pieces of one stream, stdout and stderr kept apart."""
+    source = ("import sys\n"
+              "sys.stdout.write('总分 64.7，等级 中'); sys.stdout.flush(); print(flush=True)\n"
+              "sys.stderr.write('提示'); sys.stderr.flush(); sys.stderr.write('\\n'); sys.stderr.flush()\n"
+              "print('第二行', flush=True)")
+    raw = {"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+           "cells": [{"cell_type": "code", "id": "pieces", "metadata": {}, "source": source,
+                      "outputs": [], "execution_count": None}]}
+    (tmp_path / "pieces.ipynb").write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+    res = execute_notebook(tmp_path / "pieces.ipynb", tmp_path / "out.ipynb", {}, kernel=kernel)
+    assert res.ok, res.error
+    cell = next(c for c in nbformat.read(tmp_path / "out.ipynb", as_version=4).cells if c.id == "pieces")
+    assert [(o["name"], o["text"]) for o in cell.outputs] == [
+        ("stdout", "总分 64.7，等级 中\n"), ("stderr", "提示\n"), ("stdout", "第二行\n")]
+
+
 def test_missing_template_is_an_input_error(tmp_path):
     with pytest.raises(InputError, match="找不到报告模板"):
         execute_notebook(tmp_path / "nope.ipynb", None, {})

@@ -118,6 +118,23 @@ def test_sigterm_stops_cleanly_writes_the_ledger_and_leaves_no_process(tmp_path)
     assert not (tmp_path / ".perfeval-batch.lock").exists()
 
 
+def test_a_stop_without_grace_leaves_no_file_the_ledger_does_not_list(tmp_path):
+    """``--stop-grace 0``: the running reports are stopped at once. One that had already written its
+    executed notebook finishes its export and is recorded; the others write nothing. Every file in
+    reports/ and notebooks/ is in the ledger with its checksum (terminating the workers outright
+    used to leave a notebook or page of a report caught mid-export on disk, unlisted)."""
+    batch = _start(tmp_path, "--projects", ",".join(f"SZ2021-{i:03d}" for i in range(1, 13)), "--stop-grace", "0")
+    _wait_for(_first_report(tmp_path), 120, "the first report", batch)
+    batch.send_signal(signal.SIGTERM)
+    _, err = batch.communicate(timeout=60)
+    assert batch.returncode == 143, err
+    manifest = _assert_ledger_true(tmp_path)
+    recorded = {meta["path"] for e in manifest["projects"] for meta in e["outputs"].values()}
+    on_disk = {p.relative_to(tmp_path).as_posix() for folder in ("reports", "notebooks")
+               for p in (tmp_path / folder).iterdir()}
+    assert on_disk == recorded and 1 <= len(manifest["projects"]) < 12
+
+
 def test_sigterm_cancels_a_hung_task_within_the_grace_period(tmp_path, hanging_city):
     out = tmp_path / "out"
     batch = _start(out, "--project-template", str(NB / "project.ipynb"), "--jobs", "1", "--stop-grace", "1",

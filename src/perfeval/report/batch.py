@@ -20,8 +20,10 @@ How it survives and what it guarantees:
   seconds in a cell is discarded and the task retried once on a new kernel, then marked failed;
   a worker process that dies fails its own task only (the tasks it ran beside are rerun one at a
   time to find it);
-- SIGINT/SIGTERM stop the hand-out; running tasks get ``stop_grace`` seconds, then their workers
-  are stopped; the ledger and index are written and the exit code is 130/143;
+- SIGINT/SIGTERM stop the hand-out; running tasks get ``stop_grace`` seconds, then their kernels
+  are killed and those runs end without writing anything (a run whose executed notebook is already
+  written finishes its export and is recorded, so no file lands unlisted); then the workers are
+  stopped, the ledger and index are written and the exit code is 130/143;
 - the ledger and index are written atomically after every ``checkpoint_every`` tasks and at the
   end; a run keeps every entry of other tasks and marks those whose files were deleted or changed;
 - the manifest's ``reproducible_sha256`` does not depend on times: two runs of the same inputs
@@ -48,7 +50,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from ..errors import InputError
-from .execute import DEFAULT_TIMEOUT
+from .execute import DEFAULT_TIMEOUT, TaskCancelled
 from .index import INDEX_NAME, STATUS_LABELS
 from .kernels import ReusableKernel
 from .ledger import MANIFEST_NAME, BatchLock, Ledger, prepare_output_dir
@@ -60,20 +62,24 @@ from .task import (KIND_LABELS, RERUN_MARK, Task, TaskOutcome, check_formats, ch
 CHECKPOINT_EVERY = 10
 STOP_GRACE_S = 3.0
 POLL_S = 0.2
+ABORT_WAIT_S = 15.0  # after killing the kernels: how long to wait for the running tasks to come back
 
 # --------------------------------------------------------------------------- local worker pool
 
 _WORKER_KERNEL: ReusableKernel | None = None
+_WORKER_STOP = None  # the pool's stop event (multiprocessing.Event)
 
 
-def _worker_init(parent_pid: int, death_signal: bool) -> None:
-    global _WORKER_KERNEL
+def _worker_init(parent_pid: int, death_signal: bool, stop_event) -> None:
+    global _WORKER_KERNEL, _WORKER_STOP
     import signal
     from multiprocessing import util
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the batch decides
     _WORKER_KERNEL = ReusableKernel()
+    _WORKER_STOP = stop_event
     die_with_parent(parent_pid, _WORKER_KERNEL.kill, death_signal=death_signal)
+    threading.Thread(target=_kill_kernel_on_stop, name="perfeval-stop", daemon=True).start()
     # Worker processes leave through os._exit, which skips atexit; Finalize still runs.
     util.Finalize(None, _worker_shutdown, exitpriority=10)
 
@@ -83,11 +89,20 @@ def _worker_shutdown() -> None:
         _WORKER_KERNEL.discard()
 
 
+def _kill_kernel_on_stop() -> None:
+    _WORKER_STOP.wait()
+    _WORKER_KERNEL.kill()
+
+
 def _worker_run(task: Task, out_dir: str, formats: tuple, timeout, fresh: bool,
-                task_fingerprint: str) -> TaskOutcome:
+                task_fingerprint: str) -> TaskOutcome | None:
+    """One report in this worker's kernel; None when the batch was stopped before it was written."""
     _WORKER_KERNEL.fresh = fresh
-    return run_task(task, out_dir, kernel=_WORKER_KERNEL, formats=formats, timeout=timeout,
-                    task_fingerprint=task_fingerprint)
+    try:
+        return run_task(task, out_dir, kernel=_WORKER_KERNEL, formats=formats, timeout=timeout,
+                        task_fingerprint=task_fingerprint, cancelled=_WORKER_STOP.is_set)
+    except TaskCancelled:
+        return None
 
 
 def _worker_kernels_started() -> int:
@@ -109,10 +124,11 @@ class WorkerPool:
         # The parent-death signal fires when the *thread* that started a worker ends: only ask for
         # it when that is the main thread (the parent-watch thread covers the other cases).
         death_signal = threading.current_thread() is threading.main_thread()
-        self._executor = cf.ProcessPoolExecutor(max_workers=jobs,
-                                                mp_context=multiprocessing.get_context("spawn"),
+        context = multiprocessing.get_context("spawn")
+        self._stop = context.Event()
+        self._executor = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=context,
                                                 initializer=_worker_init,
-                                                initargs=(os.getpid(), death_signal))
+                                                initargs=(os.getpid(), death_signal, self._stop))
 
     def submit(self, task: Task, out_dir: str, formats: tuple, timeout, fresh: bool,
                task_fingerprint: str) -> cf.Future:
@@ -121,6 +137,11 @@ class WorkerPool:
 
     def close(self, *, cancel: bool = False) -> None:
         self._executor.shutdown(wait=True, cancel_futures=cancel)
+
+    def stop_running(self) -> None:
+        """Kill the kernels of the running tasks: those runs return None without writing anything.
+        The pool is then spent: `terminate` it."""
+        self._stop.set()
 
     def terminate(self, wait: float = 3.0) -> None:
         """Stop every worker now (SIGTERM: each kills its kernel and exits; SIGKILL after ``wait``)."""
@@ -156,7 +177,8 @@ def _settle(futures: dict, on_done, fingerprints: dict) -> list[Task]:
             continue
         except Exception as exc:  # noqa: BLE001 — record, go on
             outcome = crashed_outcome(task, exc, fingerprints[task.task_id])
-        on_done(outcome)
+        if outcome is not None:  # None: stopped before anything was written
+            on_done(outcome)
     return lost
 
 
@@ -169,7 +191,8 @@ def _run_local(tasks: list[Task], fingerprints: dict, out_dir, formats: tuple, t
     beside it along: if only one task was running it is the culprit and is marked failed; otherwise
     the lost tasks are rerun one at a time on a one-worker pool until the culprit is found, then
     the pool grows back. On a stop request nothing more is handed out; running tasks get
-    ``stop_grace`` seconds, then the workers are terminated.
+    ``stop_grace`` seconds, then their kernels are killed (`WorkerPool.stop_running`) and what
+    still comes back within ``ABORT_WAIT_S`` is recorded; then the workers are terminated.
     """
     own_pool = pool is None
     pool = pool or WorkerPool(jobs)
@@ -220,9 +243,26 @@ def _run_local(tasks: list[Task], fingerprints: dict, out_dir, formats: tuple, t
             pool, own_pool = WorkerPool(1 if suspects else jobs), True
     finally:
         if running:
-            pool.terminate()
+            _abort_local(pool, running, on_done, fingerprints, echo)
         elif own_pool:
             pool.close(cancel=True)
+
+
+def _abort_local(pool: WorkerPool, running: dict, on_done, fingerprints: dict, echo) -> None:
+    """Stop the running tasks, record those that finished their files meanwhile, end the workers.
+
+    A task whose executed notebook was written before the kill finishes its export and returns its
+    outcome: terminating its worker without waiting would leave its files on disk and not in the ledger.
+    """
+    pool.stop_running()
+    done, left = cf.wait(running, timeout=ABORT_WAIT_S)
+    try:
+        _settle({f: running[f] for f in done}, on_done, fingerprints)
+    finally:
+        pool.terminate()
+    if left:
+        echo(f"\n提示：{len(left)} 份报告没能在 {ABORT_WAIT_S:g} 秒内停下，其工作进程已被终止；"
+             "若其文件已部分写入，清单中没有记录，用 --resume 重新运行即可。")
 
 
 # --------------------------------------------------------------------------- the result

@@ -154,18 +154,27 @@ def run_on_dask(tasks: list, fingerprints: dict, out_dir: Path, formats: tuple, 
         _quietly(client.run, forget_batch, run_id)
 
 
-def _on_workers(client, pending: dict) -> set[str]:
-    """The pending tasks the scheduler has handed to a worker (started, or queued there)."""
-    processing = _quietly(client.processing, default=None)
-    if processing is None:
+def _still_coming(client, pending: dict) -> set[str]:
+    """The pending tasks whose outcomes will still arrive: on a worker now, or already finished.
+
+    A task that finished just before the stop has its files on disk and its outcome on the way (the
+    scheduler holds it in memory; the client may not know yet): cancelling it would drop its record
+    and leave files that the ledger does not list. When the cluster cannot be asked, all of them.
+    """
+    processing = _quietly(client.processing, default=None)  # first: a task may move on to memory
+    held = _quietly(client.who_has, [future for future, _ in pending.values()], default=None)
+    if processing is None or held is None:
         return set(pending)
-    return {str(key) for keys in processing.values() for key in keys} & set(pending)
+    keys = {str(key) for keys in processing.values() for key in keys}
+    keys |= {str(key) for key, workers in held.items() if workers}
+    keys |= {key for key, (future, _) in pending.items() if future.done()}
+    return keys & set(pending)
 
 
 def _hold_back(client, run_id: str, pending: dict) -> int:
     """Start no more of the batch's tasks and cancel the queued ones; returns how many run now."""
     running = _quietly(client.run, stop_batch, run_id, default={})  # from now on they start none
-    sent = _on_workers(client, pending)  # those on a worker end by themselves: they find the mark
+    sent = _still_coming(client, pending)  # those running end by themselves: they find the mark
     _quietly(client.cancel, [pending.pop(key)[0] for key in list(pending) if key not in sent])
     return sum(running.values())
 
@@ -174,7 +183,7 @@ def _abort(client, run_id: str, pending: dict, arrived, settle) -> int:
     """Kill the kernels of the batch's running tasks and wait until the workers let go of them;
     outcomes that still arrive are recorded. Returns how many did not stop in time."""
     _quietly(client.run, stop_batch, run_id, kill=True)
-    waiting = _on_workers(client, pending)
+    waiting = _still_coming(client, pending)
     _quietly(client.cancel, [pending.pop(key)[0] for key in list(pending) if key not in waiting])
     deadline = time.monotonic() + ABORT_WAIT_S
     while waiting and time.monotonic() < deadline:

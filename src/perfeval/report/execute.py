@@ -282,7 +282,15 @@ def _scrub(text):
 
 
 def clean_notebook(nb, template_ids: set[str]) -> Any:
-    """Remove run-to-run noise so the same notebook and parameters give the same bytes."""
+    """Remove run-to-run noise so the same notebook and parameters give the same bytes.
+
+    Consecutive outputs of one stream are merged (nbconvert's `CoalesceStreamsPreprocessor`, as
+    Jupyter shows them): how ``print`` output is cut into messages depends on when the kernel's
+    output thread flushes, so one line may arrive as "text" then "\\n" in one run and whole in the next.
+    """
+    from nbconvert.preprocessors import CoalesceStreamsPreprocessor
+
+    coalesce = CoalesceStreamsPreprocessor()
     pm_meta = nb.metadata.get("papermill", {})
     for key in ("start_time", "end_time", "duration", "input_path", "output_path",
                 "environment_variables"):
@@ -306,6 +314,7 @@ def clean_notebook(nb, template_ids: set[str]) -> Any:
             continue
         if cid == SETUP_CELL_ID:
             cell["execution_count"] = None
+        coalesce.preprocess_cell(cell, {}, index)
         for output in cell.get("outputs", []):
             if "text" in output:
                 output["text"] = _scrub(output["text"])
