@@ -110,6 +110,70 @@ def test_the_reminder_list_divides_by_the_bureaus_schedule():
     assert len(rem) > len(straight)                     # a steeper schedule lists more projects
 
 
+def test_the_whole_year_monitoring_takes_the_bureaus_schedule_too():
+    """`monitor()` (behind the annual report and the portfolio) measures against the same schedule as
+    the dashboard's `at()`: the same June reminders, monthly progress divided by the bureau's shares,
+    the schedule printed in its conventions; a malformed schedule is an error naming it."""
+    schedule = np.r_[np.linspace(0.125, 0.75, 6), np.linspace(0.79, 1.0, 6)]
+    year = M.monitor(SAMPLE, schedule=schedule)
+    dashboard = at(SAMPLE, "2021-10", status_settings=M.StatusSettings(schedule=schedule))
+    assert year.reminders == dashboard.reminders["project_id"].tolist()
+    assert len(year.reminders) > len(M.monitor(SAMPLE).reminders)
+    june = year.progress[year.progress["month"] == 6]
+    np.testing.assert_allclose(june["progress"].dropna(), (june["rate"] / 0.75).dropna())
+    assert "自定义序时进度" in year.conventions["进度比 (progress)"]
+    assert "月份 ÷ 12" in M.monitor(SAMPLE).conventions["进度比 (progress)"]
+    with pytest.raises(InputError, match="schedule"):
+        M.monitor(SAMPLE, schedule=[0.5, 0.4] + [1.0] * 10)
+
+
+FRONT_LOADED = tuple(np.round(np.r_[np.linspace(0.125, 0.75, 6), np.linspace(0.79, 1.0, 6)], 4))
+
+
+def _city_with_schedule(folder: Path, rows: list[tuple]) -> Path:
+    shutil.copytree(SAMPLE, folder, ignore=shutil.ignore_patterns("self_evaluation", "key_evaluation", "forms",
+                                                                  "declarations", "exante", "next_year"))
+    body = "".join(f"{m},{share}\n" for m, share in rows)
+    (folder / "monitoring" / "schedule.csv").write_text("month,share\n" + body, encoding="utf-8")
+    return folder
+
+
+def test_a_data_folder_can_carry_its_own_schedule(tmp_path, capsys):
+    """``monitoring/schedule.csv`` (month, cumulative share; rows in any order, 0.75 or "75%") is the
+    schedule of the dashboard, the CLI and the whole-year monitoring of that folder, printed with
+    the results; settings that name a schedule still win."""
+    rows = [(m, f"{s:.2%}" if m % 2 else s) for m, s in zip(range(1, 13), FRONT_LOADED)]
+    city = _city_with_schedule(tmp_path / "city", rows[6:] + rows[:6])
+    own = at(city, "2021-10")
+    same = at(SAMPLE, "2021-10", status_settings=M.StatusSettings(schedule=FRONT_LOADED))
+    assert own.reminders["project_id"].tolist() == same.reminders["project_id"].tolist()
+    assert len(own.reminders) > len(at(SAMPLE, "2021-10").reminders)
+    assert "自定义序时进度" in own.status.conventions()["序时进度"] and "6月 75%" in own.status.conventions()["序时进度"]
+    assert M.monitor(city).reminders == own.reminders["project_id"].tolist()
+    assert "自定义序时进度" in M.monitor(city).conventions["进度比 (progress)"]
+    straight = at(city, "2021-10", status_settings=M.StatusSettings(schedule=tuple(np.arange(1, 13) / 12)))
+    assert straight.reminders["project_id"].tolist() == at(SAMPLE, "2021-10").reminders["project_id"].tolist()
+    assert main(["monitor", "--data", str(city), "--as-of", "2021-06"]) == 0
+    assert "自定义序时进度" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("change, row, column, found", [
+    (lambda rows: rows[:11], None, "month", "1、2、3"),                       # December missing
+    (lambda rows: rows[:5] + [(13, 0.5)] + rows[6:], 7, "month", "13"),
+    (lambda rows: rows[:5] + [(6, "五成")] + rows[6:], 7, "share", "五成"),
+    (lambda rows: rows[:5] + [(6, 0.3)] + rows[6:], None, "share", "6月 0.3"),   # falls after May
+    (lambda rows: rows[:11] + [(12, "120%")], None, "share", "12月 1.2"),
+])
+def test_a_bad_schedule_file_is_an_error_naming_file_row_and_column(tmp_path, change, row, column, found):
+    city = _city_with_schedule(tmp_path / "city", change(list(zip(range(1, 13), FRONT_LOADED))))
+    for run in (lambda: at(city, "2021-06"), lambda: M.monitor(city)):
+        with pytest.raises(InputError) as info:
+            run()
+        text = str(info.value)
+        assert "schedule.csv" in text and f"列 {column}" in text and found in text
+        assert row is None or f"第 {row} 行" in text
+
+
 def test_checkpoint_lists_take_time_shares_and_check_them():
     payments = pd.DataFrame({"project_id": ["A"] * 6, "month": range(1, 7), "amount": [10.0] * 6})
     projects = pd.DataFrame({"project_id": ["A"], "budget_initial": [120.0]})

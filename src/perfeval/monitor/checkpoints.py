@@ -31,7 +31,7 @@ import pandas as pd
 
 from .. import compare
 from ..errors import InputError, Location
-from .data import _info, _payment_matrix, load
+from .data import _info, _payment_matrix, bureau_schedule, load
 from .schedule import DEFAULT_LIGHTS, progress
 
 
@@ -191,18 +191,27 @@ class Monitoring:
 
 def monitor(payments, projects: pd.DataFrame | None = None, checkpoints=DEFAULT_CHECKPOINTS,
             min_rate: float = 0.95, budget_column: str = "budget_initial",
-            lights: tuple[float, float] = DEFAULT_LIGHTS) -> Monitoring:
+            lights: tuple[float, float] = DEFAULT_LIGHTS, schedule="straight-line") -> Monitoring:
     """The whole year's monitoring: progress per month, checkpoint lists, year-end recovery.
 
-    ``payments`` may be a data directory (then ``projects`` is read from it too).
+    ``payments`` may be a data directory (then ``projects`` is read from it too, and its
+    ``monitoring/schedule.csv`` replaces the straight line). ``schedule``: the 序时进度 the progress
+    is measured against, as in :func:`~perfeval.monitor.status.status`: "straight-line" (month / 12)
+    or a bureau's twelve cumulative shares.
     """
+    from .status import StatusSettings  # status imports this package's schedule module
+
     if isinstance(payments, (str, os.PathLike)):
+        if isinstance(schedule, str):
+            schedule = bureau_schedule(payments) or schedule
         payments, projects = load(payments)
     if projects is None:
         raise InputError("缺少项目清单 (projects frame is required)", expected="含 project_id 与预算数的 DataFrame")
     cps = _check_checkpoints(checkpoints)
+    settings = StatusSettings(lights=tuple(lights), schedule=schedule, budget_column=budget_column).check()
+    shares = settings.time_shares()
     conventions = {
-        "进度比 (progress)": "累计支付 / 预算数 ÷ (月份 / 12)（序时进度）",
+        "进度比 (progress)": f"累计支付 / 预算数 ÷ 序时进度（{settings.describe_schedule()}）",
         "预算数 (budget)": budget_column,
         "预警灯 (lights)": f"绿灯 ≥ {lights[0]:.0%}，黄灯 {lights[1]:.0%}–{lights[0]:.0%}，红灯 < {lights[1]:.0%}",
         "比较精度 (comparison precision)": compare.DESCRIPTION,
@@ -211,7 +220,7 @@ def monitor(payments, projects: pd.DataFrame | None = None, checkpoints=DEFAULT_
             f"{ACTIONS.get(cp.action, cp.action)}" for cp in cps),
         "年底收回 (year-end recovery)": f"执行率低于 {min_rate:.0%} 的项目收回未支付余额，全年预算数相应调减",
     }
-    return Monitoring(progress=progress(payments, projects, budget_column, lights),
-                      lists=checkpoint_lists(payments, projects, cps, budget_column),
+    return Monitoring(progress=progress(payments, projects, budget_column, lights, time_shares=shares),
+                      lists=checkpoint_lists(payments, projects, cps, budget_column, time_shares=shares),
                       recovery=year_end_recovery(payments, projects, min_rate, budget_column),
                       checkpoints=cps, conventions=conventions)

@@ -4,8 +4,9 @@
 ``_payment_matrix`` turns a payments frame and a project frame into (ids, budgets, projects × 12
 payments) with every bad cell an InputError naming file, row and column. The optional monitoring
 files of a data folder (``monitoring/``: 直达资金 flags, earlier years' payments for the forecast,
-mid-year target completion for 双监控) are read by :func:`extras`. ``parse_as_of`` reads a
-monitoring date ("2021-06", "2021年6月", 6).
+mid-year target completion for 双监控) are read by :func:`extras`; the bureau's own schedule
+(``monitoring/schedule.csv``) by :func:`bureau_schedule`. ``parse_as_of`` reads a monitoring date
+("2021-06", "2021年6月", 6).
 """
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ from ..io._grid import read_csv_text
 
 FOLDER = "monitoring"
 FILES = {"direct_funds": "direct_funds.csv", "history_payments": "history_payments.csv",
-         "history_budgets": "history_budgets.csv", "midyear": "midyear_targets.csv"}
+         "history_budgets": "history_budgets.csv", "midyear": "midyear_targets.csv",
+         "schedule": "schedule.csv"}
 
 
 def _plain(value):
@@ -167,6 +169,43 @@ def extras(data_dir) -> dict:
             "history_budgets": ("year", "project_id", "budget"),
             "midyear": ("project_id", "month", "completion")}
     return {k: _read(base / FILES[k], cols) if (base / FILES[k]).is_file() else None for k, cols in need.items()}
+
+
+def bureau_schedule(data_dir) -> tuple[float, ...] | None:
+    """The bureau's own cumulative 序时进度 from ``monitoring/schedule.csv``, or None without the file.
+
+    Columns ``month`` (1–12, each once) and ``share`` (the cumulative share of the year at the month
+    end: 0.5 or "50%"), rising, December at most 100 %. Every bad cell is an error naming file, row
+    and column; nothing is filled in or reordered silently (rows may come in any month order).
+    """
+    from .status import StatusSettings  # status reads this module
+
+    path = Path(data_dir) / FOLDER / FILES["schedule"]
+    if not path.is_file():
+        return None
+    frame = _read(path, ("month", "share"))
+    months = pd.to_numeric(frame["month"], errors="coerce")
+    text = frame["share"].astype(str).str.strip()
+    percent = text.str.endswith("%").to_numpy()
+    shares = pd.to_numeric(text.str.rstrip("%"), errors="coerce").to_numpy() / np.where(percent, 100.0, 1.0)
+    for column, bad, expected in (
+            ("month", ~months.isin(range(1, 13)).to_numpy(), "1–12 的整数月份"),
+            ("share", ~np.isfinite(shares), "累计序时进度，如 0.5 或 50%")):
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            raise InputError("序时进度表有误 (bad schedule)", where=Location(file=str(path), row=row + 2, column=column),
+                             expected=expected, found=_plain(frame[column].iloc[row]))
+    if sorted(months.astype(int)) != list(range(1, 13)):
+        raise InputError("序时进度表须 1–12 月各一行 (one row for each month)", where=Location(file=str(path), column="month"),
+                         expected="1–12 月各一行", found="、".join(str(int(m)) for m in months))
+    ordered = tuple(float(x) for x in shares[np.argsort(months.to_numpy(), kind="stable")])
+    try:
+        StatusSettings(schedule=ordered).time_shares()
+    except InputError:
+        raise InputError("序时进度须逐月不减、大于 0，12月不超过 100% (schedule must rise to at most 100 %)",
+                         where=Location(file=str(path), column="share"), expected="如 1月 5%、2月 12% … 12月 100%",
+                         found="、".join(f"{m}月 {x:.4g}" for m, x in zip(range(1, 13), ordered))) from None
+    return ordered
 
 
 def with_direct_funds(projects: pd.DataFrame, direct: pd.DataFrame | None) -> pd.DataFrame:

@@ -11,13 +11,13 @@ and rates as percentages; an empty list is a sheet with one sentence saying why.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
 from .checkpoints import ACTIONS, DEFAULT_CHECKPOINTS, _check_checkpoints, checkpoint_lists
-from .data import extras, load, parse_as_of, with_direct_funds
+from .data import bureau_schedule, extras, load, parse_as_of, with_direct_funds
 from .dual import Dual, DualSettings, dual
 from .forecast import (Backtest, Forecast, ForecastSettings, RecoveryCheck, backtest, forecast, history_backtest,
                        recovery_backtest, year_complete)
@@ -140,10 +140,22 @@ class Ledgers:
         return write_workbook(self.sheets(), path)
 
 
+def with_bureau_schedule(settings: StatusSettings | None, data_dir) -> StatusSettings | None:
+    """``settings`` with the folder's own schedule (``monitoring/schedule.csv``) when they name none."""
+    shares = bureau_schedule(data_dir)
+    if shares is None or (settings is not None and not isinstance(settings.schedule, str)):
+        return settings
+    return replace(settings or StatusSettings(), schedule=shares)
+
+
 def at(data_dir: str | os.PathLike, as_of, checkpoints=DEFAULT_CHECKPOINTS, *,
        status_settings: StatusSettings | None = None, forecast_settings: ForecastSettings | None = None,
        dual_settings: DualSettings | None = None, backtest_months=(6, 10)) -> Ledgers:
-    """Monitoring of the data folder at ``as_of`` (see the module docstring)."""
+    """Monitoring of the data folder at ``as_of`` (see the module docstring).
+
+    The folder's ``monitoring/schedule.csv`` (a bureau's own 序时进度) is used unless
+    ``status_settings`` names another schedule (twelve shares).
+    """
     from ..errors import InputError, Location
 
     year, month = parse_as_of(as_of)
@@ -167,6 +179,7 @@ def at(data_dir: str | os.PathLike, as_of, checkpoints=DEFAULT_CHECKPOINTS, *,
                          where=Location(file=str(Path(data_dir) / "payments.csv"), column="month"),
                          expected=f"截至月份不晚于数据中最后的月份 {last}", found=str(as_of))
     projects = with_direct_funds(projects, ex["direct_funds"])
+    status_settings = with_bureau_schedule(status_settings, data_dir)
     cps = _check_checkpoints(checkpoints)
     st = status(payments, projects, as_of, status_settings)
     hist = (ex["history_payments"], ex["history_budgets"])

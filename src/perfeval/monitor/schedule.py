@@ -28,19 +28,20 @@ def _lights(progress: np.ndarray, lights: tuple[float, float]) -> np.ndarray:
 
 
 def progress(payments: pd.DataFrame, projects: pd.DataFrame, budget_column: str = "budget_initial",
-             lights: tuple[float, float] = DEFAULT_LIGHTS) -> pd.DataFrame:
+             lights: tuple[float, float] = DEFAULT_LIGHTS, time_shares=None) -> pd.DataFrame:
     """Month-by-month progress of every project (long: one row per project and month 1–12).
 
-    cumulative = payments to the end of the month; rate = cumulative / budget; time_share =
-    month / 12; progress = rate / time_share; light = 绿灯 / 黄灯 / 红灯 by ``lights``
-    (green ≥ 0.8, yellow ≥ 0.6 of the schedule by default); a project without budget has no rate and
-    the light "—" (never red).
+    cumulative = payments to the end of the month; rate = cumulative / budget; time_share = the
+    schedule's cumulative share at the month end (``time_shares``: twelve shares, a bureau's own
+    序时进度 as :class:`~perfeval.monitor.status.StatusSettings` gives them; None: month / 12);
+    progress = rate / time_share; light = 绿灯 / 黄灯 / 红灯 by ``lights`` (green ≥ 0.8, yellow ≥ 0.6
+    of the schedule by default); a project without budget has no rate and the light "—" (never red).
     """
     ids, budget, matrix = _payment_matrix(payments, projects, budget_column)
     cumulative = np.cumsum(matrix, axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = np.where(budget[:, None] > 0, cumulative / budget[:, None], np.nan)
-    time_share = np.arange(1, 13) / 12.0
+    time_share = np.arange(1, 13) / 12.0 if time_shares is None else np.asarray(time_shares, dtype=float)
     prog = rate / time_share[None, :]
     out = pd.DataFrame({
         "project_id": np.repeat(ids, 12), "month": np.tile(np.arange(1, 13), len(ids)),

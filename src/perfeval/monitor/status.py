@@ -129,8 +129,9 @@ class Status:
 
     def summary(self) -> str:
         c = self.light_counts().set_index("light")["n"]
+        own = "" if isinstance(self.settings.schedule, str) else "（自定义序时进度）"
         text = (f"截至{self.label}，{len(self.projects)} 个项目预算 {self.city['budget'] / 1e4:,.2f} 万元，累计支付 "
-                f"{self.city['spent'] / 1e4:,.2f} 万元，执行率 {self.city['rate']:.2%}，序时进度 {self.time_share:.2%}；"
+                f"{self.city['spent'] / 1e4:,.2f} 万元，执行率 {self.city['rate']:.2%}，序时进度 {self.time_share:.2%}{own}；"
                 f"绿灯 {c.get('绿灯', 0)} 个、黄灯 {c.get('黄灯', 0)} 个、红灯 {c.get('红灯', 0)} 个")
         n_direct = int(self.projects["direct_funds"].sum())
         if n_direct:

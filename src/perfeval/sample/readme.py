@@ -150,6 +150,10 @@ Continuing projects keep last year's code; their last actual values come from `s
 | `monitoring/history_budgets.csv` | `year`, `project_id`, `budget` | 2019、2020 年各项目的年初预算数（元） |
 | `monitoring/midyear_targets.csv` | `project_id`, `month`, `seq`, `level1`, `level2`, `level3`, `target`, `completion` | 部分项目6月底报送的数量指标完成比例（截至当月底完成值 ÷ 全年目标值），用于双监控；其中埋设了资金与目标明显偏离的项目 |
 
+示例市按直线序时进度（月份 ÷ 12）监控。本地另有序时进度表的，可放 `monitoring/schedule.csv`（列 `month`、`share`：
+1–12 月各一行，月底累计序时进度，如 0.5 或 50%，逐月不减，12月不超过 100%），监控看板、`perfeval monitor` 和年度
+报告中的运行监控都按它计算并注明“自定义序时进度”。
+
 ### `story.json` — 故事设定 (the story's intentions)
 
 生成器写下的设定：随机种子、项目与部门数、重点评价项目及其预期等级、6月底滞后与10月底未破零的项目、
