@@ -161,8 +161,10 @@ def test_a_data_folder_can_carry_its_own_schedule(tmp_path, capsys):
     (lambda rows: rows[:11], None, "month", "1、2、3"),                       # December missing
     (lambda rows: rows[:5] + [(13, 0.5)] + rows[6:], 7, "month", "13"),
     (lambda rows: rows[:5] + [(6, "五成")] + rows[6:], 7, "share", "五成"),
-    (lambda rows: rows[:5] + [(6, 0.3)] + rows[6:], None, "share", "6月 0.3"),   # falls after May
-    (lambda rows: rows[:11] + [(12, "120%")], None, "share", "12月 1.2"),
+    (lambda rows: rows[:5] + [(6, "")] + rows[6:], 7, "share", "（空白）"),
+    (lambda rows: rows[:5] + [(6, "50%%")] + rows[6:], 7, "share", "50%%"),  # one "%" only, never stripped twice
+    (lambda rows: rows[:5] + [(6, 0.3)] + rows[6:], 7, "share", "6月 0.3"),   # falls after May
+    (lambda rows: rows[:11] + [(12, "100.01%")], 13, "share", "12月 100.01%"),
 ])
 def test_a_bad_schedule_file_is_an_error_naming_file_row_and_column(tmp_path, change, row, column, found):
     city = _city_with_schedule(tmp_path / "city", change(list(zip(range(1, 13), FRONT_LOADED))))
@@ -172,6 +174,33 @@ def test_a_bad_schedule_file_is_an_error_naming_file_row_and_column(tmp_path, ch
         text = str(info.value)
         assert "schedule.csv" in text and f"列 {column}" in text and found in text
         assert row is None or f"第 {row} 行" in text
+
+
+def test_the_schedule_file_is_read_as_typed(tmp_path):
+    """Full-width digits and percent signs, spaces around the header, blank lines: read as a person
+    means them, and an error names the line as the file shows it (blank lines counted)."""
+    city = _city_with_schedule(tmp_path / "city", [])
+    full_width = str.maketrans("0123456789.", "０１２３４５６７８９．")
+    lines = [" month , share "] + [f"{m},{f'{s * 100:g}'.translate(full_width)}％"    # e.g. "７５％"
+                                  for m, s in zip(range(1, 13), FRONT_LOADED)]
+    schedule = city / "monitoring" / "schedule.csv"
+    schedule.write_text("\n".join(lines[:4] + [""] + lines[4:]) + "\n", encoding="utf-8")
+    assert M.monitor(city).reminders == at(SAMPLE, "2021-10", status_settings=M.StatusSettings(
+        schedule=FRONT_LOADED)).reminders["project_id"].tolist()
+    schedule.write_text("\n".join(lines[:4] + ["", "4,abc"] + lines[5:]) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="第 6 行") as info:
+        M.monitor(city)
+    assert "abc" in str(info.value)
+
+
+def test_settings_that_name_a_schedule_win_over_the_file_and_a_typo_is_an_error(tmp_path):
+    city = _city_with_schedule(tmp_path / "city", list(zip(range(1, 13), FRONT_LOADED)))
+    straight = at(SAMPLE, "2021-10").reminders["project_id"].tolist()
+    assert at(city, "2021-10", status_settings=M.StatusSettings(schedule="straight-line")).reminders[
+        "project_id"].tolist() == straight
+    assert M.monitor(city, schedule="straight-line").reminders == straight
+    with pytest.raises(InputError, match="schedule"):
+        M.monitor(city, schedule="straigth-line")
 
 
 def test_checkpoint_lists_take_time_shares_and_check_them():

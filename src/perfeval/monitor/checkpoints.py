@@ -191,19 +191,19 @@ class Monitoring:
 
 def monitor(payments, projects: pd.DataFrame | None = None, checkpoints=DEFAULT_CHECKPOINTS,
             min_rate: float = 0.95, budget_column: str = "budget_initial",
-            lights: tuple[float, float] = DEFAULT_LIGHTS, schedule="straight-line") -> Monitoring:
+            lights: tuple[float, float] = DEFAULT_LIGHTS, schedule=None) -> Monitoring:
     """The whole year's monitoring: progress per month, checkpoint lists, year-end recovery.
 
-    ``payments`` may be a data directory (then ``projects`` is read from it too, and its
-    ``monitoring/schedule.csv`` replaces the straight line). ``schedule``: the 序时进度 the progress
-    is measured against, as in :func:`~perfeval.monitor.status.status`: "straight-line" (month / 12)
-    or a bureau's twelve cumulative shares.
+    ``payments`` may be a data directory (then ``projects`` is read from it too). ``schedule``: the
+    序时进度 the progress is measured against, as in :func:`~perfeval.monitor.status.status`:
+    "straight-line" (month / 12) or a bureau's twelve cumulative shares; None (default): the data
+    directory's ``monitoring/schedule.csv`` if there is one, else the straight line.
     """
     from .status import StatusSettings  # status imports this package's schedule module
 
     if isinstance(payments, (str, os.PathLike)):
-        if isinstance(schedule, str):
-            schedule = bureau_schedule(payments) or schedule
+        if schedule is None:
+            schedule = bureau_schedule(payments)
         payments, projects = load(payments)
     if projects is None:
         raise InputError("缺少项目清单 (projects frame is required)", expected="含 project_id 与预算数的 DataFrame")

@@ -18,8 +18,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .. import compare
 from ..errors import InputError, Location
-from ..io._grid import read_csv_text
+from ..io._grid import _FULLWIDTH, read_csv_text
 
 FOLDER = "monitoring"
 FILES = {"direct_funds": "direct_funds.csv", "history_payments": "history_payments.csv",
@@ -174,38 +175,58 @@ def extras(data_dir) -> dict:
 def bureau_schedule(data_dir) -> tuple[float, ...] | None:
     """The bureau's own cumulative 序时进度 from ``monitoring/schedule.csv``, or None without the file.
 
-    Columns ``month`` (1–12, each once) and ``share`` (the cumulative share of the year at the month
-    end: 0.5 or "50%"), rising, December at most 100 %. Every bad cell is an error naming file, row
-    and column; nothing is filled in or reordered silently (rows may come in any month order).
+    Columns ``month`` (1–12, each once, any order) and ``share`` (the cumulative share of the year at
+    the month end: 0.5, "50%" or "５０％"), never falling, above 0, December at most 100 %. Every bad
+    cell is an error naming file, line and column with the cell as typed; nothing is filled in.
     """
-    from .status import StatusSettings  # status reads this module
-
     path = Path(data_dir) / FOLDER / FILES["schedule"]
     if not path.is_file():
         return None
-    frame = _read(path, ("month", "share"))
-    months = pd.to_numeric(frame["month"], errors="coerce")
-    text = frame["share"].astype(str).str.strip()
-    percent = text.str.endswith("%").to_numpy()
-    shares = pd.to_numeric(text.str.rstrip("%"), errors="coerce").to_numpy() / np.where(percent, 100.0, 1.0)
-    for column, bad, expected in (
-            ("month", ~months.isin(range(1, 13)).to_numpy(), "1–12 的整数月份"),
-            ("share", ~np.isfinite(shares), "累计序时进度，如 0.5 或 50%")):
-        if bad.any():
-            row = int(np.flatnonzero(bad)[0])
-            raise InputError("序时进度表有误 (bad schedule)", where=Location(file=str(path), row=row + 2, column=column),
-                             expected=expected, found=_plain(frame[column].iloc[row]))
+    text, _ = read_csv_text(path, name=str(path))
+    try:  # blank lines kept, so that an error names the line the user sees
+        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False).fillna("")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        raise InputError(f"无法解析 csv 文件 (cannot parse csv)：{exc}", where=Location(file=str(path)),
+                         expected="首行为列名 month,share 的表") from None
+    raw.columns = [str(c).strip() for c in raw.columns]
+    if not {"month", "share"} <= set(raw.columns):
+        raise InputError("缺少必需列 (missing columns)", where=Location(file=str(path), row=1),
+                         expected="month, share", found=",".join(raw.columns))
+    typed = raw[["month", "share"]]
+    cells = typed.apply(lambda col: col.str.translate(_FULLWIDTH).str.strip())
+    kept = (cells != "").any(axis=1).to_numpy()
+    lines = np.flatnonzero(kept) + 2  # header on line 1
+    typed, cells = typed[kept], cells[kept]
+    months = pd.to_numeric(cells["month"], errors="coerce").to_numpy()
+    percent = cells["share"].str.endswith("%").to_numpy()
+    number = cells["share"].where(~percent, cells["share"].str[:-1].str.strip())  # exactly one "%"
+    shares = pd.to_numeric(number, errors="coerce").to_numpy() / np.where(percent, 100.0, 1.0)
+
+    def bad(position: int, column: str, message: str, expected: str, found=None):
+        cell = typed[column].iloc[position]
+        raise InputError(message, where=Location(file=str(path), row=int(lines[position]), column=column),
+                         expected=expected, found=found if found is not None else (cell or "（空白）"))
+
+    for column, wrong, expected in (("month", ~np.isin(months, np.arange(1, 13)), "1–12 的整数月份"),
+                                    ("share", ~np.isfinite(shares) | (shares <= 0), "大于 0 的累计序时进度，如 0.5 或 50%")):
+        if wrong.any():
+            bad(int(np.flatnonzero(wrong)[0]), column, "序时进度表有误 (bad schedule)", expected)
     if sorted(months.astype(int)) != list(range(1, 13)):
-        raise InputError("序时进度表须 1–12 月各一行 (one row for each month)", where=Location(file=str(path), column="month"),
-                         expected="1–12 月各一行", found="、".join(str(int(m)) for m in months))
-    ordered = tuple(float(x) for x in shares[np.argsort(months.to_numpy(), kind="stable")])
-    try:
-        StatusSettings(schedule=ordered).time_shares()
-    except InputError:
-        raise InputError("序时进度须逐月不减、大于 0，12月不超过 100% (schedule must rise to at most 100 %)",
-                         where=Location(file=str(path), column="share"), expected="如 1月 5%、2月 12% … 12月 100%",
-                         found="、".join(f"{m}月 {x:.4g}" for m, x in zip(range(1, 13), ordered))) from None
-    return ordered
+        raise InputError("序时进度表须 1–12 月各一行 (one row for each month)",
+                         where=Location(file=str(path), column="month"), expected="1–12 月各一行",
+                         found="、".join(str(int(m)) for m in months))
+    order = np.argsort(months, kind="stable")
+    ordered = shares[order]
+    falls = np.flatnonzero(ordered[1:] < ordered[:-1])
+    if falls.size:
+        month = int(falls[0]) + 2
+        earlier = typed["share"].iloc[order[month - 2]]
+        bad(int(order[month - 1]), "share", "序时进度须逐月不减 (the schedule must not fall)",
+            f"不小于{month - 1}月的 {earlier}", f"{month}月 {typed['share'].iloc[order[month - 1]]}")
+    if not compare.le(ordered[-1], 1.0):
+        bad(int(order[-1]), "share", "12月的序时进度不能超过 100% (December at most 100 %)", "≤ 1 或 ≤ 100%",
+            f"12月 {typed['share'].iloc[order[-1]]}")
+    return tuple(float(x) for x in ordered)
 
 
 def with_direct_funds(projects: pd.DataFrame, direct: pd.DataFrame | None) -> pd.DataFrame:

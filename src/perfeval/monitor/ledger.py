@@ -142,8 +142,10 @@ class Ledgers:
 
 def with_bureau_schedule(settings: StatusSettings | None, data_dir) -> StatusSettings | None:
     """``settings`` with the folder's own schedule (``monitoring/schedule.csv``) when they name none."""
+    if settings is not None and settings.schedule is not None:
+        return settings
     shares = bureau_schedule(data_dir)
-    if shares is None or (settings is not None and not isinstance(settings.schedule, str)):
+    if shares is None:
         return settings
     return replace(settings or StatusSettings(), schedule=shares)
 
@@ -154,7 +156,7 @@ def at(data_dir: str | os.PathLike, as_of, checkpoints=DEFAULT_CHECKPOINTS, *,
     """Monitoring of the data folder at ``as_of`` (see the module docstring).
 
     The folder's ``monitoring/schedule.csv`` (a bureau's own 序时进度) is used unless
-    ``status_settings`` names another schedule (twelve shares).
+    ``status_settings`` names a schedule ("straight-line" or twelve shares).
     """
     from ..errors import InputError, Location
 

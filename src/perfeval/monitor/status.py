@@ -32,14 +32,16 @@ class StatusSettings:
     """The conventions of :func:`status` (every one printed with the result)."""
 
     lights: tuple = DEFAULT_LIGHTS          # (green from, yellow from) as shares of the schedule
-    schedule: object = "straight-line"     # or twelve cumulative shares (a bureau's own 序时进度 table)
+    # None: the data folder's monitoring/schedule.csv if there is one, else the straight line;
+    # "straight-line" (month / 12), or twelve cumulative shares (a bureau's own 序时进度 table)
+    schedule: object = None
     budget_column: str = "budget_initial"
     direct_watch: bool = True               # 直达资金 projects below green are singled out
 
     def time_shares(self) -> np.ndarray:
         """The cumulative time-elapsed share at the end of each month 1…12."""
-        if isinstance(self.schedule, str):
-            if self.schedule not in SCHEDULES:
+        if self.schedule is None or isinstance(self.schedule, str):
+            if self.schedule is not None and self.schedule not in SCHEDULES:
                 raise InputError("未知的序时进度口径 (unknown schedule)", where=Location(path="schedule"),
                                  expected=" / ".join(SCHEDULES) + " 或 12 个累计比例", found=self.schedule)
             return np.arange(1, 13) / 12.0
@@ -60,8 +62,8 @@ class StatusSettings:
         return self
 
     def describe_schedule(self) -> str:
-        if isinstance(self.schedule, str):
-            return SCHEDULES[self.schedule]
+        if self.schedule is None or isinstance(self.schedule, str):
+            return SCHEDULES[self.schedule or "straight-line"]
         return "自定义序时进度：" + "、".join(f"{i + 1}月 {s:.0%}" for i, s in enumerate(self.time_shares()))
 
 
@@ -129,7 +131,7 @@ class Status:
 
     def summary(self) -> str:
         c = self.light_counts().set_index("light")["n"]
-        own = "" if isinstance(self.settings.schedule, str) else "（自定义序时进度）"
+        own = "" if self.settings.schedule is None or isinstance(self.settings.schedule, str) else "（自定义序时进度）"
         text = (f"截至{self.label}，{len(self.projects)} 个项目预算 {self.city['budget'] / 1e4:,.2f} 万元，累计支付 "
                 f"{self.city['spent'] / 1e4:,.2f} 万元，执行率 {self.city['rate']:.2%}，序时进度 {self.time_share:.2%}{own}；"
                 f"绿灯 {c.get('绿灯', 0)} 个、黄灯 {c.get('黄灯', 0)} 个、红灯 {c.get('红灯', 0)} 个")

@@ -63,21 +63,22 @@ CHECKPOINT_EVERY = 10
 STOP_GRACE_S = 3.0
 POLL_S = 0.2
 ABORT_WAIT_S = 15.0  # after killing the kernels: how long to wait for the running tasks to come back
+STOP_POLL_S = 0.1    # how often a worker looks at the stop flag
 
 # --------------------------------------------------------------------------- local worker pool
 
 _WORKER_KERNEL: ReusableKernel | None = None
-_WORKER_STOP = None  # the pool's stop event (multiprocessing.Event)
+_WORKER_STOP = None  # the pool's stop flag (a shared byte, 1 once the batch is stopped)
 
 
-def _worker_init(parent_pid: int, death_signal: bool, stop_event) -> None:
+def _worker_init(parent_pid: int, death_signal: bool, stop_flag) -> None:
     global _WORKER_KERNEL, _WORKER_STOP
     import signal
     from multiprocessing import util
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the batch decides
     _WORKER_KERNEL = ReusableKernel()
-    _WORKER_STOP = stop_event
+    _WORKER_STOP = stop_flag
     die_with_parent(parent_pid, _WORKER_KERNEL.kill, death_signal=death_signal)
     threading.Thread(target=_kill_kernel_on_stop, name="perfeval-stop", daemon=True).start()
     # Worker processes leave through os._exit, which skips atexit; Finalize still runs.
@@ -89,18 +90,34 @@ def _worker_shutdown() -> None:
         _WORKER_KERNEL.discard()
 
 
+def _stopped() -> bool:
+    return bool(_WORKER_STOP.value)
+
+
 def _kill_kernel_on_stop() -> None:
-    _WORKER_STOP.wait()
-    _WORKER_KERNEL.kill()
+    """Once the pool is stopped, kill this worker's kernel, and again any kernel started after.
+
+    A polled shared flag, not a `multiprocessing.Event`: setting an Event waits for every thread
+    that waits on it to wake, so one worker that died while waiting would hang the stop forever.
+    """
+    killed = None
+    while True:
+        manager = _WORKER_KERNEL.manager
+        if manager is not None and manager is not killed and _stopped():
+            _WORKER_KERNEL.kill()
+            killed = manager  # each kernel once: its process group id may be reused after it is gone
+        time.sleep(STOP_POLL_S)
 
 
 def _worker_run(task: Task, out_dir: str, formats: tuple, timeout, fresh: bool,
                 task_fingerprint: str) -> TaskOutcome | None:
     """One report in this worker's kernel; None when the batch was stopped before it was written."""
+    if _stopped():
+        return None
     _WORKER_KERNEL.fresh = fresh
     try:
         return run_task(task, out_dir, kernel=_WORKER_KERNEL, formats=formats, timeout=timeout,
-                        task_fingerprint=task_fingerprint, cancelled=_WORKER_STOP.is_set)
+                        task_fingerprint=task_fingerprint, cancelled=_stopped)
     except TaskCancelled:
         return None
 
@@ -125,7 +142,7 @@ class WorkerPool:
         # it when that is the main thread (the parent-watch thread covers the other cases).
         death_signal = threading.current_thread() is threading.main_thread()
         context = multiprocessing.get_context("spawn")
-        self._stop = context.Event()
+        self._stop = context.RawValue("b", 0)
         self._executor = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=context,
                                                 initializer=_worker_init,
                                                 initargs=(os.getpid(), death_signal, self._stop))
@@ -139,9 +156,9 @@ class WorkerPool:
         self._executor.shutdown(wait=True, cancel_futures=cancel)
 
     def stop_running(self) -> None:
-        """Kill the kernels of the running tasks: those runs return None without writing anything.
-        The pool is then spent: `terminate` it."""
-        self._stop.set()
+        """Kill the kernels of the running tasks (within `STOP_POLL_S`): those runs return None
+        without writing anything. The pool is then spent: `terminate` it."""
+        self._stop.value = 1
 
     def terminate(self, wait: float = 3.0) -> None:
         """Stop every worker now (SIGTERM: each kills its kernel and exits; SIGKILL after ``wait``)."""
@@ -257,12 +274,12 @@ def _abort_local(pool: WorkerPool, running: dict, on_done, fingerprints: dict, e
     pool.stop_running()
     done, left = cf.wait(running, timeout=ABORT_WAIT_S)
     try:
-        _settle({f: running[f] for f in done}, on_done, fingerprints)
+        lost = _settle({f: running[f] for f in done}, on_done, fingerprints)
     finally:
         pool.terminate()
-    if left:
-        echo(f"\n提示：{len(left)} 份报告没能在 {ABORT_WAIT_S:g} 秒内停下，其工作进程已被终止；"
-             "若其文件已部分写入，清单中没有记录，用 --resume 重新运行即可。")
+    if left or lost:
+        echo(f"\n提示：{len(left) + len(lost)} 份报告在停止时未能正常结束（工作进程退出，或 {ABORT_WAIT_S:g} 秒内未停下），"
+             "其文件若已部分写入则不在清单中；用 --resume 重新运行即可。")
 
 
 # --------------------------------------------------------------------------- the result

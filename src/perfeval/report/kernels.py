@@ -116,6 +116,11 @@ class ReusableKernel:
         self.used += 1
         return self._km, reused
 
+    @property
+    def manager(self):
+        """The current kernel manager (None: no kernel now)."""
+        return self._km
+
     def release(self) -> None:
         """Called after each notebook: in fresh mode the kernel goes away at once."""
         if self.fresh:

@@ -1,9 +1,10 @@
 """How a batch stops: signals to the driver, workers and kernels that die with it, leftovers cleaned.
 
 - `StopSignals` (driver): SIGINT and SIGTERM no longer kill the batch mid-write. The first one is
-  remembered; the batch stops handing out work, gives running tasks a few seconds, stops the
-  workers, writes the ledger and the index, and exits with 128 + the signal number (130, 143).
-  A second signal skips the wait.
+  remembered; the batch stops handing out work, gives running tasks a few seconds, kills their
+  kernels (a run already writing its files finishes them and is recorded), stops the workers,
+  writes the ledger and the index, and exits with 128 + the signal number (130, 143).
+  A second signal skips the few seconds, not the writing of files already under way.
 - `die_with_parent` (worker): a worker must not outlive the batch, even when the batch is killed
   with SIGKILL and can clean nothing up. On Linux the kernel sends the worker SIGTERM when its
   parent dies (``prctl(PR_SET_PDEATHSIG)`` through ctypes); everywhere a small thread also watches

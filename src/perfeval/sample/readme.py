@@ -151,8 +151,8 @@ Continuing projects keep last year's code; their last actual values come from `s
 | `monitoring/midyear_targets.csv` | `project_id`, `month`, `seq`, `level1`, `level2`, `level3`, `target`, `completion` | 部分项目6月底报送的数量指标完成比例（截至当月底完成值 ÷ 全年目标值），用于双监控；其中埋设了资金与目标明显偏离的项目 |
 
 示例市按直线序时进度（月份 ÷ 12）监控。本地另有序时进度表的，可放 `monitoring/schedule.csv`（列 `month`、`share`：
-1–12 月各一行，月底累计序时进度，如 0.5 或 50%，逐月不减，12月不超过 100%），监控看板、`perfeval monitor` 和年度
-报告中的运行监控都按它计算并注明“自定义序时进度”。
+1–12 月各一行，月底累计序时进度，如 0.5 或 50%，逐月不减，12月不超过 100%）：监控看板、`perfeval monitor` 和年度
+报告中的进度比、预警灯和各节点名单按它计算，并注明“自定义序时进度”（年底执行率预测的序时外推法仍按月份 ÷ 12）。
 
 ### `story.json` — 故事设定 (the story's intentions)
 
