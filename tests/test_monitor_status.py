@@ -82,6 +82,9 @@ def test_custom_schedule_and_lights_are_settings_recorded_in_the_conventions():
     assert s.projects["light"].iloc[0] == "黄灯"
     conv = s.conventions()
     assert "30.00%" in conv["序时进度"] and "90%" in conv["预警灯"] and "50%" in conv["预警灯"]
+    assert "1月 2%、2月 5%、3月 10%" in conv["序时进度"]
+    halves = M.status(payments, projects, "2021-06", schedule=np.r_[np.linspace(0.125, 0.75, 6), np.linspace(0.79, 1, 6)])
+    assert "1月 12.5%、2月 25%" in halves.conventions()["序时进度"]   # the bureau's 12.5 %, not a rounded 12 %
     with pytest.raises(InputError, match="schedule"):
         M.status(payments, projects, 6, schedule=[0.5] * 11)
     with pytest.raises(InputError, match="lights"):

@@ -64,7 +64,9 @@ class StatusSettings:
     def describe_schedule(self) -> str:
         if self.schedule is None or isinstance(self.schedule, str):
             return SCHEDULES[self.schedule or "straight-line"]
-        return "自定义序时进度：" + "、".join(f"{i + 1}月 {s:.0%}" for i, s in enumerate(self.time_shares()))
+        # as typed, to two decimals of a percent: 12.5 % must not print as "12%"
+        return "自定义序时进度：" + "、".join(f"{i + 1}月 " + f"{s * 100:.2f}".rstrip("0").rstrip(".") + "%"
+                                        for i, s in enumerate(self.time_shares()))
 
 
 def light_of(progress, lights=DEFAULT_LIGHTS) -> np.ndarray:
