@@ -32,7 +32,7 @@ import pandas as pd
 from .. import compare
 from ..errors import InputError, Location
 from .data import _info, _payment_matrix, bureau_schedule, load
-from .schedule import DEFAULT_LIGHTS, progress
+from .schedule import DEFAULT_LIGHTS, STRAIGHT_LINE, progress
 
 
 class Checkpoint(NamedTuple):
@@ -99,7 +99,7 @@ def checkpoint_lists(payments: pd.DataFrame, projects: pd.DataFrame, checkpoints
     cps = _check_checkpoints(checkpoints)
     ids, budget, matrix = _payment_matrix(payments, projects, budget_column)
     cumulative = np.cumsum(matrix, axis=1)
-    shares = np.arange(1, 13) / 12.0 if time_shares is None else np.asarray(time_shares, dtype=float)
+    shares = STRAIGHT_LINE if time_shares is None else np.asarray(time_shares, dtype=float)
     if shares.shape != (12,):
         raise InputError("序时进度须为 12 个累计比例 (time_shares)", where=Location(path="time_shares"),
                          expected="12 个数", found=list(np.atleast_1d(shares)))

@@ -38,6 +38,7 @@ import pandas as pd
 from .. import compare
 from ..errors import InputError, Location
 from .data import FILES, FOLDER, _payment_matrix, labels, parse_as_of
+from .schedule import STRAIGHT_LINE
 
 METHODS = {
     "remaining": "剩余进度法：至今执行率 + （1 − 历史同期累计支付占比）× 历史全年执行率",
@@ -89,13 +90,13 @@ class Profile:
     source: str
 
     def table(self) -> pd.DataFrame:
-        return pd.DataFrame({"month": np.arange(1, 13), "share": self.pooled, "time_share": np.arange(1, 13) / 12})
+        return pd.DataFrame({"month": np.arange(1, 13), "share": self.pooled, "time_share": STRAIGHT_LINE})
 
 
 def profile(history_payments: pd.DataFrame | None, history_budgets: pd.DataFrame | None) -> Profile:
     """The pooled and per-project payment profiles of the history (None → the straight line, R = 1)."""
     if history_payments is None or history_budgets is None:
-        return Profile(pooled=np.arange(1, 13) / 12.0, prior=1.0, own=pd.DataFrame(columns=[*range(1, 13), "prior"]),
+        return Profile(pooled=STRAIGHT_LINE.copy(), prior=1.0, own=pd.DataFrame(columns=[*range(1, 13), "prior"]),
                        years=(), source="无历史支付数据，按直线序时进度、全年执行率 100% 计")
     for frame, name in ((history_payments, FILES["history_payments"]), (history_budgets, FILES["history_budgets"])):
         if "year" not in frame:
@@ -158,7 +159,7 @@ def _forecast_rate(rate: np.ndarray, month: int, s: np.ndarray, r: np.ndarray, m
     elif method == "ratio":
         out = rate / s
     else:
-        out = rate / (month / 12.0)
+        out = rate / STRAIGHT_LINE[month - 1]
     if cap:
         out = np.minimum(out, np.maximum(rate, 1.0))
     return np.maximum(out, rate)

@@ -12,6 +12,9 @@ import pandas as pd
 from .. import compare
 from .data import _info, _payment_matrix
 
+# The straight-line schedule (直线序时进度): the share of the year elapsed at the end of month 1…12.
+STRAIGHT_LINE = np.arange(1, 13) / 12.0
+STRAIGHT_LINE.flags.writeable = False
 DEFAULT_LIGHTS = (0.8, 0.6)         # progress ≥ 0.8 green, 0.6–0.8 yellow, < 0.6 red [S8]
 LIGHT_LABELS = ("绿灯", "黄灯", "红灯")
 PROGRESS_LABELS = {
@@ -41,7 +44,7 @@ def progress(payments: pd.DataFrame, projects: pd.DataFrame, budget_column: str 
     cumulative = np.cumsum(matrix, axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = np.where(budget[:, None] > 0, cumulative / budget[:, None], np.nan)
-    time_share = np.arange(1, 13) / 12.0 if time_shares is None else np.asarray(time_shares, dtype=float)
+    time_share = STRAIGHT_LINE if time_shares is None else np.asarray(time_shares, dtype=float)
     prog = rate / time_share[None, :]
     out = pd.DataFrame({
         "project_id": np.repeat(ids, 12), "month": np.tile(np.arange(1, 13), len(ids)),

@@ -21,7 +21,7 @@ import pandas as pd
 from .. import compare
 from ..errors import InputError, Location
 from .data import _payment_matrix, flags, labels, parse_as_of
-from .schedule import DEFAULT_LIGHTS, LIGHT_LABELS
+from .schedule import DEFAULT_LIGHTS, LIGHT_LABELS, STRAIGHT_LINE
 
 NO_LIGHT = "—"
 SCHEDULES = {"straight-line": "直线序时进度：月份 ÷ 12"}
@@ -44,7 +44,7 @@ class StatusSettings:
             if self.schedule is not None and self.schedule not in SCHEDULES:
                 raise InputError("未知的序时进度口径 (unknown schedule)", where=Location(path="schedule"),
                                  expected=" / ".join(SCHEDULES) + " 或 12 个累计比例", found=self.schedule)
-            return np.arange(1, 13) / 12.0
+            return STRAIGHT_LINE
         shares = np.asarray(self.schedule, dtype=float)
         if shares.shape != (12,) or not np.isfinite(shares).all() or (shares <= 0).any() \
                 or (np.diff(shares) < 0).any() or not compare.le(shares[-1], 1.0):
