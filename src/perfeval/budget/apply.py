@@ -378,7 +378,7 @@ def _wan_all(values: np.ndarray) -> np.ndarray:
 # --------------------------------------------------------------------------------------------
 
 def results_from_data(data_dir, *, self_totals: pd.DataFrame | None = None,
-                      key_totals: pd.DataFrame | None = None) -> pd.DataFrame:
+                      key_totals: pd.DataFrame | None = None, score_basis: str | None = None) -> pd.DataFrame:
     """This year's results per project of a data folder (the sample city's layout).
 
     ``project_id, project_name, department`` from ``projects.csv``; ``grade`` the self-evaluation's
@@ -388,8 +388,10 @@ def results_from_data(data_dir, *, self_totals: pd.DataFrame | None = None,
     ``declarations/``; unknown when the folder has neither); ``self_evaluated``.
 
     ``self_totals`` / ``key_totals``: the scorecard totals already computed for this folder (as the
-    city-wide report has them), so that nothing is scored twice.
+    city-wide report has them), so that nothing is scored twice. ``score_basis``: the self-evaluation
+    grade used (:mod:`perfeval.basis`; the folder's setting when None).
     """
+    from .. import basis
     from .. import keyeval
     from .candidates import last_year_results
 
@@ -397,11 +399,12 @@ def results_from_data(data_dir, *, self_totals: pd.DataFrame | None = None,
     projects = datasets.projects(data)
     ids = projects["project_id"].astype(str).tolist()
     if self_totals is None:
-        own = last_year_results(data, ids, key_precedence=False).set_index("project_id")
+        own = last_year_results(data, ids, key_precedence=False, score_basis=score_basis).set_index("project_id")
         grade, evaluated = own["last_grade"], own["self_evaluated"]
     else:
         t = self_totals.assign(project_id=self_totals["project_id"].astype(str)).set_index("project_id")
-        grade, evaluated = t["reviewed_grade"], pd.Series(True, index=t.index)
+        grade_column = basis.columns(basis.resolve(score_basis, data_dir))["grade"]
+        grade, evaluated = t[grade_column], pd.Series(True, index=t.index)
     key = pd.Series(dtype=object)
     if key_totals is not None:
         key = key_totals.assign(project_id=key_totals["project_id"].astype(str)).set_index("project_id")["grade"]

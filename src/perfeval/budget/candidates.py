@@ -43,10 +43,11 @@ def review_next_year(data_dir, rules=None):
     return review_targets(files, history=history, rules=rules)
 
 
-def last_year_results(data_dir, ids, key_precedence: bool = True) -> pd.DataFrame:
-    """project_id, last_grade, last_score, last_source, self_evaluated for the given (continuing) projects."""
+def last_year_results(data_dir, ids, key_precedence: bool = True, score_basis: str | None = None) -> pd.DataFrame:
+    """project_id, last_grade, last_score, last_source, self_evaluated for the given (continuing) projects;
+    self-evaluations on the year's score basis (:mod:`perfeval.basis`; the folder's setting when None)."""
     import perfeval as pe
-    from .. import keyeval
+    from .. import basis, keyeval
 
     data = Path(data_dir)
     ids = [str(i) for i in ids]
@@ -58,8 +59,9 @@ def last_year_results(data_dir, ids, key_precedence: bool = True) -> pd.DataFram
     if len(budget):
         t = pe.score(rows, budget).totals.set_index("project_id")
         has = out["project_id"].isin(t.index)
-        out.loc[has, "last_grade"] = out.loc[has, "project_id"].map(t["reviewed_grade"])
-        out.loc[has, "last_score"] = out.loc[has, "project_id"].map(t["reviewed_total"]).astype(float)
+        cols = basis.columns(basis.resolve(score_basis, data))
+        out.loc[has, "last_grade"] = out.loc[has, "project_id"].map(t[cols["grade"]])
+        out.loc[has, "last_score"] = out.loc[has, "project_id"].map(t[cols["total"]]).astype(float)
         out.loc[has, "last_source"] = "单位自评"
         out.loc[has, "self_evaluated"] = True
     if key_precedence and (data / keyeval.INDICATORS_FILE).is_file():

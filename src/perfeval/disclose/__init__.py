@@ -155,8 +155,14 @@ def disclose(data_dir, year: int | None = None, rules: DisclosureRules | None = 
     from ..report.commands import data_folder
     from .tables import key_source, read_projects, self_source, targets_source
 
+    from dataclasses import replace
+
+    from .. import basis
+
     rules = rules or DisclosureRules()
     data = data_folder(data_dir)
+    if rules.score_basis is None:  # the year's one stated basis, as the reports and the index
+        rules = replace(rules, score_basis=basis.of_folder(data))
     projects = read_projects(data)
     targets, decl_year = targets_source(data, projects, rules)
     sources = {"targets": targets, "self": self_source(data, projects, rules), "key": key_source(data, projects, rules)}

@@ -43,8 +43,9 @@ def register(subparsers) -> None:
     p.add_argument("--out", required=True, metavar="DIR", help="输出文件夹")
     p.add_argument("--year", type=positive_int, help="年度（默认取自申报表或自评表）")
     p.add_argument("--city", help="城市名称（默认取自部门名称）")
-    p.add_argument("--score-basis", choices=["reviewed", "self"], default="reviewed",
-                   help="自评得分口径：reviewed 复核后得分（默认）；self 单位自评得分")
+    p.add_argument("--score-basis", choices=["reviewed", "self"], default=None,
+                   help="自评得分口径：reviewed 复核后得分；self 单位自评得分（默认取数据目录 city.yaml 中的 score_basis，"
+                        "未设置时为 reviewed，与报告和索引一致）")
     p.add_argument("--max-items", type=positive_int, default=3, help="每个项目列示的偏差原因或问题条数（默认 3）")
     p.add_argument("--no-goals", action="store_true", help="不读取绩效目标申报表（不列年度总体目标，较快）")
     p.set_defaults(func=cmd_disclose)

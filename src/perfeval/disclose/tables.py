@@ -40,28 +40,29 @@ _NUMERALS = np.array(list("一二三四五六七八九十"), dtype=object)
 class DisclosureRules:
     """The conventions of a disclosure, printed on every page.
 
-    score_basis — ``reviewed`` (default: the reviewed total, as the reports lead with) or ``self``
-                  (the total from the unit's awarded scores);
+    score_basis — ``reviewed`` (the reviewed total) or ``self`` (the total from the unit's awarded scores);
+                  None (default): the year's setting (:mod:`perfeval.basis`, ``city.yaml``), so the
+                  public tables state the same totals as the reports and the index;
     max_items   — deviation reasons / problems shown per project (the most points lost first);
     goals       — read 年度总体目标 from ``declarations/*.xlsx`` (one workbook per project: slower);
     self_scheme, key_scheme — the scoring schemes of the self- and key evaluations.
     """
 
-    score_basis: str = "reviewed"
+    score_basis: str | None = None
     max_items: int = 3
     goals: bool = True
     self_scheme: str = "mof-2020"
     key_scheme: str = "mof-2020-project"
 
     def __post_init__(self):
-        if self.score_basis not in SCORE_BASES:
+        if self.score_basis is not None and self.score_basis not in SCORE_BASES:
             raise InputError("自评得分口径应为 reviewed 或 self", expected=" | ".join(SCORE_BASES), found=self.score_basis)
         if int(self.max_items) < 1:
             raise InputError("每个项目列示的条数应为正整数", expected="≥ 1", found=self.max_items)
 
     def conventions(self) -> dict:
         return {"金额单位": "万元，保留两位小数（数据中的元除以 10,000，四舍五入）",
-                "自评得分口径": SCORE_BASES[self.score_basis],
+                "自评得分口径": SCORE_BASES[self.score_basis or "reviewed"],
                 "每个项目列示的偏差原因或问题": f"最多 {self.max_items} 条，按失分从多到少",
                 "年度总体目标": "取自绩效目标申报表" if self.goals else "未读取申报表，不列",
                 "自评评分方案": _scheme_title(self.self_scheme), "重点评价评分方案": _scheme_title(self.key_scheme),

@@ -141,7 +141,7 @@ class AnnualReport:
                     f"最低 {fmt.pct(f['min_exec_rate'])}")
         grades = "、".join(f"“{g}”{n} 个" for g, n in f["self_grades"].items() if n)
         self_text = (f"按照“谁负责项目实施，谁进行绩效评价”“自评为主，重点评价”的原则，组织项目实施单位对 {self.year or '本'} 年度预算安排的 "
-                     f"{f['n_self']} 个项目开展绩效自评，{rate}；自评等级（复核后）为{grades}")
+                     f"{f['n_self']} 个项目开展绩效自评，{rate}；自评等级（{self.city_report.basis_label}）为{grades}")
         if f["n_flags"]:
             self_text += f"；复核发现自评表填报问题 {f['n_flags']} 条，涉及 {f['n_flag_projects']} 个项目，反馈单位更正"
         key_grades = "，".join(f"达到“{g}”等级的项目 {n} 个" for g, n in f["key_grades"].items() if n)
@@ -221,7 +221,9 @@ class AnnualReport:
         mon = self.city_report.monitoring
         rows = {
             "预算执行率": f"全年执行数 ÷ 全年预算数（年底收回统筹后）；达标线 {self.min_rate:.0%}",
-            "自评等级": "自评表按财预〔2020〕10号评分规则复核后的等级（自评得分高于规则允许最高分的按最高分计）",
+            "自评等级": ("自评表按财预〔2020〕10号评分规则复核后的等级（自评得分高于规则允许最高分的按最高分计）"
+                     if self.city_report.score_basis == "reviewed" else "单位自评表填报的等级")
+            + "；本年度各报告、索引、结果应用和公开表均采用同一口径",
             "重点评价资金": "重点评价项目的全年预算数合计",
             "重点评价等级": "专家评议指标按评价组专家分合成（" + fmt.chinese(self.city_report.key.conventions.get(
                 "专家分合成 (panel aggregation)", "算术平均")) + "），定量指标按规则计算，合计后定级："
@@ -255,7 +257,7 @@ def _facts(r: AnnualReport) -> dict:
     key = c.key_totals.merge(projects[["project_id", "budget_full_year"]], on="project_id", how="left",
                              suffixes=("_key", ""))
     mon = c.monitoring
-    graded_self = c.totals["reviewed_grade"].map(grade_label)  # the text says 自评等级（复核后）
+    graded_self = c.totals["grade"].map(grade_label)  # on the year's score basis (c.score_basis), as the text says
     graded_key = c.key_totals["grade"].map(grade_label)
     f = {"n_projects": len(projects), "n_departments": int(projects["department"].nunique()),
          "budget_initial": float(projects["budget_initial"].sum()), "budget_full_year": float(projects["budget_full_year"].sum()),
@@ -274,7 +276,7 @@ def _facts(r: AnnualReport) -> dict:
     s = c.applied.summary().set_index("action")
     f["applied_budget"] = s["budget"].to_dict()
     f["applied_change"] = float(s["change"].sum())
-    comparison = c.totals.set_index("project_id")["grade"].map(grade_label)  # the grade the unit gave itself
+    comparison = c.totals.set_index("project_id")["grade"].map(grade_label)  # on the year's score basis
     order = {g: i for i, g in enumerate(GRADES)}
     kg = c.key_totals.set_index("project_id")["grade"].map(grade_label)
     both = kg.index.intersection(comparison.index)

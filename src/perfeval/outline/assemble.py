@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import datasets
+from .. import basis, datasets
 from ..errors import InputError
 from ..report.markup import escape_html
 from . import findings as F
@@ -66,30 +66,32 @@ class ProjectReport:
                              found=self.card.scheme.name)
 
 
-def _self_card(data: Path, project_id: str, scheme):
+def _self_card(data: Path, project_id: str, scheme, score_basis: str):
     import perfeval as pe
 
     forms, path = datasets.self_evaluation_forms(data, project_id)
     rows, budget = pe.forms_to_frames(forms)
-    return pe.score(rows, budget, scheme), forms, path
+    return pe.score(rows, budget, scheme, headline=score_basis), forms, path
 
 
 def build_project_report(data_dir, project_id, kind: str = "self", scheme=None, monitoring=None,
-                         key_evaluation=None) -> ProjectReport:
+                         key_evaluation=None, score_basis: str | None = None) -> ProjectReport:
     """Every section of one project's report. ``monitoring``/``key_evaluation``: precomputed (a batch
-    may pass them); computed from the data folder otherwise."""
+    may pass them); computed from the data folder otherwise. ``score_basis``: the self-evaluation total
+    the report states (:mod:`perfeval.basis`; the year's setting when None)."""
     from .. import keyeval, monitor
 
     if kind not in P.KIND_TITLES:
         raise InputError("报告类型须为 self（单位自评）或 key（重点评价）", expected="self / key", found=kind)
     data = Path(data_dir)
     project_id = str(project_id)
+    score_basis = basis.resolve(score_basis, data)
     mon = monitoring if monitoring is not None else monitor.monitor(data)
     year = getattr(mon, "year", None)
     evaluation = self_result = system_title = None
     if kind == "self":
         meta = datasets.project(data, project_id)
-        card, forms, path = _self_card(data, project_id, scheme or DEFAULT_SCHEMES["self"])
+        card, forms, path = _self_card(data, project_id, scheme or DEFAULT_SCHEMES["self"], score_basis)
         meta.update(goal_expected=forms[0].goal_expected, goal_actual=forms[0].goal_actual)
         year = forms[0].year or year
         inputs = [path, data / "projects.csv", data / "payments.csv"]
@@ -112,7 +114,7 @@ def build_project_report(data_dir, project_id, kind: str = "self", scheme=None, 
             inputs.append(data / "key_evaluation" / "panel_comments.csv")
         form = datasets.project_file(data, "forms", project_id, ".xlsx")
         if form.is_file():
-            own, forms, _ = _self_card(data, project_id, DEFAULT_SCHEMES["self"])
+            own, forms, _ = _self_card(data, project_id, DEFAULT_SCHEMES["self"], score_basis)
             t = own.totals.iloc[0]
             headline = own.scheme.headline == "reviewed"
             self_result = {"total": t["reviewed_total" if headline else "total"],

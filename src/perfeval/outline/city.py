@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import basis as B
 from .. import datasets
 from . import fmt
 from . import portfolio as PF
@@ -30,6 +31,15 @@ class CityReport:
     key_totals: pd.DataFrame
     monitoring: object
     applied: object = None  # budget.ResultsApplied: this year's grades applied to next year's budget
+    score_basis: str = B.DEFAULT_BASIS  # totals["total"/"grade"] are on this basis (perfeval.basis)
+
+    @property
+    def basis_label(self) -> str:
+        """复核后得分 / 单位自评得分: what every score of this report is."""
+        return B.label(self.score_basis)
+
+    def basis_sentence(self) -> str:
+        return fmt.sentence(B.sentence(self.score_basis))
 
     @property
     def title(self) -> str:
@@ -54,7 +64,7 @@ class CityReport:
         flagged = self.card.flags["project_id"].nunique()
         if flagged:
             out.append(f"对复核发现问题的 {flagged} 个项目，反馈主管部门限期更正自评表并说明偏差原因，整改情况纳入下年度自评复核")
-        graded = self.totals["reviewed_grade"].map(fmt.grade_label)  # the grade results are applied on
+        graded = self.totals["grade"].map(fmt.grade_label)  # on the year's basis, as the results are applied
         weak = int(graded.isin(["中", "差"]).sum())
         if weak:
             out.append(f"对评价等级为“中”“差”的 {weak} 个项目，按结果应用规定核减或暂停次年预算，并督促整改")
@@ -62,28 +72,33 @@ class CityReport:
         return [fmt.sentence(x) for x in out]
 
 
-def build_city_report(data_dir, year: int | None = None, city: str | None = None) -> CityReport:
-    """Every table and sentence of the city-wide report."""
+def build_city_report(data_dir, year: int | None = None, city: str | None = None,
+                      score_basis: str | None = None) -> CityReport:
+    """Every table and sentence of the city-wide report; self-evaluation totals and grades on the year's
+    score basis (``score_basis``, :mod:`perfeval.basis`; the folder's setting when None)."""
     import perfeval as pe
     from .. import keyeval, monitor
 
     data = Path(data_dir)
+    score_basis = B.resolve(score_basis, data)
     projects = datasets.projects(data)
     rows, budget = datasets.self_evaluation(data)
-    card = pe.score(rows, budget, "mof-2020")
-    totals = datasets.attach_projects(card.totals, data)
+    card = pe.score(rows, budget, "mof-2020", headline=score_basis)
+    totals = B.on_basis(datasets.attach_projects(card.totals, data), score_basis)
     key = keyeval.evaluate(keyeval.load(data))
     key_totals = datasets.attach_projects(key.totals, data)
     mon = monitor.monitor(data)
     from ..budget.apply import apply_results, results_from_data
 
-    applied = apply_results(results_from_data(data, self_totals=card.totals, key_totals=key.totals))
+    applied = apply_results(results_from_data(data, self_totals=card.totals, key_totals=key.totals,
+                                              score_basis=score_basis))
     if year is None and "source_file" in budget and len(budget):
         first = datasets.project(data, budget["project_id"].iloc[0])
         forms, _ = datasets.self_evaluation_forms(data, first["project_id"])
         year = forms[0].year
     return CityReport(city=city or PF.city_of(projects["department"]), year=year, projects=projects, card=card,
-                      totals=totals, key=key, key_totals=key_totals, monitoring=mon, applied=applied)
+                      totals=totals, key=key, key_totals=key_totals, monitoring=mon, applied=applied,
+                      score_basis=score_basis)
 
 
 def robustness_table(robust) -> pd.DataFrame:

@@ -143,7 +143,7 @@ def department_table(totals: pd.DataFrame, projects: pd.DataFrame, labels=("优"
                         "全年预算（万元）": dept["_budget"].map(fmt.wan).to_numpy(),
                         "全年执行（万元）": dept["_spent"].map(fmt.wan).to_numpy(),
                         "执行率": (dept["_spent"] / dept["_budget"]).map(fmt.pct).to_numpy(),
-                        "平均自评总分": dept["_mean"].map(fmt.score).to_numpy()})
+                        "平均得分": dept["_mean"].map(fmt.score).to_numpy()})
     for g in labels:
         out[g] = dept[g].astype(int).to_numpy()
     for col in ("重点评价项目", "复核发现"):
@@ -174,7 +174,7 @@ def findings_by_project(flags: pd.DataFrame, totals: pd.DataFrame, projects: pd.
     ids = text.index
     return pd.DataFrame({"项目名称": info["project_name"].reindex(ids).to_numpy(),
                          "主管部门": info["department"].reindex(ids).to_numpy(), "复核发现": text.to_numpy(),
-                         "自评总分": t["total"].reindex(ids).map(fmt.score).to_numpy(),
+                         "自评总分": t["self_total" if "self_total" in t else "total"].reindex(ids).map(fmt.score).to_numpy(),
                          "复核后总分": t["reviewed_total"].reindex(ids).map(fmt.score).to_numpy()})
 
 

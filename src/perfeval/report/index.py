@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from ..basis import SCORE_BASES
 from .markup import grade_label
 from .pages import render_page
 from .task import KIND_LABELS, UNGRADED_KINDS
@@ -65,7 +66,18 @@ def index_row(entry: dict) -> dict:
             "links": links, "message": _message(entry)}
 
 
+def basis_note(entries: list[dict]) -> str:
+    """The score basis the self-evaluation reports state (perfeval.basis), as one sentence; "" without any."""
+    bases = sorted({(e.get("result") or {}).get("score_basis") for e in entries if e.get("kind") == "self"} - {None})
+    if not bases:
+        return ""
+    labels = "、".join(SCORE_BASES.get(b, str(b)) for b in bases)
+    if len(bases) > 1:
+        return f"注意：本目录中的单位自评报告采用了不同的得分口径（{labels}），请以同一口径重新生成。"
+    return f"单位自评报告的总分和等级为{labels}，与全市综合报告、结果应用和公开表的口径一致。"
+
+
 def render_index(entries: list[dict], *, title: str = INDEX_TITLE) -> str:
     """The index page for ledger entries (manifest ``projects``), in their order."""
     return render_page("index.html", title=title, counts=status_counts(entries),
-                       rows=[index_row(e) for e in entries])
+                       rows=[index_row(e) for e in entries], basis_note=basis_note(entries))
