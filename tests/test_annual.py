@@ -92,7 +92,7 @@ def test_self_grades_are_counted_after_review_as_the_report_says(tmp_path):
     rows.to_csv(data / "self_evaluation" / "rows.csv", index=False, encoding="utf-8-sig")
     r = build_annual_report(data, year=2021)
     t = r.city_report.totals.set_index("project_id").loc["SZ2021-039"]
-    assert t["grade"] == "优" and t["reviewed_grade"] == "良"
+    assert t["self_grade"] == "优" and t["reviewed_grade"] == "良" and t["grade"] == "良"  # totals on the year's basis
     assert r.facts["self_grades"]["优"] == 184 and r.facts["self_grades"]["良"] == 3
     assert "“优”184 个、“良”3 个" in "".join(r.evaluation_text())
 
