@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import datasets
-from . import fmt
+from .. import display as fmt
 from . import portfolio as PF
 
 ROBUST_DRAWS = 2000
