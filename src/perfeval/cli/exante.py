@@ -19,7 +19,7 @@ def cmd_exante(args) -> int:
     from ..display import chinese
     from ..report.commands import build_tasks, data_folder, run_tasks
     from ..textable import format_table
-    from .assessment import assess
+    from ..exante.assessment import assess
 
     data = data_folder(args.data)
     result = assess(data, method=args.method, thresholds=args.rule)
