@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 import perfeval as pe
 from perfeval import outline
 from perfeval.outline import findings as F
-from perfeval.outline import fmt
+from perfeval import display as fmt
 from perfeval.report.lint import lint_html
 
 SAMPLE = "data/sample"

@@ -20,7 +20,8 @@ import perfeval
 from perfeval import keyeval
 from perfeval.errors import InputError
 from perfeval.io import forms_to_frames, read_self_evaluation
-from perfeval.sample import build_city, commands
+from perfeval.cli import sample as commands
+from perfeval.sample import build_city
 from perfeval.sample import story as S
 from perfeval.sample.generate import write_csv
 

@@ -198,7 +198,7 @@ class ResultsApplied:
                                    "应用规则": pd.DataFrame({"规则": list(conv), "设置": list(conv.values())})})
 
     def _repr_html_(self) -> str:
-        from ..outline.fmt import table_html
+        from ..display import table_html
 
         return "<b>评价结果应用</b>" + table_html(self.summary_table()) + table_html(self.chinese_table().head(50))
 

@@ -169,7 +169,7 @@ class Priority:
                 f"剩余 {self.remaining / 1e4:,.2f} 万元；资金线以下 {n_below} 个，不予安排 {n_gate} 个。")
 
     def _repr_html_(self) -> str:
-        from ..outline.fmt import table_html
+        from ..display import table_html
 
         return f"<b>择优排序</b>（{self.summary()}）" + table_html(self.ranked_table())
 

@@ -11,7 +11,7 @@ their ratings, draws the conclusion (予以支持 / 部分支持（调整完善�
     result.totals, result.dimensions, result.items, result.conventions
 
 Modules: :mod:`.rules` (conclusion rules and presets), :mod:`.assessment` (the computation),
-:mod:`.data` (the ``exante/`` tables of a data folder), :mod:`.commands` (``perfeval exante``).
+:mod:`.data` (the ``exante/`` tables of a data folder); the ``perfeval exante`` command is :mod:`perfeval.cli.exante`.
 Imported on first use, so the CLI's parser stays light.
 """
 from .._lazy import lazy_attributes

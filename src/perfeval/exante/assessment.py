@@ -89,7 +89,7 @@ class ExanteAssessment(MethodResult):
             "建议安排（万元）": (t["suggested"] / 1e4).round(2)})
 
     def _repr_html_(self) -> str:
-        from ..outline.fmt import table_html
+        from ..display import table_html
 
         return (f"<b>事前绩效评估</b>（{self.system_title}；{self.rule.title}）"
                 + table_html(self.to_frame().assign(总分=lambda f: f["总分"].map(lambda v: f"{v:.2f}"))))

@@ -68,7 +68,7 @@ class Declaration:
                 f"rows={len(self.rows)}, funds={self.funds!r}, notes={len(self.notes)})")
 
     def _repr_html_(self) -> str:
-        from ..outline.fmt import table_html, wan_text
+        from ..display import table_html, wan_text
 
         head = (f"<b>绩效目标申报表</b> {escape(self.project_name or '')}（{escape(str(self.project_id))}）<br>"
                 f"主管部门：{escape(self.department or '')}；年度资金总额：{escape(wan_text(self.funds))}<br>"

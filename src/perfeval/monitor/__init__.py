@@ -19,7 +19,7 @@ One module a concern:
 * :mod:`.dual` — :func:`dual`: target completion against spending (双监控);
 * :mod:`.ledger` — :func:`at`: all of it for a data folder at a date → :class:`Ledgers`;
 * :mod:`.sheets` — the monitoring workbook;
-* :mod:`.commands` — the ``perfeval monitor`` command.
+* the ``perfeval monitor`` command is :mod:`perfeval.cli.monitor`.
 """
 from __future__ import annotations
 

@@ -55,7 +55,7 @@ class Dual:
         return self.table[self.table["diverges"].astype(bool)].reset_index(drop=True)
 
     def _repr_html_(self) -> str:
-        from ..outline import fmt
+        from .. import display as fmt
 
         f = self.flagged
         table = pd.DataFrame({"项目名称": f["project_name"], "目标完成度": f["completion"].map(fmt.pct),

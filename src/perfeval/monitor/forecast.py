@@ -224,7 +224,7 @@ class Forecast:
         return text + "。"
 
     def _repr_html_(self) -> str:
-        from ..outline import fmt
+        from .. import display as fmt
 
         t = self.recovery if self.proposes_recovery else self.below_floor
         table = pd.DataFrame({"项目名称": t["project_name"], "年初预算数（万元）": t["budget"].map(fmt.wan),
@@ -276,7 +276,7 @@ class Backtest:
     source: str
 
     def _repr_html_(self) -> str:
-        from ..outline import fmt
+        from .. import display as fmt
 
         wide = self.table.pivot(index="method", columns="month", values="mae")
         table = pd.DataFrame({"预测方法": [METHODS[m].split("：")[0] for m in wide.index],

@@ -124,7 +124,7 @@ class Ledgers:
         return lines
 
     def _repr_html_(self) -> str:
-        from ..outline import fmt
+        from .. import display as fmt
 
         return "<b>绩效运行监控</b>" + fmt.html_list(self.summary_lines(), ordered=False)
 

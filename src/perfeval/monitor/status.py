@@ -148,7 +148,7 @@ class Status:
 
     def department_table(self) -> pd.DataFrame:
         """The department roll-ups with Chinese headers, money in 万元, rates as percentages."""
-        from ..outline import fmt
+        from .. import display as fmt
 
         d = self.departments
         return pd.DataFrame({"主管部门": d["department"], "项目数": d["n_projects"], "预算数（万元）": d["budget"].map(fmt.wan),
@@ -157,7 +157,7 @@ class Status:
                              "黄灯": d["n_yellow"], "绿灯": d["n_green"], "直达资金项目": d["n_direct"]})
 
     def _repr_html_(self) -> str:
-        from ..outline.fmt import escape_html, table_html
+        from ..display import escape_html, table_html
 
         return f"<b>运行监控状态</b>（{escape_html(self.summary())}）" + table_html(self.department_table())
 

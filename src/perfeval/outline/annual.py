@@ -24,7 +24,7 @@ from .. import compare, datasets
 from ..exante.rules import short_label
 from ..report.markup import grade_label
 from . import applied as A
-from . import fmt
+from .. import display as fmt
 from .city import CityReport, build_city_report
 
 TITLE = "预算绩效管理工作开展情况说明"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import fmt
+from .. import display as fmt
 
 HIT = ("cut", "stop", "none")
 

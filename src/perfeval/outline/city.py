@@ -14,7 +14,7 @@ import pandas as pd
 
 from .. import basis as B
 from .. import datasets
-from . import fmt
+from .. import display as fmt
 from . import portfolio as PF
 
 ROBUST_DRAWS = 2000

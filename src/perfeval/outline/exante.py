@@ -18,7 +18,7 @@ import pandas as pd
 from .. import datasets
 from ..exante.rules import short_label
 from ..report.markup import escape_html
-from . import fmt
+from .. import display as fmt
 
 TITLE = "项目事前绩效评估报告"
 DIMENSION_ADVICE = {  # advice for a weak dimension, by its name in the exante system

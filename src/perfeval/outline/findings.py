@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import fmt
+from .. import display as fmt
 
 DIMENSION_ORDER = ("预算执行", "决策", "过程", "产出", "效益", "满意度", "自评表填报质量")
 QUALITY = "自评表填报质量"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import fmt
+from .. import display as fmt
 
 TITLE = "绩效运行监控情况"
 METHOD_NAMES = {"remaining": "剩余进度法", "ratio": "比例外推法", "straight-line": "序时外推法"}

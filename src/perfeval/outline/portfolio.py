@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..report.markup import grade_label
 from ..review import FLAG_INFO
-from . import fmt
+from .. import display as fmt
 
 
 def city_of(departments) -> str:

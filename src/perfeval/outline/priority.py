@@ -18,7 +18,7 @@ import pandas as pd
 
 from .. import datasets
 from ..errors import InputError
-from . import fmt
+from .. import display as fmt
 from .exante import short_label
 
 TITLE = "项目支出择优排序情况"

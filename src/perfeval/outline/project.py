@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..report.markup import GRADE_WITHHELD, grade_label
 from . import findings as F
-from . import fmt
+from .. import display as fmt
 
 KIND_TITLES = {"self": "项目支出绩效自评报告", "key": "项目支出重点绩效评价报告"}
 # reader notes about layout only (merged cells, number formats): not worth a published reader's time

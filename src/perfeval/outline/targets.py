@@ -17,7 +17,7 @@ import pandas as pd
 from .. import datasets
 from ..report.markup import escape_html
 from ..review.target_codes import FAMILIES, SEVERITIES, TARGET_CODES
-from . import fmt
+from .. import display as fmt
 
 TITLE = "项目支出绩效目标审核意见"
 SUMMARY_TITLE = "绩效目标审核情况汇总"

@@ -181,7 +181,7 @@ class TargetReview:
                                    "申报指标": rows, "审核规则": conv})
 
     def _repr_html_(self) -> str:
-        from ..outline.fmt import table_html
+        from ..display import table_html
 
         counts = "，".join(f"{g} {n} 个" for g, n in self.grade_counts().items())
         return (f"<b>绩效目标审核</b>（{len(self.summary)} 份申报表：{counts}）" + table_html(self.summary_table())

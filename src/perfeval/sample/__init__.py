@@ -2,7 +2,7 @@
 
 ``generate(seed, out)`` writes the committed data under ``data/sample/`` (see its README.md);
 ``build_city(seed)`` gives the same story in memory. ``perfeval sample --seed N --out DIR`` is the
-command (``commands.register``).
+command (:mod:`perfeval.cli.sample`).
 """
 import importlib
 

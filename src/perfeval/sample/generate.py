@@ -38,6 +38,7 @@ from ..targets import parse_values
 from . import monitoring as monitoring_extras
 from . import next_year
 from . import story as S
+from .files import number_text, step_decimals, write_csv, write_declaration
 
 DEFAULT_SEED = 2021
 KEY_TOTAL_YUAN = 2_033_000_000           # 20.33 亿元 of key-evaluated full-year budgets
@@ -50,9 +51,7 @@ N_BASIC = 6                              # … with one qualitative target only 
 N_WEAK = 4                               # … that missed three targets by a quarter to a half (良 on the form)
 GRADE_MARGIN = 0.6                       # no key total within this distance of a grade boundary
 ROBUST_VARIANTS = ("mean", "median", "int", "graded_on_rounded", "reverse_ratio")
-FLOAT_FORMAT = "%.12g"
 MONEY_ROWS = ("年度资金总额", "其中：当年财政拨款", "上年结转资金", "其他资金")
-XLSX_STAMP = pd.Timestamp(f"{S.YEAR + 1}-03-31").to_pydatetime()
 
 
 @dataclass(frozen=True)
@@ -79,29 +78,12 @@ class City:
 # small vectorised helpers
 # --------------------------------------------------------------------------------------------
 
-def _decimals(step: np.ndarray) -> np.ndarray:
-    step = np.asarray(step, dtype=float)
-    return np.clip(np.ceil(-np.log10(step) - 1e-9), 0, 3).astype(int)
-
-
 def _round_step(x: np.ndarray, step: np.ndarray) -> np.ndarray:
     return np.round(np.round(np.asarray(x, float) / step) * step, 6)
 
 
 def _floor_step(x: np.ndarray, step: np.ndarray) -> np.ndarray:
     return np.round(np.floor(np.asarray(x, float) / step + 1e-9) * step, 6)
-
-
-def _fmt(values: np.ndarray, decimals: np.ndarray) -> np.ndarray:
-    """Numbers as text with the given decimals, trailing zeros of the fraction dropped."""
-    values = np.asarray(values, dtype=float)
-    out = np.empty(len(values), dtype=object)
-    for d in np.unique(decimals):  # three or four distinct precisions
-        sel = decimals == d
-        out[sel] = np.char.mod(f"%.{d}f", values[sel])
-    text = pd.Series(out, dtype=object).str.replace(r"(\.\d*?)0+$", r"\1", regex=True).str.replace(r"\.$", "",
-                                                                                                  regex=True)
-    return text.to_numpy(dtype=object)
 
 
 def _split_points(total: np.ndarray, n: np.ndarray, rank: np.ndarray) -> np.ndarray:
@@ -261,10 +243,10 @@ def _draw_rows(rng, p: pd.DataFrame) -> pd.DataFrame:
 def _texts(rows: pd.DataFrame) -> pd.DataFrame:
     """Target and actual cells as text (≥12.5公里, =100%, 2021年12月, 明显改善 …)."""
     kind = rows["kind"].to_numpy()
-    dec = _decimals(rows["step"].to_numpy(dtype=float))
+    dec = step_decimals(rows["step"].to_numpy(dtype=float))
     unit = rows["unit"].to_numpy(dtype=object)
-    t_num = _fmt(rows["t_value"].to_numpy(), dec) + unit
-    a_num = _fmt(rows["a_value"].to_numpy(), dec) + unit
+    t_num = number_text(rows["t_value"].to_numpy(), dec) + unit
+    a_num = number_text(rows["a_value"].to_numpy(), dec) + unit
     op = rows["op"].to_numpy(dtype=object)
     month_t = rows["t_value"].to_numpy(dtype=int).astype(str)
     month_a = rows["a_value"].to_numpy(dtype=int).astype(str)
@@ -574,7 +556,7 @@ def _comment_facts(p: pd.DataFrame, rows: pd.DataFrame, payments: pd.DataFrame) 
     facts = words.reindex(key["sector"]).set_axis(key.index)
     facts["department"] = key["department"]
     facts["unit"] = key["unit"]
-    facts["budget"] = _fmt(key["budget_full_year"].to_numpy() / 1e4, np.full(len(key), 2))
+    facts["budget"] = number_text(key["budget_full_year"].to_numpy() / 1e4, np.full(len(key), 2))
     form = rows[rows["on_form"] & rows["key_evaluation"]]
     facts["n_targets"] = form.groupby("project_id").size().reindex(key.index).fillna(0).astype(int).astype(str)
     qual = form[form["kind"] == "text"].groupby("project_id")["name"]
@@ -589,7 +571,7 @@ def _comment_facts(p: pd.DataFrame, rows: pd.DataFrame, payments: pd.DataFrame) 
         line = "“" + first["name"] + "”年度指标值" + first["target"] + "、实际完成" + first["actual"]
         facts[column] = line.reindex(key.index).fillna("")
     paid = payments[payments["month"] <= 6].groupby("project_id")["amount"].sum().reindex(key.index)
-    june = _fmt(paid.to_numpy() / key["budget_initial"].to_numpy() * 100, np.full(len(key), 1)) + "%"
+    june = number_text(paid.to_numpy() / key["budget_initial"].to_numpy() * 100, np.full(len(key), 1)) + "%"
     facts["june"] = np.where(key["profile"] == "june_lagging", june, "")
     return facts
 
@@ -717,12 +699,6 @@ def _next_year_story(planning: dict) -> dict:
 # writing
 # --------------------------------------------------------------------------------------------
 
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """UTF-8 with BOM (Excel opens it), '\\n' line ends, fixed float format; atomic."""
-    text = frame.to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
-    X.atomic_write(path, ("\ufeff" + text).encode("utf-8"))
-
-
 def _bool_text(values) -> np.ndarray:
     return np.where(np.asarray(values, dtype=bool), "true", "false")
 
@@ -759,69 +735,6 @@ def _goals(rows: pd.DataFrame) -> pd.DataFrame:
     actual = (pick["name"] + pick["actual"]).groupby(pick["project_id"]).agg("，".join)
     return pd.DataFrame({"expected": f"{S.YEAR}年度目标：" + expected + "。",
                          "actual": "全年完成情况：" + actual + "。"})
-
-
-def _write_declaration(path: Path, project: pd.Series, rows: pd.DataFrame, goal: str | None, *,
-                       year: int = S.YEAR, funds: float | None = None, other: float = 0.0) -> None:
-    """绩效目标申报表 of one project: header, 资金情况, 年度总体目标 and the declared indicators.
-
-    ``funds`` (元, default the project's initial budget) of which ``other`` from other sources;
-    ``year`` names the budget year in the title. A missing goal leaves its cell empty.
-    """
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "绩效目标申报表"
-    n = 4
-    X.set_cell(ws, 1, 1, "项目支出绩效目标申报表", font=X.FONT_TITLE, border=False)
-    X.merge(ws, 1, 1, 1, n)
-    X.set_cell(ws, 2, 1, f"（{year}年度）", border=False)
-    X.merge(ws, 2, 1, 2, n)
-    header = [("项目名称", project["project_name"], None, None), ("项目编码", project["project_id"], "项目负责人",
-                                                               project["manager"]),
-              ("主管部门", project["department"], "实施单位", project["unit"])]
-    for i, (l1, v1, l2, v2) in enumerate(header):  # three header lines
-        r = 3 + i
-        X.set_cell(ws, r, 1, l1, font=X.FONT_BOLD)
-        X.set_cell(ws, r, 2, v1, align=X.LEFT, number_format=X.TEXT_FORMAT)
-        if l2 is None:
-            X.merge(ws, r, 2, r, n)
-        else:
-            X.set_cell(ws, r, 3, l2, font=X.FONT_BOLD)
-            X.set_cell(ws, r, 4, v2, align=X.LEFT, number_format=X.TEXT_FORMAT)
-    X.set_cell(ws, 6, 1, "资金情况（万元）", font=X.FONT_BOLD)
-    X.merge(ws, 6, 1, 8, 1)
-    budget = float(project["budget_initial"] if funds is None else funds) / 1e4
-    for i, (label, value) in enumerate([("年度资金总额", budget), ("其中：财政拨款", budget - other / 1e4),
-                                        ("其他资金", other / 1e4)]):
-        X.set_cell(ws, 6 + i, 2, label, align=X.LEFT)
-        X.set_cell(ws, 6 + i, 3, round(value, 2), number_format=X.MONEY_FORMAT)
-        X.merge(ws, 6 + i, 3, 6 + i, n)
-    X.set_cell(ws, 9, 1, "年度总体目标", font=X.FONT_BOLD)
-    X.set_cell(ws, 9, 2, goal, align=X.LEFT)
-    X.merge(ws, 9, 2, 9, n)
-    for j, label in enumerate(["一级指标", "二级指标", "三级指标", "指标值"]):
-        X.set_cell(ws, 10, 1 + j, label, font=X.FONT_BOLD)
-    values = rows[["level1", "level2_name", "name", "target"]].to_numpy(dtype=object)
-    for i, line in enumerate(values):  # openpyxl writes cell by cell
-        for j, v in enumerate(line):
-            X.set_cell(ws, 11 + i, 1 + j, v, align=X.LEFT if j == 2 else X.CENTER,
-                       number_format=X.TEXT_FORMAT if j == 3 else None)
-    last = 10 + len(values)
-    for col, keys in ((1, rows["level1"]), (2, rows["level1"] + "\u0001" + rows["level2_name"])):
-        keys = keys.reset_index(drop=True)
-        runs = (keys != keys.shift()).cumsum()
-        spans = pd.DataFrame({"run": runs, "pos": np.arange(len(keys))}).groupby("run")["pos"].agg(["min", "max"])
-        for a, b in zip(spans["min"], spans["max"]):  # one step per merged group
-            X.merge(ws, 11 + a, col, 11 + b, col)
-    X.frame_borders(ws, 3, last, 1, n)
-    widths = {1: 16.0, 2: 20.0, 3: float(min(max(X.display_width(t) for t in values[:, 2]) + 2, 34)), 4: 22.0}
-    X.fit_columns(ws, widths)
-    ws.row_dimensions[1].height = 30
-    X.fit_row_heights(ws, 3, last, widths)
-    X.print_setup(ws, "10:10")
-    X.save_workbook(wb, path, XLSX_STAMP)
 
 
 def _projects_csv(p: pd.DataFrame) -> pd.DataFrame:
@@ -889,7 +802,7 @@ def write_city(city: City, out, limit: int | None = None) -> dict:
         goal = (goals.at[pid, "expected"], goals.at[pid, "actual"])
         path = out / "forms" / f"{pid}.xlsx"
         write_self_evaluation([_form(city, project, rows, goal)], path)
-        _write_declaration(out / "declarations" / f"{pid}.xlsx", project, rows, goal[0])
+        write_declaration(out / "declarations" / f"{pid}.xlsx", project, rows, goal[0])
         paths.append(path)
     forms = [form for path in paths for form in read_self_evaluation(path)]
     sv_rows, sv_budget = forms_to_frames(forms)

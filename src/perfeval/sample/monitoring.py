@@ -111,7 +111,7 @@ def build(seed: int, projects: pd.DataFrame, rows: pd.DataFrame, payments: pd.Da
 
 def write(extras: dict, out) -> None:
     """Write the extras into ``out/monitoring/`` (UTF-8 with BOM, fixed float format, atomic)."""
-    from .generate import write_csv
+    from .files import write_csv
 
     folder = Path(out) / "monitoring"
     folder.mkdir(parents=True, exist_ok=True)

@@ -119,7 +119,7 @@ def _ceil_step(x, step):
 def _moved_on(rng, r: pd.DataFrame, flaws: tuple) -> pd.Series:
     """2022 targets from 2021: above last year's actual where it beat its target (or, with the
     ``below_history`` flaw, a little above last year's target but below its actual)."""
-    from .generate import _decimals, _fmt
+    from .files import number_text, step_decimals
 
     kind, op = r["kind"].to_numpy(), r["op"].to_numpy(dtype=object)
     t, a, step = (r[c].to_numpy(dtype=float) for c in ("t_value", "a_value", "step"))
@@ -133,7 +133,7 @@ def _moved_on(rng, r: pd.DataFrame, flaws: tuple) -> pd.Series:
     if "below_history" in flaws:
         t22 = np.where(count, _ceil_step(t * 1.08, step), t22)
     unit = r["unit"].to_numpy(dtype=object)
-    text = op + _fmt(t22, _decimals(step)) + unit
+    text = op + number_text(t22, step_decimals(step)) + unit
     month = t.astype(int).astype(str).astype(object)
     text = np.where(kind == "date", f"{N.NEXT_YEAR}年" + month + "月", text)
     text = np.where(kind == "text", r["text"].to_numpy(dtype=object), text)
@@ -212,7 +212,7 @@ def build(seed: int, projects: pd.DataFrame, rows: pd.DataFrame) -> dict:
 
 def write(planning: dict, out: Path) -> None:
     """Write the next year's tables and declaration workbooks under ``out``."""
-    from .generate import _write_declaration, write_csv
+    from .files import write_csv, write_declaration
 
     out = Path(out)
     (out / "exante").mkdir(parents=True, exist_ok=True)
@@ -223,7 +223,7 @@ def write(planning: dict, out: Path) -> None:
     write_csv(planning["control"], out / "next_year" / "control.csv")
     for d in planning["declarations"]:  # sixteen workbooks
         head = pd.Series({k: d[k] for k in ("project_id", "project_name", "manager", "department", "unit")})
-        _write_declaration(out / "next_year" / "declarations" / f"{d['project_id']}.xlsx", head, d["rows"],
+        write_declaration(out / "next_year" / "declarations" / f"{d['project_id']}.xlsx", head, d["rows"],
                            d["goal"], year=N.NEXT_YEAR, funds=d["funds"], other=d["other"])
 
 

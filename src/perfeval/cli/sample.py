@@ -16,7 +16,7 @@ EXIT_OK, EXIT_INPUT = 0, 1
 
 def cmd_sample(args) -> int:
     from ..errors import PerfevalError
-    from .generate import build_city, write_city
+    from ..sample.generate import build_city, write_city
 
     start = time.perf_counter()
     try:

@@ -41,8 +41,8 @@ def _read(paths):
 def cmd_review_targets(args) -> int:
     from .. import datasets
     from ..textable import format_table
-    from .target_codes import SEVERITIES, TARGET_CODES
-    from .targets import review_targets
+    from ..review.target_codes import SEVERITIES, TARGET_CODES
+    from ..review.targets import review_targets
 
     decls, failures = _read([Path(p) for p in args.files])
     if decls:

@@ -24,8 +24,8 @@ def cmd_prioritise(args) -> int:
     from ..errors import InputError
     from ..report.commands import data_folder
     from ..textable import format_table
-    from .candidates import candidates_from_data
-    from .priority import PriorityRules, prioritise
+    from ..budget.candidates import candidates_from_data
+    from ..budget.priority import PriorityRules, prioritise
 
     data = data_folder(args.data)
     evidence = candidates_from_data(data, exante_rule=args.exante_rule)
@@ -52,7 +52,7 @@ def cmd_prioritise(args) -> int:
 def cmd_apply_results(args) -> int:
     from ..report.commands import data_folder
     from ..textable import format_table
-    from .apply import ApplyRules, apply_results, results_from_data
+    from ..budget.apply import ApplyRules, apply_results, results_from_data
 
     data = data_folder(args.data)
     rules = ApplyRules(cut_share=-abs(args.cut_share) / 100, notice_date=args.notice_date,

@@ -16,8 +16,8 @@ EXIT_OK = 0
 
 
 def cmd_disclose(args) -> int:
-    from . import describe, disclose, write_disclosure
-    from .tables import DisclosureRules
+    from ..disclose import describe, disclose, write_disclosure
+    from ..disclose.tables import DisclosureRules
 
     start = time.perf_counter()
     rules = DisclosureRules(score_basis=args.score_basis, max_items=args.max_items, goals=not args.no_goals)

@@ -1,5 +1,10 @@
 """The ``perfeval`` command: score self-evaluation forms, work with indicator systems, run the stages.
 
+The commands are the top layer of the package (DESIGN.md, "Layers"): this package holds the parser and the
+form commands, and one module per stage (``budget``, ``disclose``, ``exante``, ``monitor``, ``review``,
+``sample``, ``annual``) registers that stage's subcommands; the batch commands are in ``report.commands``.
+Nothing below imports this package.
+
 Messages are Chinese first. A bad file never stops the others: it is reported, the rest are
 scored, and the exit status is non-zero. ``perfeval score`` exits 0 when every form was graded,
 1 when some file could not be read, 2 when some form was read but not graded (its total cannot
@@ -12,8 +17,8 @@ import json
 import sys
 from pathlib import Path
 
-from . import __version__
-from .errors import PerfevalError
+from .. import __version__
+from ..errors import PerfevalError
 
 EXIT_OK, EXIT_INPUT, EXIT_NOT_GRADED, EXIT_USAGE = 0, 1, 2, 3
 EXIT_CODES_HELP = ("退出码 (exit status)：\n"
@@ -38,7 +43,7 @@ def _err(msg: str) -> None:
 def _read_forms(paths):
     from tqdm import tqdm
 
-    from .io import read_self_evaluation
+    from ..io import read_self_evaluation
 
     forms, failures = [], []
     for p in tqdm(paths, desc="读取自评表", unit="个", disable=None, file=sys.stderr):
@@ -65,8 +70,8 @@ def _num(value) -> str:
 
 
 def _print_project(card, pid) -> None:
-    from .review.codes import SEVERITY_LABELS
-    from .textable import format_table
+    from ..review.codes import SEVERITY_LABELS
+    from ..textable import format_table
 
     one = card.project(pid)
     t = one.totals.iloc[0]
@@ -96,8 +101,8 @@ def _print_project(card, pid) -> None:
 
 
 def cmd_score(args) -> int:
-    from .schemes import get_scheme
-    from .scoring import score
+    from ..schemes import get_scheme
+    from ..scoring import score
 
     overrides = {"score_rounding": args.rounding, "rate_rounding": args.rate_rounding,
                  "exec_rounding": args.exec_rounding, "exec_base": args.exec_base}
@@ -111,7 +116,7 @@ def cmd_score(args) -> int:
     forms, failures = _read_forms([Path(p) for p in args.files])
     card = None
     if forms:
-        from .io import forms_to_frames
+        from ..io import forms_to_frames
 
         rows, budget = forms_to_frames(forms)
         card = score(rows, budget, scheme)
@@ -125,7 +130,7 @@ def cmd_score(args) -> int:
             card.summary().to_csv(args.csv, index=False, encoding="utf-8-sig")
             print(f"已写出汇总 CSV：{args.csv}")
         if args.xlsx:
-            from .export import write_scorecard_xlsx
+            from ..export import write_scorecard_xlsx
 
             write_scorecard_xlsx(card, args.xlsx)
             print(f"已写出 Excel：{args.xlsx}")
@@ -153,8 +158,8 @@ def cmd_score(args) -> int:
 
 
 def cmd_systems(args) -> int:
-    from . import systems
-    from .textable import format_table
+    from .. import systems
+    from ..textable import format_table
 
     if args.action == "list":
         frame = systems.list_systems()
@@ -175,7 +180,7 @@ def cmd_systems(args) -> int:
         print(f"{args.file}：校验通过 (valid)")
         return EXIT_OK
     if args.action == "template":
-        from .io import write_template
+        from ..io import write_template
 
         system = systems.load_system(args.id)
         write_template(system.to_frame(), args.xlsx, form=args.form)
@@ -185,8 +190,8 @@ def cmd_systems(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .conventions import ROUNDINGS
-    from .schemes import SCHEMES
+    from ..conventions import ROUNDINGS
+    from ..schemes import SCHEMES
 
     p = _Parser(prog="perfeval", description="预算绩效管理工具 perfeval — 自评表评分、指标体系、复核")
     p.add_argument("--version", action="version", version=f"perfeval {__version__}")
@@ -224,15 +229,15 @@ def build_parser() -> argparse.ArgumentParser:
                      help="self = 项目支出绩效自评表；declaration = 绩效目标申报表")
     y.set_defaults(func=cmd_systems)
 
-    from . import annual_command
-    from .budget import commands as budget_commands
-    from .disclose import commands as disclose_commands
-    from .exante import commands as exante_commands
-    from .monitor import commands as monitor_commands
-    from .report import commands as report_commands
-    from .review import commands as review_commands
-    from .sample import commands as sample_commands
-    from .training import build as training_build
+    from ..report import commands as report_commands
+    from ..training import build as training_build
+    from . import annual as annual_command
+    from . import budget as budget_commands
+    from . import disclose as disclose_commands
+    from . import exante as exante_commands
+    from . import monitor as monitor_commands
+    from . import review as review_commands
+    from . import sample as sample_commands
 
     report_commands.register(sub)
     sample_commands.register(sub)
@@ -261,6 +266,3 @@ def main(argv=None) -> int:
         _err(f"错误 (error)：找不到文件 (file not found)：{exc.filename}")
         return EXIT_INPUT
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -4,6 +4,9 @@ Every number a published report shows goes through here, so that a table has one
 its header), scores and rates have the same decimals everywhere, and a sentence built from parts
 ends with exactly one "。" (never "。。"). The HTML helpers escape every value: names come from
 spreadsheets anyone can type into (`report.markup`).
+
+A low room (the layers of DESIGN.md): it imports only the report engine's markup, so domain objects use it
+for their notebook display (``_repr_html_``) and the outline for its report content.
 """
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ import re
 
 import pandas as pd
 
-from ..report.markup import escape_html, grade_label, heading_html, paragraph_html
+from .report.markup import escape_html, grade_label, heading_html, paragraph_html
 
 WAN = 10_000.0
 _END = re.compile(r"[。；;，,、\s]+$")

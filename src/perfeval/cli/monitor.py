@@ -15,7 +15,7 @@ EXIT_OK = 0
 def as_of_month(text: str) -> str:
     """argparse type of --as-of: "2021-06", "2021-6", "2021年6月"."""
     from ..errors import InputError
-    from .data import parse_as_of
+    from ..monitor.data import parse_as_of
 
     try:
         year, _ = parse_as_of(text)
@@ -29,7 +29,7 @@ def as_of_month(text: str) -> str:
 def cmd_monitor(args) -> int:
     from ..report.commands import data_folder
     from ..textable import format_table
-    from .ledger import at
+    from ..monitor.ledger import at
 
     if args.xlsx:
         check_xlsx_path(args.xlsx)

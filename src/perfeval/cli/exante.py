@@ -16,10 +16,10 @@ EXIT_OK = 0
 
 def cmd_exante(args) -> int:
     from ..export import write_sheets
-    from ..outline.fmt import chinese
+    from ..display import chinese
     from ..report.commands import build_tasks, data_folder, run_tasks
     from ..textable import format_table
-    from .assessment import assess
+    from ..exante.assessment import assess
 
     data = data_folder(args.data)
     result = assess(data, method=args.method, thresholds=args.rule)
@@ -42,7 +42,7 @@ def cmd_exante(args) -> int:
 def _conventions(result):
     import pandas as pd
 
-    from ..outline.fmt import chinese
+    from ..display import chinese
 
     return pd.DataFrame({"约定": [chinese(k) for k in result.conventions],
                          "取值": [chinese(v) for v in result.conventions.values()]})
