@@ -6,7 +6,10 @@ completion is the mean over its reported targets (a setting: ``mean`` or ``min``
 its execution rate at the same month end (payments to then ÷ budget). The gap completion − rate
 beyond the threshold (30 percentage points by default) flags a divergence, with a Chinese reason:
 money spent ahead of results (核实资金使用效益), or results ahead of money (督促及时支付、核实完成情况).
-Comparisons go through :mod:`perfeval.compare`.
+At an as-of month each project's latest report at or before it is used, beside the execution rate at
+that report's month; when no report falls in the as-of month itself the summary says so and names the
+month used (an October view with June's reports says they are June's). Comparisons go through
+:mod:`perfeval.compare`.
 """
 from __future__ import annotations
 
