@@ -107,6 +107,9 @@ def test_the_june_dashboard_content_is_blind_to_july_to_december(folders):
     a, b = (snapshot(build_monitoring_report(f, "2021-06")) for f in folders)
     assert a == b
     assert "数据已到12月" not in a and "历史年度逐年回测" in a     # the forecast is backtested on history years
+    june = build_monitoring_report(same, "2021-06")
+    assert list(june.backtest_table().columns) == ["预测方法", "6月底平均绝对误差", "项目数"]   # no October errors
+    assert "10月底" not in "".join(june.forecast_text())
 
 
 def test_the_june_workbook_is_byte_identical(folders, tmp_path, capsys):

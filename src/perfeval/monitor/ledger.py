@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .checkpoints import ACTIONS, DEFAULT_CHECKPOINTS, _check_checkpoints, checkpoint_lists
-from .data import bureau_schedule
+from .data import bureau_schedule, parse_as_of
 from .dual import Dual, DualSettings, dual
 from .forecast import (Backtest, Forecast, ForecastSettings, RecoveryCheck, backtest, forecast, history_backtest,
                        recovery_backtest)
@@ -166,7 +166,8 @@ def with_schedule(settings: StatusSettings | None, shares) -> StatusSettings | N
 def at(data_dir: str | os.PathLike, as_of, checkpoints=DEFAULT_CHECKPOINTS, *,
        status_settings: StatusSettings | None = None, forecast_settings: ForecastSettings | None = None,
        dual_settings: DualSettings | None = None, backtest_months=(6, 10)) -> Ledgers:
-    """Monitoring of the data folder at ``as_of`` (see the module docstring).
+    """Monitoring of the data folder at ``as_of`` (see the module docstring). The forecast is backtested
+    at the ``backtest_months`` reached by the as-of month and at the as-of month itself (before December).
 
     Every stage function gets its frames from :func:`~perfeval.monitor.view.as_of_view`: nothing
     after the as-of month (payments, completion, year-end columns) is seen, and before December the
@@ -181,6 +182,9 @@ def at(data_dir: str | os.PathLike, as_of, checkpoints=DEFAULT_CHECKPOINTS, *,
     st = status(payments, projects, as_of, status_settings)
     hist = (view.history_payments, view.history_budgets)
     fc = forecast(payments, projects, as_of, *hist, settings=forecast_settings)
+    # the errors of the forecasts made by now: the backtest months reached and this month (not a later one)
+    backtest_months = tuple(sorted({parse_as_of(m)[1] for m in backtest_months if parse_as_of(m)[1] <= month}
+                                   | ({month} if month < 12 else set())))
     if view.complete:      # the view holds December: this year's year end is known
         bt = backtest(payments, projects, *hist, months=backtest_months, settings=forecast_settings)
     elif hist[0] is not None and hist[1] is not None:
