@@ -32,7 +32,11 @@ def test_the_seed_figures_are_computed(report):
     assert {g: n for g, n in f["key_grades"].items() if n} == {"优": 10, "良": 13}
     assert f["key_sectors"] == ["教育", "水利", "生态环保", "农业农村", "城市基础设施"]
     text = "".join(report.evaluation_text())
-    assert "187 个项目开展绩效自评，各项目预算执行率均达到 95% 以上" in text
+    # the rate is after year-end recovery, and the text says so and how many were below 95 % before it
+    assert f["n_below_before_recovery"] == f["n_recovered"] == 7
+    assert ("187 个项目开展绩效自评，按全年执行数 ÷ 年底收回统筹后的全年预算数计算，各项目预算执行率均达到 95% 以上"
+            "（最低 95.54%）；其中 7 个项目收回统筹前执行率（全年支付 ÷ 年初预算数）低于 95%，系年底收回其未支付资金、"
+            "调减全年预算数后达到") in text
     assert "23 个项目进行绩效评价，涉及资金 20.33 亿元，达到“优”等级的项目 10 个，达到“良”等级的项目 13 个" in text
 
 
@@ -62,7 +66,8 @@ def test_a_project_below_the_floor_is_counted_not_hidden(tmp_path):
     projects.to_csv(data / "projects.csv", index=False, encoding="utf-8-sig")
     r = build_annual_report(data, year=2021)
     assert not r.facts["all_above_min"] and r.facts["n_above_min"] == 186
-    assert "186 个项目预算执行率达到 95% 以上，占 99.5%，最低 90.00%" in "".join(r.evaluation_text())
+    assert ("按全年执行数 ÷ 年底收回统筹后的全年预算数计算，186 个项目预算执行率达到 95% 以上，占 99.5%，最低 90.00%；"
+            "收回统筹前执行率（全年支付 ÷ 年初预算数）低于 95% 的项目 7 个") in "".join(r.evaluation_text())
 
 
 def test_perfeval_annual_writes_the_report_that_passes_the_lint(tmp_path, capsys):

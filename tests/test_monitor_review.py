@@ -39,7 +39,7 @@ def june_only(tmp_path_factory):
 def test_a_mid_year_run_backtests_on_the_history_years_and_says_so(june_only, capsys):
     led = at(june_only, "2021-06")
     assert led.last_month == 6 and "历史年度逐年回测" in led.backtest.source
-    assert "只到6月" in led.backtest_note and "不做本年度回测" in led.backtest_note
+    assert "截至6月底，本年度尚无实际年底执行率" in led.backtest_note and "不做本年度回测" in led.backtest_note
     # the actual rates it compares with are the history years' own (year total ÷ budget), not this year's
     hp = pd.read_csv(june_only / "monitoring" / "history_payments.csv", encoding="utf-8-sig", dtype={"project_id": str})
     hb = pd.read_csv(june_only / "monitoring" / "history_budgets.csv", encoding="utf-8-sig", dtype={"project_id": str})
@@ -62,11 +62,14 @@ def test_a_mid_year_run_without_history_withholds_the_backtest(june_only, tmp_pa
     assert led.backtest is None and "不做本年度回测" in led.backtest_note
     assert main(["monitor", "--data", str(folder), "--as-of", "2021-06"]) == 0
     out = capsys.readouterr().out
-    assert "预测回测：本年度支付数据只到6月" in out and "平均绝对误差" not in out
+    assert "预测回测：截至6月底，本年度尚无实际年底执行率" in out and "平均绝对误差" not in out
 
 
 def test_a_complete_year_states_which_backtest_it_is():
+    # the sample's payments reach December, but a June view does not: it backtests on the history years
     led = at(SAMPLE, "2021-06")
+    assert "历史年度逐年回测" in led.backtest.source and "本年度全年实际支付" not in led.backtest_note
+    led = at(SAMPLE, "2021-12")
     assert led.backtest is not None and "本年度全年实际支付" in led.backtest_note
 
 

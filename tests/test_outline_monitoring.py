@@ -56,10 +56,14 @@ def test_before_the_checkpoints_the_lists_are_sentences():
 
 def test_the_forecast_text_states_the_backtest_of_the_proposals(november):
     text = "".join(november.forecast_text())
-    assert "11月底的收回建议涉及 4 个项目" in text and "未多收回" in text   # counted against December's payments
-    assert "本年度全年实际支付" in text and "未按历史年度逐年回测" in text       # which backtest it is
+    # November does not know December's payments: the proposals are not backtested, the forecast is on history
+    assert "截至11月底，本年度尚无全年实际支付，收回建议尚无法回测" in text and "未多收回" not in text
+    assert "历史年度逐年回测" in text and "本年度全年实际支付" not in text       # which backtest it is
     settings = dict(zip(*november.settings_table().to_dict("list").values()))
     assert "收回建议回测" in settings and "不保证" in settings["收回建议"]
+    december = "".join(build_monitoring_report(SAMPLE, "2021-12").forecast_text())
+    assert "12月底的收回建议涉及 7 个项目" in december and "未多收回" in december   # against the year's payments
+    assert "本年度全年实际支付" in december and "未按历史年度逐年回测" in december
 
 
 def test_the_watch_wording_follows_the_checkpoint_month():

@@ -11,6 +11,9 @@ spending (双监控).
 One module a concern:
 
 * :mod:`.data` — reading a data folder, the checked payments matrix, the monitoring date;
+* :mod:`.view` — :func:`as_of_view`: the data folder as known at a month end (no later payment,
+  completion or year-end figure; history years only) → :class:`YearView`, which the dashboard, the
+  workbook and ``perfeval monitor`` compute from;
 * :mod:`.schedule` — :func:`progress` month by month, the lights;
 * :mod:`.checkpoints` — :class:`Checkpoint`, :func:`checkpoint_lists`, :func:`year_end_recovery`,
   :func:`monitor` (the whole year) → :class:`Monitoring`;
@@ -32,8 +35,9 @@ from .forecast import (METHODS, Backtest, Forecast, ForecastSettings, RecoveryCh
                        recovery_backtest)
 from .dual import Dual, DualSettings, dual
 from .ledger import Ledgers, at
+from .view import YearView, as_of_view
 
 __all__ = ["ACTIONS", "Backtest", "Checkpoint", "DEFAULT_CHECKPOINTS", "DEFAULT_LIGHTS", "Dual", "DualSettings",
            "Forecast", "ForecastSettings", "LIGHT_LABELS", "Ledgers", "METHODS", "Monitoring", "Status",
-           "StatusSettings", "at", "backtest", "checkpoint_lists", "dual", "forecast", "light_of", "load", "monitor",
+           "StatusSettings", "YearView", "as_of_view", "at", "backtest", "checkpoint_lists", "dual", "forecast", "light_of", "load", "monitor",
            "profile", "progress", "recovery_backtest", "RecoveryCheck", "status", "year_end_recovery"]

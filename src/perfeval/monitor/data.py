@@ -33,6 +33,13 @@ def _plain(value):
     return value.item() if isinstance(value, np.generic) else value
 
 
+def _line(frame: pd.DataFrame, i: int) -> int:
+    """The file line of the ``i``-th row of a frame read from a CSV (header on line 1): its integer row
+    label where it has one (a view keeps the labels of the file's rows), else its position."""
+    label = frame.index[i]
+    return int(label) + 2 if isinstance(label, (int, np.integer)) and not isinstance(label, bool) else i + 2
+
+
 def _payment_matrix(payments: pd.DataFrame, projects: pd.DataFrame, budget_column: str,
                     files: tuple[str, str] | None = None):
     """(ids, budget vector, payments matrix projects × 12) with validation of both frames; ``files``
@@ -66,19 +73,19 @@ def _payment_matrix(payments: pd.DataFrame, projects: pd.DataFrame, budget_colum
     if bad_month.any():
         i = int(np.flatnonzero(bad_month.to_numpy())[0])
         raise InputError("月份须为 1–12 的整数 (month must be 1–12)",
-                         where=Location(file=pay_file, row=i + 2, column="month"), expected="1–12",
+                         where=Location(file=pay_file, row=_line(payments, i), column="month"), expected="1–12",
                          found=_plain(payments["month"].iloc[i]))
     amount = pd.to_numeric(payments["amount"], errors="coerce")
     if amount.isna().any():
         i = int(np.flatnonzero(amount.isna().to_numpy())[0])
         raise InputError("支付金额须为数字 (amount must be a number)",
-                         where=Location(file=pay_file, row=i + 2, column="amount"), expected="金额（元）",
+                         where=Location(file=pay_file, row=_line(payments, i), column="amount"), expected="金额（元）",
                          found=_plain(payments["amount"].iloc[i]))
     row = pd.Index(ids).get_indexer(payments["project_id"].astype(str))
     if (row < 0).any():
         i = int(np.flatnonzero(row < 0)[0])
         raise InputError("支付记录的项目不在项目清单中 (payment for an unknown project)",
-                         where=Location(file=pay_file, row=i + 2, column="project_id"),
+                         where=Location(file=pay_file, row=_line(payments, i), column="project_id"),
                          expected="项目清单中的项目编码", found=_plain(payments["project_id"].iloc[i]))
     matrix = np.zeros((len(ids), 12))
     np.add.at(matrix, (row, month.to_numpy(dtype=int) - 1), amount.to_numpy(dtype=float))

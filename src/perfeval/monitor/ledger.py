@@ -4,24 +4,28 @@
 the reminder list (提醒名单: the June checkpoint, once June is reached), the watch ledger
 (重点关注台账: October's zero-spend projects, once October is reached), the forecast with its
 backtest and the recovery proposals (收回建议, from November), and 双监控. A checkpoint lists the
-projects as they stood at its month end, with where they stand now beside it. ``to_xlsx`` writes
+projects as they stood at its month end, with where they stand now beside it. All of it is computed
+from the data as known at the as-of month (:mod:`.view`): a June ledger is blind to July–December,
+and before December its forecast is backtested on the history years only. ``to_xlsx`` writes
 提醒名单 / 重点关注台账 / 收回建议 / 运行监控 / 双监控 / 监控设置 with Chinese headers, money in 万元
 and rates as percentages; an empty list is a sheet with one sentence saying why.
 """
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .checkpoints import ACTIONS, DEFAULT_CHECKPOINTS, _check_checkpoints, checkpoint_lists
-from .data import bureau_schedule, extras, load, parse_as_of, with_direct_funds
+from .data import bureau_schedule, parse_as_of
 from .dual import Dual, DualSettings, dual
 from .forecast import (Backtest, Forecast, ForecastSettings, RecoveryCheck, backtest, forecast, history_backtest,
-                       recovery_backtest, year_complete)
+                       recovery_backtest)
 from .status import Status, StatusSettings, status
+from .view import YearView, as_of_view
 
 
 @dataclass(frozen=True)
@@ -34,16 +38,17 @@ class Ledgers:
     forecast: Forecast
     backtest: Backtest | None    # this year's (payments to December) or the history's year by year, else None
     dual: Dual
-    inputs: tuple = field(default_factory=tuple)
-    monthly: tuple = ()          # city-wide payments of months 1…12 (元)
-    last_month: int = 12         # the last month present in payments.csv
+    view: YearView | None = None  # the data as known at the as-of month, which every figure comes from
+    monthly: tuple = ()          # city-wide payments of months 1…12 (元); NaN after the as-of month (not known)
+    last_month: int = 12         # the last month of payments the view holds (the as-of month)
     recovery_check: RecoveryCheck | None = None   # over-recovery of the proposals (year complete, proposals made)
 
     @property
     def backtest_note(self) -> str:
         """How the forecast and the proposals were backtested, or why not (a Chinese sentence)."""
         if self.last_month < 12:
-            why = f"本年度支付数据只到{self.last_month}月，尚无实际年底执行率，不做本年度回测"
+            why = (f"截至{self.last_month}月底，本年度尚无实际年底执行率（只用{self.last_month}月底以前的支付），"
+                   "不做本年度回测")
             if self.backtest is None:
                 return why + "；历史支付数据不足两个年度，也不做历史年度回测"
             return (why + f"，改为{self.backtest.source}，与该年度实际年底执行率相比")
@@ -56,7 +61,7 @@ class Ledgers:
         if not fc.proposes_recovery:
             return None
         if self.recovery_check is None:
-            return f"本年度支付数据只到{self.last_month}月，收回建议尚无法回测"
+            return f"截至{self.last_month}月底，本年度尚无全年实际支付，收回建议尚无法回测"
         return self.recovery_check.summary()
 
     @property
@@ -128,6 +133,10 @@ class Ledgers:
 
         return "<b>绩效运行监控</b>" + fmt.html_list(self.summary_lines(), ordered=False)
 
+    def inputs_table(self) -> pd.DataFrame:
+        """附录: each input file, the part of it the view used and the SHA-256 of that part."""
+        return self.view.fingerprint() if self.view is not None else pd.DataFrame()
+
     def sheets(self) -> dict:
         """The workbook's sheets as frames (money in 万元, Chinese headers)."""
         from .sheets import workbook_frames
@@ -142,9 +151,13 @@ class Ledgers:
 
 def with_bureau_schedule(settings: StatusSettings | None, data_dir) -> StatusSettings | None:
     """``settings`` with the folder's own schedule (``monitoring/schedule.csv``) when they name none."""
+    return with_schedule(settings, bureau_schedule(data_dir))
+
+
+def with_schedule(settings: StatusSettings | None, shares) -> StatusSettings | None:
+    """``settings`` with ``shares`` (a bureau's schedule, or None) when they name no schedule."""
     if settings is not None and settings.schedule is not None:
         return settings
-    shares = bureau_schedule(data_dir)
     if shares is None:
         return settings
     return replace(settings or StatusSettings(), schedule=shares)
@@ -153,47 +166,32 @@ def with_bureau_schedule(settings: StatusSettings | None, data_dir) -> StatusSet
 def at(data_dir: str | os.PathLike, as_of, checkpoints=DEFAULT_CHECKPOINTS, *,
        status_settings: StatusSettings | None = None, forecast_settings: ForecastSettings | None = None,
        dual_settings: DualSettings | None = None, backtest_months=(6, 10)) -> Ledgers:
-    """Monitoring of the data folder at ``as_of`` (see the module docstring).
+    """Monitoring of the data folder at ``as_of`` (see the module docstring). The forecast is backtested
+    at the ``backtest_months`` reached by the as-of month and at the as-of month itself (before December).
 
-    The folder's ``monitoring/schedule.csv`` (a bureau's own 序时进度) is used unless
-    ``status_settings`` names a schedule ("straight-line" or twelve shares).
+    Every stage function gets its frames from :func:`~perfeval.monitor.view.as_of_view`: nothing
+    after the as-of month (payments, completion, year-end columns) is seen, and before December the
+    forecast is backtested on the history years only. The folder's ``monitoring/schedule.csv`` (a
+    bureau's own 序时进度) is used unless ``status_settings`` names a schedule ("straight-line" or
+    twelve shares).
     """
-    from ..errors import InputError, Location
-
-    year, month = parse_as_of(as_of)
-    payments, projects = load(data_dir)
-    ex = extras(data_dir)
-    if year is not None and ex["history_budgets"] is not None:
-        years = pd.to_numeric(ex["history_budgets"]["year"], errors="coerce")
-        if (years >= year).any():
-            raise InputError("监控年度不晚于历史支付数据的年度 (as-of year is not after the history)",
-                             where=Location(path="as_of"), expected=f"{int(years.max()) + 1} 年及以后",
-                             found=str(as_of))
-    budget_year = data_year(projects, ex["history_budgets"])
-    if year is not None and budget_year is not None and year != budget_year:
-        raise InputError("监控年度与数据的预算年度不符 (as-of year is not the data's budget year)",
-                         where=Location(path="as_of"),
-                         expected=f"截至月份在 {budget_year} 年内，如 {budget_year}-06（{data_year_source(projects, ex['history_budgets'])}）",
-                         found=str(as_of))
-    last = year_complete(payments)
-    if month > last:
-        raise InputError("截至月份晚于支付数据的最后月份 (as-of month after the last month of payments)",
-                         where=Location(file=str(Path(data_dir) / "payments.csv"), column="month"),
-                         expected=f"截至月份不晚于数据中最后的月份 {last}", found=str(as_of))
-    projects = with_direct_funds(projects, ex["direct_funds"])
-    status_settings = with_bureau_schedule(status_settings, data_dir)
+    view = as_of_view(data_dir, as_of)
+    payments, projects, month = view.payments, view.projects, view.month
+    status_settings = with_schedule(status_settings, view.schedule)
     cps = _check_checkpoints(checkpoints)
     st = status(payments, projects, as_of, status_settings)
-    hist = (ex["history_payments"], ex["history_budgets"])
+    hist = (view.history_payments, view.history_budgets)
     fc = forecast(payments, projects, as_of, *hist, settings=forecast_settings)
-    complete = last >= 12
-    if complete:
+    # the errors of the forecasts made by now: the backtest months reached and this month (not a later one)
+    backtest_months = tuple(sorted({parse_as_of(m)[1] for m in backtest_months if parse_as_of(m)[1] <= month}
+                                   | ({month} if month < 12 else set())))
+    if view.complete:      # the view holds December: this year's year end is known
         bt = backtest(payments, projects, *hist, months=backtest_months, settings=forecast_settings)
     elif hist[0] is not None and hist[1] is not None:
         bt = history_backtest(*hist, months=backtest_months, settings=forecast_settings)
     else:
         bt = None
-    check = recovery_backtest(fc, payments, projects) if complete and fc.proposes_recovery else None
+    check = recovery_backtest(fc, payments, projects) if view.complete and fc.proposes_recovery else None
     reached = tuple(cp for cp in cps if cp.month <= month)
     shares = st.settings.time_shares()
     lists = checkpoint_lists(payments, projects, reached, budget_column=st.settings.budget_column,
@@ -206,14 +204,14 @@ def at(data_dir: str | os.PathLike, as_of, checkpoints=DEFAULT_CHECKPOINTS, *,
                          light_now=lists["project_id"].map(now["light"]),
                          direct_funds=lists["project_id"].map(now["direct_funds"]).fillna(False).astype(bool),
                          forecast_rate=lists["project_id"].map(fc.table.set_index("project_id")["forecast_rate"]))
-    du = dual(payments, projects, ex["midyear"], as_of, dual_settings)
-    base = Path(data_dir)
-    inputs = tuple(p for p in [base / "payments.csv", base / "projects.csv"] +
-                   sorted((base / "monitoring").glob("*.csv")) if p.is_file())
-    monthly = pd.to_numeric(payments["amount"]).groupby(pd.to_numeric(payments["month"]).astype(int)).sum()
+    du = dual(payments, projects, view.midyear, as_of, dual_settings)
+    paid = pd.to_numeric(payments["amount"], errors="coerce")
+    monthly = paid.groupby(pd.to_numeric(payments["month"], errors="coerce")).sum()
+    known = np.arange(1, 13) <= month      # a later month is not known, not zero
+    monthly = np.where(known, monthly.reindex(range(1, 13), fill_value=0.0).to_numpy(dtype=float), np.nan)
     return Ledgers(status=st, checkpoints=cps, lists=lists.reset_index(drop=True), forecast=fc, backtest=bt,
-                   dual=du, inputs=inputs, monthly=tuple(monthly.reindex(range(1, 13), fill_value=0.0).astype(float)),
-                   last_month=last, recovery_check=check)
+                   dual=du, view=view, monthly=tuple(float(x) for x in monthly), last_month=month,
+                   recovery_check=check)
 
 
 def data_year_source(projects: pd.DataFrame, history_budgets: pd.DataFrame | None) -> str:

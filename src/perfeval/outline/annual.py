@@ -134,11 +134,17 @@ class AnnualReport:
 
     def evaluation_text(self) -> list[str]:
         f = self.facts
+        basis = "按全年执行数 ÷ 年底收回统筹后的全年预算数计算，"
+        before = "收回统筹前执行率（全年支付 ÷ 年初预算数）"
+        n_before = f["n_below_before_recovery"]
         if f["all_above_min"]:
-            rate = f"各项目预算执行率均达到 {self.min_rate:.0%} 以上（最低 {fmt.pct(f['min_exec_rate'])}）"
+            rate = basis + f"各项目预算执行率均达到 {self.min_rate:.0%} 以上（最低 {fmt.pct(f['min_exec_rate'])}）"
+            rate += (f"；其中 {n_before} 个项目{before}低于 {self.min_rate:.0%}，系年底收回其未支付资金、调减全年预算数后达到"
+                     if n_before else f"；{before}也均达到 {self.min_rate:.0%} 以上")
         else:
-            rate = (f"{f['n_above_min']} 个项目预算执行率达到 {self.min_rate:.0%} 以上，占 {fmt.pct(f['share_above_min'], 1)}，"
-                    f"最低 {fmt.pct(f['min_exec_rate'])}")
+            rate = basis + (f"{f['n_above_min']} 个项目预算执行率达到 {self.min_rate:.0%} 以上，占 "
+                            f"{fmt.pct(f['share_above_min'], 1)}，最低 {fmt.pct(f['min_exec_rate'])}")
+            rate += f"；{before}低于 {self.min_rate:.0%} 的项目 {n_before} 个" if n_before else ""
         grades = "、".join(f"“{g}”{n} 个" for g, n in f["self_grades"].items() if n)
         self_text = (f"按照“谁负责项目实施，谁进行绩效评价”“自评为主，重点评价”的原则，组织项目实施单位对 {self.year or '本'} 年度预算安排的 "
                      f"{f['n_self']} 个项目开展绩效自评，{rate}；自评等级（{self.city_report.basis_label}）为{grades}")
@@ -220,7 +226,8 @@ class AnnualReport:
         """附表: how each figure was counted (the report's conventions)."""
         mon = self.city_report.monitoring
         rows = {
-            "预算执行率": f"全年执行数 ÷ 全年预算数（年底收回统筹后）；达标线 {self.min_rate:.0%}",
+            "预算执行率": f"全年执行数 ÷ 全年预算数（年底收回统筹后）；达标线 {self.min_rate:.0%}；"
+                     "收回统筹前执行率为全年支付 ÷ 年初预算数",
             "自评等级": ("自评表按财预〔2020〕10号评分规则复核后的等级（自评得分高于规则允许最高分的按最高分计）"
                      if self.city_report.score_basis == "reviewed" else "单位自评表填报的等级")
             + "；本年度各报告、索引、结果应用和公开表均采用同一口径",
@@ -272,6 +279,10 @@ def _facts(r: AnnualReport) -> dict:
          "key_grades": {g: int((graded_key == g).sum()) for g in GRADES + ("未定级",)},
          "n_remind": len(mon.reminders), "n_watch": len(mon.watch_list), "n_recovered": len(mon.recovered),
          "recovered": float(mon.recovered["recovered"].sum()),
+         # self-evaluated projects whose rate before year-end recovery (payments ÷ budget_initial) was below the floor
+         "n_below_before_recovery": int(compare.lt(
+             mon.recovery.loc[mon.recovery["project_id"].isin(self_ids), "rate_before"].dropna().to_numpy(dtype=float),
+             r.min_rate).sum()),
          "applied": c.applied.counts()}
     s = c.applied.summary().set_index("action")
     f["applied_budget"] = s["budget"].to_dict()

@@ -4,7 +4,9 @@
 二、累计执行与序时进度 (a chart of the months so far and the forecast path) · 三、提醒名单 ·
 四、重点关注台账 · 五、直达资金重点监控 · 六、年底执行预测与收回建议 (the forecast, its backtest on
 this year's actual year end — or, mid-year, on the history years — the recovery proposals and their
-own backtest: how much would have been recovered and then spent) · 七、双监控 · 附录 (监控设置, 输入文件).
+own backtest: how much would have been recovered and then spent) · 七、双监控 · 附录 (监控设置, 输入文件:
+the part of each file the as-of view used, hashed). Everything comes from the data as known at the
+as-of month (:mod:`perfeval.monitor.view`).
 ``build_monitoring_report(data_dir, as_of)`` computes it with :func:`perfeval.monitor.at`; every
 table is money in 万元 and rates as percentages, an empty list is a sentence.
 """
@@ -180,6 +182,10 @@ class MonitoringReport:
                              "偏离说明": f["reason"]}), d.summary()
 
     # 附录 -----------------------------------------------------------------------------------
+    def inputs_table(self) -> pd.DataFrame:
+        """附录: the input files and the SHA-256 of the part of each this view used (not the whole file)."""
+        return self.led.inputs_table()
+
     def settings_table(self) -> pd.DataFrame:
         conv = self.led.conventions()
         return pd.DataFrame({"设置": list(conv), "取值": [fmt.clause(fmt.chinese(v)) for v in conv.values()]})
