@@ -12,10 +12,11 @@ import pandas as pd
 import pytest
 
 from perfeval import basis
+from perfeval import display as fmt
 from perfeval.disclose import disclose
 from perfeval.disclose.tables import DisclosureRules
 from perfeval.errors import InputError
-from perfeval.outline import city as C, fmt, portfolio as P
+from perfeval.outline import city as C, portfolio as P
 from perfeval.outline.assemble import build_project_report
 from perfeval.report.index import render_index
 

@@ -31,6 +31,7 @@ _LAYER_RULES = (
     ("perfeval.outline", 2),
     ("perfeval.disclose", 2),
     ("perfeval.display", 0),
+    ("perfeval.basis", 0),
     ("perfeval.errors", 0),
     ("perfeval._files", 0),
     ("perfeval.report", 0),
