@@ -308,6 +308,12 @@ class Inputs:
         return None if pid in self.self_forms else "没有该项目的自评表（forms/ 与 self_evaluation/rows.csv 中均无）"
 
 
+def _quote(text: str) -> str:
+    """The monitoring fact a sentence states, with a little of what surrounds it."""
+    m = MONITOR_RE.search(text)
+    return ("……" if m.start() > 12 else "") + text[max(0, m.start() - 12):m.end() + 30].strip() + "……"
+
+
 def _absence(inputs: Inputs, claims: list, pages: dict, names: dict, known: set) -> list:
     """Facts stated for a project whose data are absent: evaluation claims, monitoring sentences and rows."""
     out = []
@@ -320,19 +326,20 @@ def _absence(inputs: Inputs, claims: list, pages: dict, names: dict, known: set)
     for rel, page in pages.items():
         m = re.match(r"^reports/(?:self|key)-(.+)\.html$", rel)
         if m and m.group(1) in known and inputs.absent("monitoring", m.group(1)):
-            hit = next((d for _, d in page.texts if MONITOR_RE.search(d)), None)
+            hit = next((_quote(d) for _, d in page.texts if MONITOR_RE.search(d)), None)
             if hit:
                 out.append(Contradiction("无数据却有结论", m.group(1), "运行监控或收回统筹", "数据文件夹",
-                                         inputs.absent("monitoring", m.group(1)), rel, hit.strip()[:80]))
+                                         inputs.absent("monitoring", m.group(1)), rel, hit))
             continue
-        monitoring = "/monitoring-" in rel
-        for t in page.tables:
+        monitoring, listed = "/monitoring-" in rel, set()
+        for t in page.tables:  # a project listed in a monitoring table: one contradiction per section
             if not (monitoring or "监控" in t["section"]) or "项目名称" not in t["head"]:
                 continue
             i = t["head"].index("项目名称")
             for row in (r for r in t["rows"] if len(r) > i):
                 pid = names.get(row[i].strip(), row[i].strip())
-                if pid in known and inputs.absent("monitoring", pid):
+                if pid in known and inputs.absent("monitoring", pid) and (pid, t["section"]) not in listed:
+                    listed.add((pid, t["section"]))
                     out.append(Contradiction("无数据却有结论", pid, "运行监控或收回统筹", "数据文件夹",
                                              inputs.absent("monitoring", pid), f"{rel}“{t['section']}”",
                                              "列入表格：" + "、".join(t["head"][:4])))
@@ -340,7 +347,7 @@ def _absence(inputs: Inputs, claims: list, pages: dict, names: dict, known: set)
             for _, d in page.texts:
                 if MONITOR_RE.search(d) and any(int(n) > 0 for n in COUNT_RE.findall(d)):
                     out.append(Contradiction("无数据却有结论", "全市", "运行监控或收回统筹", "数据文件夹",
-                                             inputs.absent("monitoring", ""), rel, d.strip()[:80]))
+                                             inputs.absent("monitoring", ""), rel, _quote(d)))
                     break
     return out
 
