@@ -41,6 +41,7 @@ SENTENCE_RE = re.compile(r"综合得分\s*([\d.]+)\s*分，评价等级为“(.)
 SELF_ON_KEY_RE = re.compile(r"单位自评总分\s*([\d.]+)\s*分（(.)）")
 MONITOR_RE = re.compile(r"6\s*月底[^。；|]{0,12}(?:滞后|提醒)|10\s*月底仍未(?:支出|破零)|收回统筹(?:资金)?\s*[\d,.]+\s*万元"
                         r"|列入重点关注台账")
+EXANTE_RE = re.compile(r"建议安排\s*([\d,]+\.\d+)\s*万元|建议不予安排")
 COUNT_RE = re.compile(r"(\d+)\s*个(?:项目)?")
 NUMBER_RE = re.compile(r"^[-−]?\d+(?:\.\d+)?$")
 PROJECT_COLUMNS = ("项目编码", "项目编号", "项目名称")
@@ -219,6 +220,12 @@ def _page_claims(path: Path, rel: str, acc: "_Found"):
     for t in page.tables:
         sctx = ctx or ("key" if "重点" in t["section"] else None)
         _table_claims(t["head"], [r for r in t["rows"] if r], f"{rel}“{t['section']}”", sctx, acc)
+    e = re.match(r"^exante-(.+)\.html$", path.name)
+    amount = e and EXANTE_RE.search("".join(d for _, d in page.texts))
+    if amount:  # the ex-ante conclusion's amount; "建议不予安排" is 0
+        value = amount.group(1) or "0.00"
+        out.append(Claim(e.group(1), "exante_amount", value, f"建议安排 {value} 万元" if amount.group(1) else "建议不予安排",
+                         rel))
     m = re.match(r"^(self|key)-(.+)\.html$", path.name)
     if m:
         text = "".join(d for _, d in page.texts)
@@ -381,7 +388,8 @@ def _vetoed_but_suggested(claims: list, label) -> list:
     vetoes = {c.key: c for c in claims if c.field == "decision" and c.shown == "不予安排"}
     return [Contradiction("下一年度安排不一致", label(c.key), FIELDS["decision"], c.source, f"建议安排 {c.shown} 万元",
                           vetoes[c.key].source, "不予安排")
-            for c in claims if c.field == "exante_amount" and c.key in vetoes and (_number(c.value) or 0) > 0]
+            for c in claims if c.field == "exante_amount" and c.key in vetoes and (_number(c.value) or 0) > 0
+            and not c.source.startswith("reports/exante-")]  # the assessment itself comes before the veto
 
 
 def _department_averages(depts: list, avgs: list) -> list:
