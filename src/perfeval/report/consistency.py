@@ -14,7 +14,7 @@ monitoring, …), the workbook ``结果应用.xlsx`` and the disclosure tables (
   folder (``--data``, else the ``data_dir`` the batch's notebooks ran with) tells which inputs exist:
   ``payments.csv`` absent or header-only means no monitoring data at all, a project missing from it has
   none; likewise ``key_evaluation/indicators.csv`` for key evaluations and ``forms/<id>.xlsx`` (or
-  ``self_evaluation/rows.csv``) for self-evaluations.
+  ``self_evaluation/rows.csv``) for self-evaluations (`report.consistency_data`).
 
 ``perfeval lint DIR`` runs this check after the publication lint whenever DIR holds a ``manifest.json``;
 ``perfeval lint --consistency DIR`` runs it alone. Any contradiction makes the exit code 1.
@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from .consistency_data import Inputs, data_dir_of, facts_without_data, read_names
 from .lint import _Page
 
 FIELDS = {"self_total": "自评总分（复核后）", "self_grade": "自评等级（复核后）", "key_total": "重点评价得分",
@@ -39,10 +40,7 @@ BASIS = {"单位自评": "self", "绩效自评": "self", "重点评价": "key"}
 NOT_FUNDED = ("不予安排", "取消或暂停", "未安排", "不予支持", "暂缓安排")
 SENTENCE_RE = re.compile(r"综合得分\s*([\d.]+)\s*分，评价等级为“(.)”")
 SELF_ON_KEY_RE = re.compile(r"单位自评总分\s*([\d.]+)\s*分（(.)）")
-MONITOR_RE = re.compile(r"6\s*月底[^。；|]{0,12}(?:滞后|提醒)|10\s*月底仍未(?:支出|破零)|收回统筹(?:资金)?\s*[\d,.]+\s*万元"
-                        r"|列入重点关注台账")
 EXANTE_RE = re.compile(r"建议安排\s*([\d,]+\.\d+)\s*万元|建议不予安排")
-COUNT_RE = re.compile(r"(\d+)\s*个(?:项目)?")
 NUMBER_RE = re.compile(r"^[-−]?\d+(?:\.\d+)?$")
 PROJECT_COLUMNS = ("项目编码", "项目编号", "项目名称")
 
@@ -167,7 +165,6 @@ def _table_claims(head: list, rows: list, source: str, ctx: str | None, acc: "_F
               "key_total": "重点评价得分" if "重点评价得分" in col else None,
               "key_grade": "重点评价等级" if "重点评价等级" in col else None}
     if ctx in ("self", "key"):
-        scores.setdefault(f"{ctx}_total", None)
         scores[f"{ctx}_total"] = scores[f"{ctx}_total"] or ("评价得分" if "评价得分" in col else None)
         scores[f"{ctx}_grade"] = scores[f"{ctx}_grade"] or ("评价等级" if "评价等级" in col else None)
     exante = "评估结论" in col
@@ -264,101 +261,6 @@ def _manifest_claims(folder: Path, acc: "_Found") -> None:
                 out.append(Claim(e["project_id"], f"{e['kind']}_grade", e["grade"], e["grade"], "manifest.json"))
 
 
-# --------------------------------------------------------------------------- which data were given
-
-
-def _ids_in(path: Path, column: str = "project_id") -> set | None:
-    """Project ids of a csv; None when the file is absent or has only its header line."""
-    if not path.is_file():
-        return None
-    import csv
-
-    rows = [r for r in csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()) if any(r.values())]
-    return {r.get(column, "").strip() for r in rows} if rows else None
-
-
-def _data_dir(folder: Path) -> Path | None:
-    """The data folder the batch's notebooks ran with (their injected ``data_dir`` parameter)."""
-    for nb in sorted((folder / "notebooks").glob("*.ipynb"))[:20]:
-        m = re.search(r"data_dir = '([^'\\]+)'", nb.read_text(encoding="utf-8"))
-        if m and Path(m.group(1)).is_dir():
-            return Path(m.group(1))
-    return None
-
-
-@dataclass(frozen=True)
-class Inputs:
-    """Which inputs the data folder gives: None = none at all, else the ids covered."""
-
-    folder: Path
-    payments: set | None
-    key: set | None
-    self_forms: set
-
-    @classmethod
-    def read(cls, data: Path) -> "Inputs":
-        forms = {p.stem for p in (data / "forms").glob("*.xlsx")} if (data / "forms").is_dir() else set()
-        return cls(data, _ids_in(data / "payments.csv"), _ids_in(data / "key_evaluation" / "indicators.csv"),
-                   forms | (_ids_in(data / "self_evaluation" / "rows.csv") or set()))
-
-    def absent(self, what: str, pid: str) -> str | None:
-        """Why the data of ``what`` are absent for the project (None when they were given)."""
-        if what == "monitoring":
-            f = self.folder / "payments.csv"
-            if self.payments is None:
-                return f"未提供资金支付数据（payments.csv {'仅有表头' if f.is_file() else '不存在'}）"
-            return None if pid in self.payments else "payments.csv 中没有该项目的支付数据"
-        if what == "key":
-            if self.key is None:
-                return "未提供重点评价数据（key_evaluation/indicators.csv 不存在或仅有表头）"
-            return None if pid in self.key else "key_evaluation/indicators.csv 中没有该项目"
-        return None if pid in self.self_forms else "没有该项目的自评表（forms/ 与 self_evaluation/rows.csv 中均无）"
-
-
-def _quote(text: str) -> str:
-    """The monitoring fact a sentence states, with a little of what surrounds it."""
-    m = MONITOR_RE.search(text)
-    return ("……" if m.start() > 12 else "") + text[max(0, m.start() - 12):m.end() + 30].strip() + "……"
-
-
-def _absence(inputs: Inputs, claims: list, pages: dict, names: dict, known: set) -> list:
-    """Facts stated for a project whose data are absent: evaluation claims, monitoring sentences and rows."""
-    out = []
-    for c in claims:
-        basis = c.field.split("_")[0]
-        if c.key in known and basis in ("self", "key") and c.field.endswith(("_total", "_grade")):
-            why = inputs.absent(basis, c.key)
-            if why:
-                out.append(Contradiction("无数据却有结论", c.key, FIELDS[c.field], "数据文件夹", why, c.source, c.shown))
-    for rel, page in pages.items():
-        m = re.match(r"^reports/(?:self|key)-(.+)\.html$", rel)
-        if m and m.group(1) in known and inputs.absent("monitoring", m.group(1)):
-            hit = next((_quote(d) for _, d in page.texts if MONITOR_RE.search(d)), None)
-            if hit:
-                out.append(Contradiction("无数据却有结论", m.group(1), "运行监控或收回统筹", "数据文件夹",
-                                         inputs.absent("monitoring", m.group(1)), rel, hit))
-            continue
-        monitoring, listed = "/monitoring-" in rel, set()
-        for t in page.tables:  # a project listed in a monitoring table: one contradiction per section
-            if not (monitoring or "监控" in t["section"]) or "项目名称" not in t["head"]:
-                continue
-            i = t["head"].index("项目名称")
-            for row in (r for r in t["rows"] if len(r) > i):
-                pid = names.get(row[i].strip(), row[i].strip())
-                if pid in known and inputs.absent("monitoring", pid) and (pid, t["section"]) not in listed:
-                    listed.add((pid, t["section"]))
-                    out.append(Contradiction("无数据却有结论", pid, "运行监控或收回统筹", "数据文件夹",
-                                             inputs.absent("monitoring", pid), f"{rel}“{t['section']}”",
-                                             "列入表格：" + "、".join(t["head"][:4])))
-        if inputs.payments is None and not m:
-            for _, d in page.texts:
-                if MONITOR_RE.search(d) and any(int(n) > 0 for n in COUNT_RE.findall(d)):
-                    out.append(Contradiction("无数据却有结论", "全市", "运行监控或收回统筹", "数据文件夹",
-                                             inputs.absent("monitoring", ""), rel, _quote(d)))
-                    break
-    return out
-
-
 # --------------------------------------------------------------------------- comparing
 
 
@@ -420,21 +322,6 @@ class _Found:
         self.claims, self.depts, self.avgs, self.pages, self.names = [], [], [], {}, {}
 
 
-def _read_data(data: Path, names: dict) -> set:
-    """Names → ids from the data folder (projects and ex-ante candidates); the ids of this year's projects."""
-    import csv
-
-    known = set()
-    for name in ("projects.csv", "exante/candidates.csv"):
-        if (data / name).is_file():
-            for r in csv.DictReader((data / name).read_text(encoding="utf-8-sig").splitlines()):
-                pid = (r.get("project_id") or "").strip()
-                names.setdefault((r.get("project_name") or "").strip(), pid)
-                if name == "projects.csv":
-                    known.add(pid)
-    return known
-
-
 def check_folder(folder, data_dir=None) -> ConsistencyResult:
     """Every contradiction between the outputs of the batch in ``folder`` (see the module docstring)."""
     folder, acc, notes = Path(folder), _Found(), []
@@ -451,8 +338,8 @@ def check_folder(folder, data_dir=None) -> ConsistencyResult:
     for path in htmls:
         _page_claims(path, path.relative_to(folder).as_posix(), acc)
     files += len(xlsxs) + len(htmls)
-    data = Path(data_dir) if data_dir else _data_dir(folder)
-    known = _read_data(data, acc.names) if data is not None and (data / "projects.csv").is_file() else set()
+    data = Path(data_dir) if data_dir else data_dir_of(folder)
+    known = read_names(data, acc.names) if data is not None and (data / "projects.csv").is_file() else set()
     if not known:
         notes.append("未找到数据文件夹（可用 --data 指定），未检查“无数据却有结论”。")
     names = {k: v for k, v in acc.names.items() if k and v}
@@ -464,6 +351,7 @@ def check_folder(folder, data_dir=None) -> ConsistencyResult:
 
     found = _compare(claims, label) + _vetoed_but_suggested(claims, label) + _department_averages(acc.depts, acc.avgs)
     if known:
-        found += [Contradiction(c.kind, label(c.subject), c.field, c.a_source, c.a_value, c.b_source, c.b_value)
-                  for c in _absence(Inputs.read(data), claims, acc.pages, names, known)]
+        found += [Contradiction("无数据却有结论", label(key), what, "数据文件夹", why, where, said)
+                  for key, what, why, where, said in facts_without_data(Inputs.read(data), claims, acc.pages, names,
+                                                                         known)]
     return ConsistencyResult(files=files, contradictions=tuple(found), notes=tuple(notes))
