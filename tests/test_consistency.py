@@ -138,3 +138,23 @@ def test_on_a_real_batch_scores_grades_and_data_agree_and_the_checker_reads_ever
 def test_on_a_real_batch_every_output_tells_the_same_story(small_batch, capsys):
     out, _ = small_batch
     assert main(["lint", "--consistency", str(out)]) == 0, capsys.readouterr().err
+
+
+def test_ex_ante_and_target_review_conclusions_agree_by_their_leading_words(tmp_path):
+    """The index, an ex-ante report (its own rule's conclusion, not the other rule's) and a target-review opinion."""
+    out = tmp_path / "out"
+    (out / "reports").mkdir(parents=True)
+    (out / "index.html").write_text(_html("索引", _table(["项目编号", "项目名称", "类型", "总分", "等级"], [
+        ["SZ2022-N06", "示例市中小学校园足球场地提升工程", "事前绩效评估", "60.00", "部分支持（调整完善后支持）"],
+        ["SZ2021-162", "消防装备购置项目", "绩效目标审核", "—", "差"]])), encoding="utf-8")
+    (out / "reports" / "exante-SZ2022-N06.html").write_text(_html("事前绩效评估报告", (
+        "<h2>三、综合评估情况与评估结论</h2><p>综合专家组评分，项目总分 60.00 分（满分 100 分）。按通行做法，"
+        "结论为“部分支持（调整完善后支持）”。</p><p>按地方规定，本项目总分 60.00 分的结论为“不予立项”。</p>")),
+        encoding="utf-8")
+    opinion = out / "reports" / "targets-SZ2021-162.html"
+    opinion.write_text(_html("审核意见", "<h2>二、审核结论</h2><p>审核结论为“差”。</p>"), encoding="utf-8")
+    assert check_folder(out).ok, check_folder(out).summary()
+    opinion.write_text(_html("审核意见", "<h2>二、审核结论</h2><p>审核结论为“良”。</p>"), encoding="utf-8")
+    (c,) = check_folder(out).contradictions
+    assert (c.kind, c.subject, c.field, {c.a_value, c.b_value}) == ("等级不一致", "SZ2021-162 消防装备购置项目",
+                                                                  "绩效目标审核结论", {"差", "良"})

@@ -33,13 +33,18 @@ from .lint import _Page
 
 FIELDS = {"self_total": "自评总分（复核后）", "self_grade": "自评等级（复核后）", "key_total": "重点评价得分",
           "key_grade": "重点评价等级", "decision": "下一年度安排", "amount": "下一年度安排金额（万元）",
-          "exante_amount": "事前评估核定金额（万元）"}
+          "exante_amount": "事前评估核定金额（万元）", "exante_total": "事前评估总分", "exante_grade": "事前评估结论",
+          "targets_grade": "绩效目标审核结论"}
 KIND_OF = {"self_total": "得分不一致", "key_total": "得分不一致", "self_grade": "等级不一致", "key_grade": "等级不一致",
+           "exante_total": "得分不一致", "exante_grade": "等级不一致", "targets_grade": "等级不一致",
            "decision": "下一年度安排不一致", "amount": "安排金额不一致", "exante_amount": "事前评估核定金额不一致"}
-BASIS = {"单位自评": "self", "绩效自评": "self", "重点评价": "key"}
+BASIS = {"单位自评": "self", "绩效自评": "self", "重点评价": "key", "事前绩效评估": "exante", "绩效目标审核": "targets"}
+CONCLUSION_RE = re.compile(r"^(予以支持|部分支持|不予支持|建议立项|不予立项)")
 NOT_FUNDED = ("不予安排", "取消或暂停", "未安排", "不予支持", "暂缓安排")
 SENTENCE_RE = re.compile(r"综合得分\s*([\d.]+)\s*分，评价等级为“(.)”")
 SELF_ON_KEY_RE = re.compile(r"单位自评总分\s*([\d.]+)\s*分（(.)）")
+EXANTE_TOTAL_RE = re.compile(r"项目总分\s*([\d.]+)\s*分(?:（[^）]*）)?。[^。]*?结论为“([^”]+)”")  # not the other rule's
+TARGETS_RE = re.compile(r"审核结论为“(优|良|中|差)”")
 EXANTE_RE = re.compile(r"建议安排\s*([\d,]+\.\d+)\s*万元|建议不予安排")
 NUMBER_RE = re.compile(r"^[-−]?\d+(?:\.\d+)?$")
 PROJECT_COLUMNS = ("项目编码", "项目编号", "项目名称")
@@ -134,6 +139,12 @@ def _funded(label: str, amount: str | None) -> bool:
 # --------------------------------------------------------------------------- reading tables
 
 
+def _claim(key: str, field: str, shown: str, source: str) -> Claim:
+    """A claim; an ex-ante conclusion is compared by its leading words (部分支持（事前评估） = 部分支持（调整完善后支持）)."""
+    m = CONCLUSION_RE.match(shown) if field == "exante_grade" else None
+    return Claim(key, field, m.group(1) if m else shown, shown, source)
+
+
 def _table_claims(head: list, rows: list, source: str, ctx: str | None, acc: "_Found"):
     """Claims of one table, understood by its headers (order and extra columns do not matter)."""
     out, head = acc.claims, [re.sub(r"\s+", "", str(h)) for h in head]
@@ -174,7 +185,7 @@ def _table_claims(head: list, rows: list, source: str, ctx: str | None, acc: "_F
         key = str(row[pcol]).strip()
         if pcol != col.get("项目名称") and cell(row, "项目名称"):
             acc.names.setdefault(cell(row, "项目名称"), key)
-        add = lambda f, v: out.append(Claim(key, f, v, v, source))  # noqa: E731
+        add = lambda f, v: out.append(_claim(key, f, v, source))  # noqa: E731
         for field, h in scores.items():
             if h and cell(row, h) not in (None, "—", "未定级"):
                 add(field, cell(row, h))
@@ -190,6 +201,13 @@ def _table_claims(head: list, rows: list, source: str, ctx: str | None, acc: "_F
                 add(f"{basis}_grade", m.group(1))
                 if cell(row, "得分"):
                     add(f"{basis}_total", cell(row, "得分"))
+        pre = CONCLUSION_RE.match(cell(row, "事前评估或上年评价") or cell(row, "评估结论") or "")
+        if pre:  # the ex-ante conclusion and its score (the priority report's 得分 of a new project)
+            add("exante_grade", cell(row, "事前评估或上年评价") or cell(row, "评估结论"))
+            if cell(row, "评估得分") or cell(row, "得分"):
+                add("exante_total", cell(row, "评估得分") or cell(row, "得分"))
+        if cell(row, "目标审核") or cell(row, "审核结论"):
+            add("targets_grade", cell(row, "目标审核") or cell(row, "审核结论"))
         if exante:
             if cell(row, "建议安排（万元）"):
                 add("exante_amount", cell(row, "建议安排（万元）"))
@@ -223,9 +241,15 @@ def _page_claims(path: Path, rel: str, acc: "_Found"):
         value = amount.group(1) or "0.00"
         out.append(Claim(e.group(1), "exante_amount", value, f"建议安排 {value} 万元" if amount.group(1) else "建议不予安排",
                          rel))
+    text = "".join(d for _, d in page.texts)
+    for kind, regex, fields in (("exante", EXANTE_TOTAL_RE, ("exante_total", "exante_grade")),
+                                ("targets", TARGETS_RE, ("targets_grade",))):
+        m = re.match(rf"^{kind}-(.+)\.html$", path.name)
+        found = m and regex.search(text)
+        if found:
+            out += [_claim(m.group(1), f, v, rel) for f, v in zip(fields, found.groups())]
     m = re.match(r"^(self|key)-(.+)\.html$", path.name)
     if m:
-        text = "".join(d for _, d in page.texts)
         regexes = ((SENTENCE_RE, m.group(1)),) + (((SELF_ON_KEY_RE, "self"),) if m.group(1) == "key" else ())
         for regex, basis in regexes:  # a self page's "单位自评总分" is the score before review
             found = regex.search(text)
