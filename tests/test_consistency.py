@@ -158,3 +158,13 @@ def test_ex_ante_and_target_review_conclusions_agree_by_their_leading_words(tmp_
     (c,) = check_folder(out).contradictions
     assert (c.kind, c.subject, c.field, {c.a_value, c.b_value}) == ("等级不一致", "SZ2021-162 消防装备购置项目",
                                                                   "绩效目标审核结论", {"差", "良"})
+
+
+def test_a_folder_without_batch_output_or_with_a_damaged_manifest_is_a_clear_error(tmp_path):
+    from perfeval.errors import InputError
+
+    with pytest.raises(InputError, match="没有批量输出"):
+        check_folder(tmp_path)
+    (tmp_path / "manifest.json").write_text("{bad", encoding="utf-8")
+    with pytest.raises(InputError, match="manifest.json"):
+        check_folder(tmp_path)

@@ -8,6 +8,8 @@ monitoring, …), the workbook ``结果应用.xlsx`` and the disclosure tables (
 - a project's total score or grade (self-evaluation after review, key evaluation), next-year decision
   (funded or not) or amount that differs between two files; numbers are compared at the precision both
   print (99.849 and 99.85 agree, 99.85 and 99.87 do not); tables are understood by their column headers;
+- the same for an ex-ante assessment's score and conclusion and a target review's conclusion; a project
+  one page refuses outright (不予安排) while another still suggests an amount for it;
 - a department's average self score that is not the average of the scores another table gives all its
   projects; a count or sum by action (处理汇总) that differs between two files;
 - a monitoring, recovery or evaluation fact stated for a project whose data were not given. The data
@@ -28,6 +30,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from ..errors import InputError, Location
 from .consistency_data import Inputs, data_dir_of, facts_without_data, read_names
 from .lint import _Page
 
@@ -275,7 +278,12 @@ def _workbook_claims(path: Path, rel: str, acc: "_Found"):
 
 
 def _manifest_claims(folder: Path, acc: "_Found") -> None:
-    manifest, out, names = json.loads((folder / "manifest.json").read_text(encoding="utf-8")), acc.claims, acc.names
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InputError("批量清单无法读取 (manifest.json is damaged)", where=Location(file=str(folder / "manifest.json")),
+                         expected="perfeval batch 写出的 JSON", found=str(exc)[:80]) from None
+    out, names = acc.claims, acc.names
     for e in manifest.get("projects", []):
         if e.get("project_id") and e.get("project_name"):
             names[e["project_name"].strip()] = e["project_id"]
@@ -362,6 +370,9 @@ def check_folder(folder, data_dir=None) -> ConsistencyResult:
     for path in htmls:
         _page_claims(path, path.relative_to(folder).as_posix(), acc)
     files += len(xlsxs) + len(htmls)
+    if not files:
+        raise InputError("文件夹中没有批量输出 (no batch output)", where=Location(file=str(folder)),
+                         expected="含 manifest.json、index.html 或 reports/*.html 的文件夹（perfeval batch --out）")
     data = Path(data_dir) if data_dir else data_dir_of(folder)
     known = read_names(data, acc.names) if data is not None and (data / "projects.csv").is_file() else set()
     if not known:

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import InputError, Location
+
 MONITOR_RE = re.compile(r"6\s*月底[^。；|]{0,12}(?:滞后|提醒)|10\s*月底仍未(?:支出|破零)|收回统筹(?:资金)?\s*[\d,.]+\s*万元"
                         r"|列入重点关注台账")
 COUNT_RE = re.compile(r"(\d+)\s*个(?:项目)?")
@@ -20,11 +22,19 @@ CLAIMED = {"self_total": "自评总分（复核后）", "self_grade": "自评等
            "key_grade": "重点评价等级"}
 
 
+def _text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError("文件不是 UTF-8 编码 (not UTF-8)", where=Location(file=str(path)),
+                         expected="UTF-8 编码的 csv 文件") from None
+
+
 def _ids_in(path: Path, column: str = "project_id") -> set | None:
     """Project ids of a csv; None when the file is absent or has only its header line."""
     if not path.is_file():
         return None
-    rows = [r for r in csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()) if any(r.values())]
+    rows = [r for r in csv.DictReader(_text(path).splitlines()) if any(r.values())]
     return {r.get(column, "").strip() for r in rows} if rows else None
 
 
@@ -112,7 +122,7 @@ def read_names(data: Path, names: dict) -> set:
     known = set()
     for name in ("projects.csv", "exante/candidates.csv"):
         if (data / name).is_file():
-            for r in csv.DictReader((data / name).read_text(encoding="utf-8-sig").splitlines()):
+            for r in csv.DictReader(_text(data / name).splitlines()):
                 pid = (r.get("project_id") or "").strip()
                 names.setdefault((r.get("project_name") or "").strip(), pid)
                 if name == "projects.csv":
