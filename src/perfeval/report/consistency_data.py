@@ -83,37 +83,40 @@ def _quote(text: str) -> str:
 
 
 def facts_without_data(inputs: Inputs, claims: list, pages: dict, names: dict, known: set) -> list:
-    """Facts stated for a project whose data are absent: evaluation claims, monitoring sentences and rows."""
-    out = []
+    """Facts stated for a project whose data are absent: evaluation claims (one finding per project and file),
+    monitoring sentences of its own pages, rows of monitoring tables, and city-wide monitoring counts."""
+    out, grouped = [], {}
     for c in claims:
         basis = c.field.split("_")[0]
-        if c.key in known and basis in ("self", "key") and c.field.endswith(("_total", "_grade")):
-            why = inputs.absent(basis, c.key)
-            if why:
-                out.append((c.key, CLAIMED[c.field], why, c.source, c.shown))
+        if c.key in known and c.field in CLAIMED and inputs.absent(basis, c.key):
+            grouped.setdefault((c.key, basis, c.source.split("“")[0].split("（")[0]), []).append(c)
+    for (key, basis, _), cs in grouped.items():
+        out.append((key, "、".join(dict.fromkeys(CLAIMED[c.field] for c in cs)), inputs.absent(basis, key),
+                    cs[0].source, "、".join(c.shown for c in cs)))
     for rel, page in pages.items():
-        m = re.match(r"^reports/(?:self|key)-(.+)\.html$", rel)
-        if m and m.group(1) in known and inputs.absent("monitoring", m.group(1)):
-            hit = next((_quote(d) for _, d in page.texts if MONITOR_RE.search(d)), None)
+        own = re.match(r"^reports/(?:self|key)-(.+)\.html$", rel)
+        if own:
+            why = own.group(1) in known and inputs.absent("monitoring", own.group(1))
+            hit = why and next((_quote(d) for _, d in page.texts if MONITOR_RE.search(d)), None)
             if hit:
-                out.append((m.group(1), "运行监控或收回统筹", inputs.absent("monitoring", m.group(1)), rel, hit))
+                out.append((own.group(1), "运行监控或收回统筹", why, rel, hit))
             continue
         monitoring, listed = "/monitoring-" in rel, set()
-        for t in page.tables:  # a project listed in a monitoring table: one contradiction per section
+        for t in page.tables:  # a project listed in a monitoring table: one finding per section
             if not (monitoring or "监控" in t["section"]) or "项目名称" not in t["head"]:
                 continue
             i = t["head"].index("项目名称")
-            for row in (r for r in t["rows"] if len(r) > i):
+            for row in (r for r in t["rows"] if len(r) > i and not any("未提供" in c for c in r)):
                 pid = names.get(row[i].strip(), row[i].strip())
                 if pid in known and inputs.absent("monitoring", pid) and (pid, t["section"]) not in listed:
                     listed.add((pid, t["section"]))
                     out.append((pid, "运行监控或收回统筹", inputs.absent("monitoring", pid), f"{rel}“{t['section']}”",
-                                             "列入表格：" + "、".join(t["head"][:4])))
-        if inputs.payments is None and not m:
-            for _, d in page.texts:
-                if MONITOR_RE.search(d) and any(int(n) > 0 for n in COUNT_RE.findall(d)):
-                    out.append(("全市", "运行监控或收回统筹", inputs.absent("monitoring", ""), rel, _quote(d)))
-                    break
+                                "列入表格：" + "、".join(t["head"][:4])))
+        if inputs.payments is None:  # no payments at all: no page may count reminders, watch entries or recoveries
+            said = next((d for _, d in page.texts
+                         if MONITOR_RE.search(d) and any(int(n) > 0 for n in COUNT_RE.findall(d))), None)
+            if said:
+                out.append(("全市", "运行监控或收回统筹", inputs.absent("monitoring", ""), rel, _quote(said)))
     return out
 
 
