@@ -438,9 +438,14 @@ def cmd_lint(args) -> int:
     if not folder.is_dir():
         raise InputError("找不到报告文件夹 (folder not found)", where=Location(file=str(folder)),
                          expected="perfeval batch 的输出文件夹")
-    result = lint_folder(folder)
-    print(result.summary(), file=sys.stdout if result.ok else sys.stderr)
-    return EXIT_OK if result.ok else EXIT_FAILED
+    results = [] if args.consistency else [lint_folder(folder)]
+    if args.consistency or (folder / "manifest.json").is_file():  # a batch's folder: its pages must agree too
+        from .consistency import check_folder
+
+        results.append(check_folder(folder, data_dir=args.data and data_folder(args.data)))
+    for result in results:
+        print(result.summary(), file=sys.stdout if result.ok else sys.stderr)
+    return EXIT_OK if all(r.ok for r in results) else EXIT_FAILED
 
 
 def _timeout(text: str) -> float | None:
@@ -516,4 +521,8 @@ def register(subparsers) -> None:
 
     lint = subparsers.add_parser("lint", help="出版检查：报告中有无代码名、空表、“。。”、混用金额单位等 (publication lint)")
     lint.add_argument("folder", metavar="REPORTS_DIR", help="perfeval batch 的输出文件夹")
+    lint.add_argument("--consistency", action="store_true",
+                      help="只做一致性检查：各报告、索引、清单、结果应用.xlsx 和公开表中同一项目的得分、等级、下一年度安排和金额"
+                           "是否一致，无数据的项目有无结论（文件夹含 manifest.json 时，不加此项也在出版检查后进行）")
+    lint.add_argument("--data", metavar="DIR", help="一致性检查所用的数据目录（默认：批量生成时笔记本所用的数据目录）")
     lint.set_defaults(func=cmd_lint)
