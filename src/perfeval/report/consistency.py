@@ -168,8 +168,9 @@ def _table_claims(head: list, rows: list, source: str, ctx: str | None, acc: "_F
                 if cell(row, h) is not None:
                     out.append(Claim(f"（汇总）{row[0]}", h, cell(row, h), cell(row, h), source))
         return
-    if head and head[0] == "主管部门" and "平均自评总分" in col:
-        acc.avgs += [(row[0], cell(row, "平均自评总分"), cell(row, "项目数"), source) for row in rows if row]
+    average = next((h for h in ("平均得分", "平均自评总分") if h in col), None)
+    if head and head[0] == "主管部门" and average:
+        acc.avgs += [(row[0], cell(row, average), cell(row, "项目数"), source) for row in rows if row]
         return
     if pcol is None:
         return
@@ -342,7 +343,7 @@ def _department_averages(depts: list, avgs: list) -> list:
                 continue
             mean = (sum(scores) / len(scores)).quantize(Decimal("0.01"), ROUND_HALF_UP)
             if abs(mean - _number(avg)) > Decimal("0.01"):  # a mean of rounded scores may be off by 0.005
-                out.append(Contradiction("部门平均分不一致", dept, "平均自评总分", where, avg,
+                out.append(Contradiction("部门平均分不一致", dept, "平均得分", where, avg,
                                          f"{source}（按其各项目自评得分计算）", f"{mean}"))
     return out
 
