@@ -38,7 +38,7 @@ def sniff(path: Path, head: bytes) -> str:
         return "empty"
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return "zip"
-    if head.startswith(OLE_MAGIC):
+    if head.startswith(OLE_MAGIC[:4]):  # a truncated OLE file still goes to the workbook reader to be refused
         return "ole"
     if head.startswith(b"%PDF"):
         return "pdf"
@@ -82,6 +82,17 @@ def _ole_kind(path: Path, data: bytes) -> str:
     return "xls"
 
 
+def _decodes(sample: bytes) -> bool:
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            sample.decode(encoding)
+            return True
+        except UnicodeDecodeError as exc:
+            if exc.start > len(sample) - 4:  # a character cut by the sample's end
+                return True
+    return False
+
+
 def _text_grids(path: Path) -> tuple[list[Grid], list[str]]:
     suffix = path.suffix.lower()
     if suffix not in TEXT_SUFFIXES:
@@ -89,10 +100,14 @@ def _text_grids(path: Path) -> tuple[list[Grid], list[str]]:
         raise InputError(f"无法打开：文件扩展名为 {suffix or '（无）'}，内容却是纯文本，不是{what} (cannot open)",
                          where=Location(file=path.name), expected=f"{suffix or ''} 文件，或把它改名为 .csv",
                          found="纯文本")
-    first = next((ln for ln in path.read_bytes()[:65536].splitlines() if ln.strip()), b"")
+    sample = path.read_bytes()[:65536]
+    if suffix not in (".csv", ".txt", ".tsv") and (b"\x00" in sample or not _decodes(sample)):
+        raise refuse(path, "无法识别的文件内容（既不是 Excel 工作簿，也不是文本表格）", "提交" + SEND_INSTEAD)
+    first = next((ln for ln in sample.splitlines() if ln.strip()), b"")
     tab = first.count(b"\t") > first.count(b",")
     grid, encoding = load_csv_grid(path, delimiter="\t" if tab else ",")
-    notes = [] if encoding == "utf-8-sig" else [f"文本文件编码为 {encoding.upper()}，已按此解码"]
+    label = "csv 文件" if suffix == ".csv" else "文本文件"
+    notes = [] if encoding == "utf-8-sig" else [f"{label}编码为 {encoding.upper()}，已按此解码"]
     if suffix not in (".csv", ".txt", ".tsv"):
         notes.append(f"文件扩展名为 {suffix}，内容为{'制表符' if tab else '逗号'}分隔的文本，已按文本表格读取")
     return [grid], notes
