@@ -184,7 +184,8 @@ def load_xlsx_grids(path: Path) -> list[Grid]:
     """Every worksheet of an .xlsx workbook as a merge-filled Grid (formulas give cached values)."""
     name = path.name
     try:
-        wb = load_workbook(path, data_only=True)
+        source = path if path.suffix.lower() in (".xlsx", ".xlsm") else io.BytesIO(path.read_bytes())
+        wb = load_workbook(source, data_only=True)  # openpyxl refuses other names: an .xlsx saved as .xls
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, OSError) as exc:
         raise InputError("无法打开 Excel 工作簿（文件已损坏或不是 .xlsx）(cannot open workbook)",
                          where=Location(file=name), expected="Excel 2007+ 工作簿 (.xlsx)",
