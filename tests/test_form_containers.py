@@ -68,11 +68,15 @@ def test_misnamed_files_are_read_by_content_and_noted(tmp_path, original):
     (form,) = read_self_evaluation(tab_text)
     assert_same_form(form, original)
     assert any("制表符分隔的文本" in n for n in form.notes)
+    unicode_text = tmp_path / "unicode.xls"  # Excel's "Unicode text": UTF-16 with a BOM, tab-separated
+    unicode_text.write_bytes(csv_text.replace(",", "\t").encode("utf-16"))
+    (form,) = read_self_evaluation(unicode_text)
+    assert_same_form(form, original)
 
 
 def test_xls_says_number_formats_are_not_known_and_ods_keeps_the_shown_text():
     (xls,) = read_self_evaluation(CONTAINERS / "SZ2021-001.xls")
-    assert any("数字格式不可得" in n for n in xls.notes)
+    assert any("不提供单元格的数字格式" in n for n in xls.notes)
     (grid,), _ = load_grids(CONTAINERS / "SZ2021-001.ods")
     (orig,), _ = load_grids(SOURCE)
     assert grid.text[6, 6] == "98.47%" and grid.percent[6, 6] and grid.raw[6, 6] == pytest.approx(0.9847)
@@ -118,12 +122,12 @@ def test_word_tables_each_a_grid_with_spans_and_paragraphs(tmp_path):
 def test_html_spans_nested_tables_and_charsets(tmp_path):
     page = ("<html><head><meta http-equiv='Content-Type' content='text/html; charset=gb2312'></head><body>"
             "<h1>标题</h1><table><tr><td rowspan=2>甲</td><td colspan=2>乙&nbsp;<br>丙</td></tr>"
-            "<tr><td>丁<table><tr><td>嵌套</td></tr></table></td><td>戊</td></tr></table>"
+            "<tr><td>丁<table><tr><td>嵌套</td></tr></table></td><td><p>戊</p><p>庚</p></td></tr></table>"
             "<p>第二表</p><table><tbody><tr><th>己</th></tr></tbody></table></body></html>")
     path = tmp_path / "page.htm"
     path.write_bytes(page.encode("gbk"))
     (first, second), notes = load_grids(path)
-    assert first.text.tolist() == [["标题"] * 3, ["甲", "乙\n丙", "乙\n丙"], ["甲", "丁", "戊"]]
+    assert first.text.tolist() == [["标题"] * 3, ["甲", "乙\n丙", "乙\n丙"], ["甲", "丁", "戊\n庚"]]
     assert first.top[2, 0] == 1 and first.left[1, 2] == 1
     assert second.text.tolist() == [["第二表"], ["己"]] and any("GB18030" in n for n in notes)
     utf8 = tmp_path / "utf8.html"

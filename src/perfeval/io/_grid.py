@@ -212,7 +212,8 @@ def load_xlsx_grids(path: Path) -> list[Grid]:
 def decode_csv(data: bytes, name: str) -> tuple[str, str]:
     """The text of a csv file and the encoding that decoded it: UTF-8 (with or without BOM), else
     GB18030 (a superset of GBK, as Excel saves "CSV" on Chinese Windows). ``name`` is for messages."""
-    for encoding in CSV_ENCODINGS:
+    encodings = ("utf-16",) if data.startswith((b"\xff\xfe", b"\xfe\xff")) else CSV_ENCODINGS  # Excel's Unicode text
+    for encoding in encodings:
         try:
             content = data.decode(encoding)
             break

@@ -64,6 +64,8 @@ def _zip_kind(path: Path) -> str:
         raise refuse(path, "文件已损坏（压缩包不完整）", "重新导出或重新发送该文件", f"{type(exc).__name__}: {exc}") from None
     if "xl/workbook.xml" in names:
         return "xlsx"
+    if "xl/workbook.bin" in names:
+        return "xlsb"
     if "word/document.xml" in names:
         return "docx"
     if mimetype.endswith("opendocument.spreadsheet"):
@@ -75,7 +77,7 @@ def _zip_kind(path: Path) -> str:
 
 def _ole_kind(path: Path, data: bytes) -> str:
     if _ole_name("EncryptedPackage") in data or _ole_name("EncryptionInfo") in data:
-        raise refuse(path, "工作簿设置了打开密码（已加密）",
+        raise refuse(path, "文件设置了打开密码（已加密）",
                      "在 Excel/WPS 中输入密码打开，取消“用密码进行加密”后重新保存再提交")
     if _ole_name("WordDocument") in data:
         raise refuse(path, "文件是旧版 Word 文档（.doc）", "在 Word/WPS 中另存为 .docx 后重新提交")
@@ -101,10 +103,11 @@ def _text_grids(path: Path) -> tuple[list[Grid], list[str]]:
                          where=Location(file=path.name), expected=f"{suffix or ''} 文件，或把它改名为 .csv",
                          found="纯文本")
     sample = path.read_bytes()[:65536]
-    if suffix not in (".csv", ".txt", ".tsv") and (b"\x00" in sample or not _decodes(sample)):
+    utf16 = sample.startswith((b"\xff\xfe", b"\xfe\xff"))  # Excel's "Unicode text": UTF-16, tab-separated
+    if suffix not in (".csv", ".txt", ".tsv") and not utf16 and (b"\x00" in sample or not _decodes(sample)):
         raise refuse(path, "无法识别的文件内容（既不是 Excel 工作簿，也不是文本表格）", "提交" + SEND_INSTEAD)
     first = next((ln for ln in sample.splitlines() if ln.strip()), b"")
-    tab = first.count(b"\t") > first.count(b",")
+    tab = first.count(b"\t\x00" if utf16 else b"\t") > first.count(b",\x00" if utf16 else b",")
     grid, encoding = load_csv_grid(path, delimiter="\t" if tab else ",")
     label = "csv 文件" if suffix == ".csv" else "文本文件"
     notes = [] if encoding == "utf-8-sig" else [f"{label}编码为 {encoding.upper()}，已按此解码"]
@@ -127,15 +130,15 @@ def read_grids(path: Path) -> tuple[list[Grid], list[str]]:
         kind = _zip_kind(path)
     elif kind == "ole":
         kind = _ole_kind(path, path.read_bytes())
-    shown_as = {"xlsx": (".xlsx", ".xlsm"), "xls": (".xls", ".et"), "ods": (".ods",), "docx": (".docx",),
+    shown_as = {"xlsx": (".xlsx", ".xlsm"), "xls": (".xls", ".et"), "xlsb": (".xlsb",), "ods": (".ods",), "docx": (".docx",),
                 "html": (".html", ".htm")}
     if kind in shown_as and suffix not in shown_as[kind]:
-        real = {"xlsx": "Excel 2007+ 工作簿", "xls": "Excel 97-2003 工作簿", "ods": "OpenDocument 表格",
+        real = {"xlsx": "Excel 2007+ 工作簿", "xls": "Excel 97-2003 工作簿", "xlsb": "Excel 二进制工作簿", "ods": "OpenDocument 表格",
                 "docx": "Word 文档", "html": "网页（HTML）"}[kind]
         notes.append(f"文件扩展名为 {suffix or '（无）'}，内容实为{real}，已按{real}读取")
     if kind == "xlsx":
         return load_xlsx_grids(path), notes
-    if kind == "xls":
+    if kind in ("xls", "xlsb"):
         from ._calamine import load_xls_grids
         grids, more = load_xls_grids(path)
         return grids, notes + more
@@ -171,4 +174,4 @@ def _refusal(path: Path, kind: str) -> InputError:
 
 def is_spreadsheet_name(name: str) -> bool:
     """True for a file name one of the containers reads (used to pick form files out of a folder)."""
-    return re.search(r"\.(?:xlsx|xlsm|xls|et|ods|csv|docx|html?|txt|tsv)$", name, re.I) is not None
+    return re.search(r"\.(?:xlsx|xlsm|xlsb|xls|et|ods|csv|docx|html?|txt|tsv)$", name, re.I) is not None

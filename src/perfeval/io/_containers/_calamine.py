@@ -1,4 +1,4 @@
-""".xls (Excel 97-2003, BIFF) and WPS .et workbooks read with python-calamine into Grids.
+""".xls (Excel 97-2003, BIFF), WPS .et and .xlsb workbooks read with python-calamine into Grids.
 
 calamine gives each sheet's values (numbers, text, dates as ``datetime``, booleans) and its merged
 ranges, but not the cells' number formats. So a number is rendered plainly: ``0.9847`` shown in
@@ -19,7 +19,7 @@ import python_calamine as pc
 from ...errors import InputError, Location
 from .._grid import Grid, _make_grid
 
-FORMAT_NOTE = ("工作表“{}”为 .xls/.et 格式，单元格的数字格式不可得，数值按原值读取（如 0.95 不显示为 95%）；"
+FORMAT_NOTE = ("工作表“{}”所在的工作簿格式（.xls/.et/.xlsb）不提供单元格的数字格式，数值按原值读取（如 0.95 不显示为 95%）；"
                "请核对以百分比显示的指标值/完成值")
 
 

@@ -35,9 +35,9 @@ def _val(el, path: str, default=None):
 def _table_anchors(tbl) -> list[tuple[int, int, int, int, str]]:
     anchors: list[list] = []
     open_at: dict[int, list] = {}  # column → anchor of the vertical range running through it
-    for r, tr in enumerate(tbl.findall(W + "tr")):
+    for r, tr in enumerate(tbl.xpath("./w:tr | ./w:sdt/w:sdtContent/w:tr")):
         c = int(_val(tr, f"{W}trPr/{W}gridBefore", 0) or 0)
-        for tc in tr.findall(W + "tc"):  # one step per cell
+        for tc in tr.xpath("./w:tc | ./w:sdt/w:sdtContent/w:tc"):  # one step per cell (content controls too)
             span = int(_val(tc, f"{W}tcPr/{W}gridSpan", 1) or 1)
             vmerge = _val(tc, f"{W}tcPr/{W}vMerge")
             if vmerge is not None and vmerge != "restart" and c in open_at:
@@ -65,7 +65,8 @@ def load_docx_grids(path: Path) -> list[Grid]:
                          expected="在 Word/WPS 中打开后重新保存为 .docx 再提交",
                          found=f"{type(exc).__name__}: {exc}") from None
     grids, leads = [], []
-    for el in body:  # paragraphs and tables in document order
+    blocks = body.xpath("./w:p | ./w:tbl | ./w:sdt/w:sdtContent/w:p | ./w:sdt/w:sdtContent/w:tbl")
+    for el in blocks:  # paragraphs and tables in document order
         if el.tag == W + "p":
             text = _text(el).strip()
             if text:

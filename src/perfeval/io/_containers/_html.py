@@ -44,6 +44,8 @@ def decode_html(data: bytes, name: str) -> tuple[str, str]:
 def _cell_text(cell) -> str:
     for br in cell.iter("br"):
         br.tail = "\n" + (br.tail or "")
+    for block in cell.iter("p", "div", "li"):  # paragraphs in a cell are lines, as in Excel
+        block.tail = "\n" + (block.tail or "")
     parts = [cell.text or ""] + [t for child in cell if child.tag != "table"
                                  for t in (etree.tostring(child, method="text", encoding="unicode", with_tail=False),
                                            child.tail or "")]

@@ -52,14 +52,11 @@ def _sheet(table, name: str) -> Grid:
             if cell.tag not in (T + "table-cell", T + "covered-table-cell"):
                 continue
             crep = int(cell.get(T + "number-columns-repeated", "1"))
-            if cell.tag == T + "table-cell" and (cell.get(O + "value-type") or len(cell)):
-                value, shown, pct = _value(cell)
-                if value is not None:
-                    span = (int(cell.get(T + "number-rows-spanned", "1")), int(cell.get(T + "number-columns-spanned", "1")))
-                    cells += [(c + k, span, value, shown, pct) for k in range(min(crep, MAX_REPEAT))]
-            elif cell.tag == T + "table-cell" and cell.get(T + "number-rows-spanned"):
+            if cell.tag == T + "table-cell":
+                value, shown, pct = _value(cell) if (cell.get(O + "value-type") or len(cell)) else (None, "", False)
                 span = (int(cell.get(T + "number-rows-spanned", "1")), int(cell.get(T + "number-columns-spanned", "1")))
-                cells.append((c, span, None, "", False))
+                if value is not None or span != (1, 1):  # an empty merged range still covers its cells
+                    cells += [(c + k, span, value, shown, pct) for k in range(min(crep, MAX_REPEAT))]
             c += crep
         if cells:
             for k in range(min(rrep, MAX_REPEAT)):
