@@ -41,11 +41,8 @@ def _open(path: Path):
 
 
 def _sheet_grid(sheet, name: str) -> tuple[Grid, bool]:
-    rows = sheet.to_python(skip_empty_area=False)
-    width = max((len(r) for r in rows), default=0) or 1
-    raw = np.full((max(len(rows), 1), width), None, dtype=object)
-    for i, row in enumerate(rows):  # calamine hands back Python lists, one per sheet row
-        raw[i, :len(row)] = row
+    rows = sheet.to_python(skip_empty_area=False)  # from A1: positions are the sheet's own
+    raw = pd.DataFrame(rows or [[None]], dtype=object).to_numpy(dtype=object)  # short rows padded
     flat = pd.Series(raw.ravel(), dtype=object)
     flat = flat.map(lambda v: None if (isinstance(v, str) and v == "") or v is None
                     else (dt.datetime(1899, 12, 30) + v) if isinstance(v, dt.timedelta) else v)
