@@ -185,3 +185,38 @@ def test_score_gives_the_same_totals_from_every_container():
         for key in ("project_id", "exec_rate", "exec_score", "rows_score", "total", "grade", "published_total"):
             assert got[key] == base[key], (name, key)
         assert [r["score"] for r in got["rows"]] == [r["score"] for r in base["rows"]]
+
+
+def _maker():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_containers", CONTAINERS / "make_containers.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+LAYOUTS = ["mof_clean.xlsx", "yunnan_split.xlsx", "provincial_exec20.xlsx", "yuan_thousands.xlsx",
+           "zero_total_row.xlsx", "multi_sheet.xlsx", "hazards.xlsx", "score_columns.xlsx"]
+
+
+@pytest.mark.parametrize("name", LAYOUTS)
+def test_every_form_layout_reads_the_same_from_word_and_html(tmp_path, name):
+    """Each fixture layout (two heading rows, 元 with separators, merged group scores, dates …) as a
+    Word table and an HTML table (text as Excel shows it) gives the workbook's rows and money."""
+    from perfeval.io._grid import load_xlsx_grids
+
+    make = _maker()
+    source = ROOT / "tests" / "data" / "forms" / name
+    by_sheet = {f.source_sheet: f for f in read_self_evaluation(source)}
+    for i, grid in enumerate(g for g in load_xlsx_grids(source) if g.sheet in by_sheet):
+        original = by_sheet[grid.sheet]
+        page, word = tmp_path / f"{i}.html", tmp_path / f"{i}.docx"
+        page.write_text(make.html_page(grid, None), encoding="utf-8")
+        make.write_docx(grid, word)
+        for path in (page, word):
+            (form,) = read_self_evaluation(path)
+            assert (form.project_name, form.published_total, form.published_grade) == (
+                original.project_name, original.published_total, original.published_grade), path.name
+            pd.testing.assert_frame_equal(form.rows, original.rows)
+            pd.testing.assert_frame_equal(form.money, original.money, rtol=1e-12)
