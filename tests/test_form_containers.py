@@ -148,6 +148,7 @@ HOSTILE_CASES = [  # file, how to make it (None: committed), words the one sente
     ("form.pdf", None, ["PDF", "原始电子表格"]),
     ("encrypted.xlsx", None, ["打开密码", "取消"]),
     ("encrypted.xls", None, ["打开密码", "取消"]),
+    ("encrypted_xor.xls", None, ["打开密码", "取消"]),
     ("form.doc", None, [".doc", "另存为 .docx"]),
     ("empty.xlsx", lambda p: p.write_bytes(b""), ["0 字节"]),
     ("notes.xlsx", lambda p: p.write_text("这是一段说明文字。\n", encoding="utf-8"), ["纯文本", "无法打开"]),

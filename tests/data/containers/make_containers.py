@@ -12,8 +12,8 @@ a unit sends. Run once from the repository root; the outputs are committed:
 - SZ2021-001_gbk.csv     what Excel's "save as CSV" gives on Chinese Windows: shown text, GBK,
                          merged cells written once
 - hostile/form.pdf       LibreOffice PDF of the .docx; hostile/form.doc LibreOffice Word 97 of it
-- hostile/encrypted.xlsx, encrypted.xls  not written here: msoffcrypto-tool's test inputs
-  (example_password.xlsx, rc4cryptoapi_password.xls, MIT licence, github.com/nolze/msoffcrypto-tool
+- hostile/encrypted.xlsx, encrypted.xls, encrypted_xor.xls  not written here: msoffcrypto-tool's test
+  inputs (example_password.xlsx, rc4cryptoapi_password.xls, xor_password_123456789012345.xls, MIT licence, github.com/nolze/msoffcrypto-tool
   at 6d9e72c), real password-protected files that no library here can write.
 """
 from __future__ import annotations

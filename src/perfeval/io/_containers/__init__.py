@@ -75,8 +75,19 @@ def _zip_kind(path: Path) -> str:
     raise refuse(path, "文件是压缩包，但不是 Excel、Word 或 OpenDocument 文件", "提交" + SEND_INSTEAD)
 
 
+def _biff_encrypted(data: bytes) -> bool:
+    """True when a BIFF8 workbook stream opens with BOF then FILEPASS (an .xls with an open password,
+    XOR or RC4). Streams start on a (mini-)sector boundary, so only BOFs at multiples of 64 count."""
+    at = data.find(b"\x09\x08\x10\x00")
+    while at != -1:  # a few BOF records per file
+        if at % 64 == 0 and data[at + 20:at + 22] == b"\x2f\x00":
+            return True
+        at = data.find(b"\x09\x08\x10\x00", at + 1)
+    return False
+
+
 def _ole_kind(path: Path, data: bytes) -> str:
-    if _ole_name("EncryptedPackage") in data or _ole_name("EncryptionInfo") in data:
+    if _ole_name("EncryptedPackage") in data or _ole_name("EncryptionInfo") in data or _biff_encrypted(data):
         raise refuse(path, "文件设置了打开密码（已加密）",
                      "在 Excel/WPS 中输入密码打开，取消“用密码进行加密”后重新保存再提交")
     if _ole_name("WordDocument") in data:
