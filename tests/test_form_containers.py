@@ -105,7 +105,9 @@ def _docx(path: Path) -> None:
     t.cell(1, 1).text = "第一段"
     t.cell(1, 1).add_paragraph("第二段")
     doc.add_paragraph("第二张")
-    doc.add_table(rows=1, cols=2).cell(0, 1).text = "x"
+    second = doc.add_table(rows=3, cols=3)
+    second.cell(0, 1).text = "x"
+    second.cell(1, 1).merge(second.cell(2, 2)).text = "块"  # a 2 × 2 range: gridSpan and vMerge together
     doc.save(str(path))
 
 
@@ -117,6 +119,8 @@ def test_word_tables_each_a_grid_with_spans_and_paragraphs(tmp_path):
     assert first.left[1].tolist() == [0, 0, 0] and first.top[3, 0] == 2 and first.text[3, 0] == "纵向合并"
     assert first.text[2, 1] == "第一段\n第二段" and first.sheet == "表格1"
     assert second.text[0, 0] == "第二张" and second.text[1, 1] == "x" and second.sheet == "表格2"
+    assert second.text[2:, 1:].tolist() == [["块", "块"], ["块", "块"]]
+    assert second.top[2:, 1:].tolist() == [[2, 2], [2, 2]] and second.left[2:, 1:].tolist() == [[1, 1], [1, 1]]
 
 
 def test_html_spans_nested_tables_and_charsets(tmp_path):
