@@ -200,7 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("score", help="为项目支出绩效自评表评分并复核 (score self-evaluation forms)",
                        description="为项目支出绩效自评表评分并复核；读表说明与复核提示在每种输出格式中都给出。",
                        epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
-    s.add_argument("files", nargs="+", help="自评表文件 (.xlsx / .csv)")
+    s.add_argument("files", nargs="+", help="自评表文件 (.xlsx / .xls / .et / .ods / .csv / .docx / .html)")
     s.add_argument("--scheme", default="mof-2020", choices=sorted(SCHEMES), help="评分方案 (default mof-2020)")
     s.add_argument("--exec-points", type=float, help="预算执行率分值，覆盖表内分值 (e.g. 10, 20, 0)")
     s.add_argument("--exec-base", choices=["full_year", "initial"],

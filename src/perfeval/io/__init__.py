@@ -1,6 +1,7 @@
 """Readers and writers of the official forms (项目支出绩效自评表, 绩效目标申报表).
 
-``read_self_evaluation(path)`` reads every form in an .xlsx workbook (or one .csv) into
+``read_self_evaluation(path)`` reads every form in a workbook (.xlsx, .xls, WPS .et, .ods), a Word
+.docx or HTML page holding the form as a table, or a csv (UTF-8/GBK) into
 :class:`SelfEvaluationForm` objects; ``forms_to_frames(forms)`` gives the tidy (rows, budget)
 frames scoring consumes; ``write_self_evaluation(forms, path)`` writes them back in the MOF
 layout; ``write_template(system_frame, path)`` gives a blank form for an indicator system.

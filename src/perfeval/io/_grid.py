@@ -164,12 +164,18 @@ def render_cells(raw: np.ndarray, formats: np.ndarray) -> tuple[np.ndarray, np.n
             is_date.to_numpy().reshape(shape))
 
 
-def _make_grid(raw, formats, top, left, file, sheet) -> Grid:
+def _make_grid(raw, formats, top, left, file, sheet, shown=None) -> Grid:
+    """A Grid from merge-filled arrays. ``shown``: text as the container displays the cells (ODS keeps
+    it), used instead of the rendering wherever it is a non-empty string."""
     filled = ~pd.isna(raw)
     rows, cols = np.flatnonzero(filled.any(axis=1)), np.flatnonzero(filled.any(axis=0))
     nr, nc = (rows[-1] + 1 if len(rows) else 1), (cols[-1] + 1 if len(cols) else 1)
     raw, formats, top, left = raw[:nr, :nc], formats[:nr, :nc], top[:nr, :nc], left[:nr, :nc]  # drop empty margins
     text, percent, is_date = render_cells(raw, formats)
+    if shown is not None:
+        shown = shown[:nr, :nc]
+        given = pd.Series(shown.ravel(), dtype=object).map(lambda v: isinstance(v, str) and v.strip() != "")
+        text = np.where(given.to_numpy(bool).reshape(text.shape) & filled[:nr, :nc], shown, text).astype(object)
     return Grid(raw=raw, text=text, norm=normalise_labels(text), percent=percent, is_date=is_date,
                 top=top, left=left, file=file, sheet=sheet)
 
@@ -178,7 +184,8 @@ def load_xlsx_grids(path: Path) -> list[Grid]:
     """Every worksheet of an .xlsx workbook as a merge-filled Grid (formulas give cached values)."""
     name = path.name
     try:
-        wb = load_workbook(path, data_only=True)
+        source = path if path.suffix.lower() in (".xlsx", ".xlsm") else io.BytesIO(path.read_bytes())
+        wb = load_workbook(source, data_only=True)  # openpyxl refuses other names: an .xlsx saved as .xls
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, OSError) as exc:
         raise InputError("无法打开 Excel 工作簿（文件已损坏或不是 .xlsx）(cannot open workbook)",
                          where=Location(file=name), expected="Excel 2007+ 工作簿 (.xlsx)",
@@ -205,7 +212,8 @@ def load_xlsx_grids(path: Path) -> list[Grid]:
 def decode_csv(data: bytes, name: str) -> tuple[str, str]:
     """The text of a csv file and the encoding that decoded it: UTF-8 (with or without BOM), else
     GB18030 (a superset of GBK, as Excel saves "CSV" on Chinese Windows). ``name`` is for messages."""
-    for encoding in CSV_ENCODINGS:
+    encodings = ("utf-16",) if data.startswith((b"\xff\xfe", b"\xfe\xff")) else CSV_ENCODINGS  # Excel's Unicode text
+    for encoding in encodings:
         try:
             content = data.decode(encoding)
             break
@@ -226,10 +234,11 @@ def read_csv_text(path: str | Path, name: str | None = None) -> tuple[str, str]:
     return decode_csv(path.read_bytes(), path.name if name is None else name)
 
 
-def load_csv_grid(path: Path) -> tuple[Grid, str]:
-    """A csv form as a Grid of text cells; returns the grid and the encoding that decoded it."""
+def load_csv_grid(path: Path, delimiter: str = ",") -> tuple[Grid, str]:
+    """A csv form (or tab-separated text) as a Grid of text cells; returns the grid and the encoding
+    that decoded it."""
     content, encoding = read_csv_text(path)
-    reader = csv.reader(io.StringIO(content, newline=""))
+    reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
     try:
         lines = list(reader)
     except csv.Error as exc:  # e.g. a cell longer than the csv module's field limit
@@ -248,18 +257,9 @@ def load_csv_grid(path: Path) -> tuple[Grid, str]:
 
 
 def load_grids(path) -> tuple[list[Grid], list[str]]:
-    """Every sheet of an .xlsx workbook, or the one grid of a .csv file, and the notes on reading it
-    (a csv decoded as GB18030). A missing file or another file type is an InputError."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError("找不到文件 (file not found)", where=Location(file=str(path)),
-                         expected="存在的 .xlsx 或 .csv 文件", found=str(path))
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        grid, encoding = load_csv_grid(path)
-        return [grid], ([] if encoding == "utf-8-sig" else [f"csv 文件编码为 {encoding.upper()}，已按此解码"])
-    if suffix in (".xlsx", ".xlsm"):
-        return load_xlsx_grids(path), []
-    raise InputError("不支持的文件类型 (unsupported file type)", where=Location(file=path.name),
-                     expected=".xlsx 或 .csv（.xls 请先在 Excel/WPS 中另存为 .xlsx）",
-                     found=path.suffix or "（无扩展名）")
+    """Every table of a form file as Grids, and the notes on reading it. The container is chosen by
+    content as well as by suffix (see :mod:`perfeval.io._containers`): .xlsx, .xls/.et, .ods, .csv
+    (UTF-8/GB18030), Word .docx tables, HTML tables. A missing or unreadable file is an InputError."""
+    from ._containers import read_grids  # the containers build on this module
+
+    return read_grids(Path(path))

@@ -79,7 +79,8 @@ class Declaration:
 
 
 def read_declarations(path) -> list[Declaration]:
-    """Every target declaration in an .xlsx workbook (one per sheet) or a .csv file.
+    """Every target declaration in a form file: each sheet of a workbook (.xlsx, .xls/.et, .ods), each
+    table of a Word .docx or HTML page, or one .csv (see ``_containers``).
 
     Sheets without the form's labels are skipped and noted; a file without any declaration raises
     InputError naming what it found.

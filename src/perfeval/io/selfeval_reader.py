@@ -29,7 +29,9 @@ FORM_MARKERS = r"^(?:一级指标|二级指标|三级指标|项目名称|主管�
 
 
 def read_self_evaluation(path) -> list[SelfEvaluationForm]:
-    """Read every self-evaluation form in an .xlsx workbook (one per sheet) or a .csv file.
+    """Read every self-evaluation form in a file: each sheet of a workbook (.xlsx, .xls/.et, .ods), each
+    table of a Word .docx or HTML page, or one .csv / tab text; the container is chosen by content
+    (see ``_containers``), so an .xlsx or HTML page saved under an .xls name is read too.
 
     Sheets without the form's labels are skipped and noted; a file without any form, or with a
     form that cannot be read, raises InputError.
