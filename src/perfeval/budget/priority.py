@@ -145,13 +145,16 @@ class Priority:
         def wan(v):
             return v.map(lambda x: "" if pd.isna(x) else f"{x / 1e4:,.2f}")
 
-        return pd.DataFrame({
+        table = pd.DataFrame({
             "排序": t["rank"].map(lambda r: "" if pd.isna(r) else str(int(r))), "项目编码": t["project_id"],
             "项目名称": t["project_name"], "类型": t["kind_label"], "事前评估": t["exante_text"],
             "目标审核": t["target_grade"].fillna("未申报"), "上年评价": t["last_text"],
             "申请金额（万元）": wan(t["requested"]), "核定金额（万元）": wan(t["amount"]),
             "安排金额（万元）": wan(t["funded"]),
             "累计安排（万元）": wan(t["cumulative"]), "结果": t["status"]})
+        if "decision" in t:  # the view of perfeval.budget.decide: the project's one decision
+            table["处理"] = t["decision"]
+        return table
 
     def to_xlsx(self, path):
         from ..export import write_sheets
