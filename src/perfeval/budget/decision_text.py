@@ -55,8 +55,9 @@ def _grade(L: pd.DataFrame, rules) -> tuple[np.ndarray, np.ndarray]:
             label = short_label(str(conclusion)) if conclusion else {"support": "予以支持", "partial": "部分支持"}.get(
                 outcome, outcome)
             what = _WHAT.get(act, cut if act == "cut" else act)
+            stands = outcome in dict(rules.exante_actions)  # a rejected one is gated, it stands for no action
             return (f"新增项目事前绩效评估结论为“{label}”" + (f"（{score} 分）" if score else "")
-                    + f"，按 perfeval 默认规则视同{'压减（按事前评估建议金额）' if act == 'cut' else what}"), \
+                    + (f"，按 perfeval 默认规则视同{'压减（按事前评估建议金额）' if act == 'cut' else what}" if stands else "")), \
                 f"EXANTE_{str(outcome).upper()}"
         if not used:
             basis = "单位自评未定级（复核暂不定级）" if in_year else "上年没有评价等级"
@@ -94,7 +95,7 @@ def reasons(L: pd.DataFrame, rules, rank_reason: np.ndarray, *, requests_given: 
     # ② the grade or the ex-ante conclusion
     text, gcode = _grade(L, rules)
     req, sug = L["requested"].to_numpy(dtype=float), L["exante_suggested"].to_numpy(dtype=float)
-    trimmed = (L["kind"] == "new").to_numpy() & ~np.isnan(sug) & (sug < req - 0.005)
+    trimmed = (L["kind"] == "new").to_numpy() & ~np.isnan(sug) & (sug > 0) & (sug < req - 0.005)
     text = np.where(trimmed, text + "，核减不经济的支出后建议安排 " + _wan(sug) + " 万元（申请 " + _wan(req) + " 万元）", text)
     steps.append(text)
     codes.append(gcode)
