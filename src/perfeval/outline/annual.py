@@ -220,9 +220,15 @@ class AnnualReport:
         if self.exante is None:
             return pd.DataFrame()
         t = self.exante.totals
-        return pd.DataFrame({"项目名称": t["project_name"], "评估得分": t["total"].map(fmt.score),
-                             "评估结论": t["conclusion"], "申请资金（万元）": t["requested"].map(fmt.wan),
-                             "核减（万元）": t["cut"].map(fmt.wan), "建议安排（万元）": t["suggested"].map(fmt.wan)})
+        table = pd.DataFrame({"项目名称": t["project_name"], "评估得分": t["total"].map(fmt.score),
+                              "评估结论": t["conclusion"], "申请资金（万元）": t["requested"].map(fmt.wan),
+                              "核减（万元）": t["cut"].map(fmt.wan), "评估核定金额（万元）": t["suggested"].map(fmt.wan)})
+        ledger = self.city_report.decisions.ledger.set_index("project_id")  # the one decision of each project
+        ids = t["project_id"].astype(str)
+        known = ids.isin(ledger.index).to_numpy()
+        table["下一年度决定"] = ledger["decision"].reindex(ids).fillna("—").to_numpy()
+        table["安排（万元）"] = ledger["amount"].reindex(ids).map(fmt.wan).where(known, "—").to_numpy()
+        return table
 
     def bases_table(self) -> pd.DataFrame:
         """附表: how each figure was counted (the report's conventions)."""
