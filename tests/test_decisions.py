@@ -209,3 +209,35 @@ def test_the_same_inputs_give_the_same_ledger(sample):
     again = decisions_from_data(SAMPLE)
     pd.testing.assert_frame_equal(sample.ledger, again.ledger)
     assert np.array_equal(sample.priority.table["project_id"], again.priority.table["project_id"])
+
+
+def test_recoveries_are_unknown_without_payments_not_zero_and_not_everything(tmp_path):
+    """A header-only payments.csv says nothing about spending: no recovery is derived from it."""
+    import shutil
+
+    from perfeval.budget.decisions import _recoveries
+
+    ids = pd.read_csv(SAMPLE / "projects.csv", encoding="utf-8-sig", dtype={"project_id": str})["project_id"]
+    assert (_recoveries(SAMPLE, None, ids) > 0).sum() == 7
+    shutil.copy(SAMPLE / "projects.csv", tmp_path / "projects.csv")
+    assert _recoveries(tmp_path, None, ids).isna().all()  # no payments.csv
+    (tmp_path / "payments.csv").write_text("project_id,month,amount\n", encoding="utf-8")
+    assert _recoveries(tmp_path, None, ids).isna().all()  # header only
+    results = _results([("A", "优", 100.0)], recovered=np.nan)
+    L = decide(results, _candidates([("A", "continuing", 500.0, None, "优")]), cap=1_000).ledger
+    assert L.at[0, "amount"] == 500.0 and not {"RECOVERED", "RECOVERY_LIMIT"} & set(L.at[0, "reason_codes"])
+    L = decide(results.assign(recovered=20.0), _candidates([("A", "continuing", 500.0, None, "优")]), cap=1_000).ledger
+    assert L.at[0, "amount"] == 100.0 and "RECOVERY_LIMIT" in L.at[0, "reason_codes"]
+
+
+def test_candidates_alone_and_a_grade_cut_on_the_request():
+    cand = _candidates([("N1", "new", 300.0, "support", "优"), ("N2", "new", 300.0, "partial", "良"),
+                        ("C1", "continuing", 1_000.0, None, "良")])
+    d = decide(None, cand.assign(last_grade=[None, None, "中"]), cap=1_250)
+    L = d.ledger.set_index("project_id")
+    assert L.at["C1", "approved"] == 900.0  # 中 → 压减 10 % of the request
+    assert list(L["decision"]) == ["优先保障", "压减", "不予安排"] and L.at["C1", "status"] == "未安排（资金线以下）"
+    assert L["amount"].sum() == 600.0 and d.priority.used == 600.0
+    no_cap = decide(None, cand, cap=None)
+    assert no_cap.priority is None and (no_cap.ledger["status"] == "未排序").all()
+    assert no_cap.ledger["reason"].str.contains("未提供资金控制数").all()
