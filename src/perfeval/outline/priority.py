@@ -6,7 +6,7 @@ by its grade's share). The ranking is the view of the ledger of next year's deci
 (:func:`perfeval.budget.decisions_from_data`): each project's 处理 and amount are those of 结果应用.xlsx,
 the portfolio and the annual report, and its reasons name every rule that applied, in order.
 
-一、基本情况 (requests, money asked, the cap, the evidence used) · 二、排序规则 (gates, ordering, tiers,
+一、基本情况 (requests, money asked, the cap, the evidence used) · 二、决定规则与排序规则 (the rule order, gates, ordering, tiers,
 funding — every setting printed) · 三、排序结果与资金控制线 (the ranked list above and below the line,
 a chart) · 四、不予安排的项目 · 五、逐项说明 (what put each project above or below the line) · 附录
 (规则, 输入文件). ``build_priority_report(data_dir, cap=None, …)`` decides the data folder's year and
