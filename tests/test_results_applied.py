@@ -71,7 +71,11 @@ def test_apply_results_cli_prints_and_writes_a_reproducible_workbook(tmp_path, c
     a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
     assert main(["apply-results", "--data", str(SAMPLE), "--xlsx", str(a), "--notice-date", "2022-06-30"]) == 0
     out = capsys.readouterr().out
-    assert "优先保障    171" in out and "没有压减、取消或暂停、不予安排的项目" in out
+    # the CLI prints this year's projects in the one ledger of next year's decisions (issue 17): 171 graded
+    # 优先保障 less the three whose 2022 targets were returned (审核“中”) or refused (审核“差”)
+    assert "优先保障    168" in out and "退回修改    3" in out and "不予安排    1" in out
+    assert "消防装备购置项目（SZ2021-162）：绩效目标审核结论为“差”，按否决规则不予安排" in out
+    assert "决定规则顺序：①否决规则" in out
     assert main(["apply-results", "--data", str(SAMPLE), "--xlsx", str(b), "--notice-date", "2022-06-30"]) == 0
     assert a.read_bytes() == b.read_bytes()
     wb = load_workbook(a)

@@ -148,6 +148,7 @@ class ResultsApplied:
 
     table: pd.DataFrame
     rules: ApplyRules
+    order: tuple = ACTION_ORDER  # the actions summarised, in order (the decisions' view adds 退回修改)
 
     def conventions(self) -> dict:
         return self.rules.describe()
@@ -157,7 +158,7 @@ class ResultsApplied:
         t = self.table
         g = t.groupby("action", sort=False).agg(projects=("project_id", "size"), budget=("budget", "sum"),
                                                 suggested=("suggested", "sum"))
-        g = g.reindex(list(ACTION_ORDER)).fillna(0)
+        g = g.reindex(list(self.order)).fillna(0)
         g["projects"] = g["projects"].astype(int)
         g["change"] = g["suggested"] - g["budget"]
         return g.rename_axis("action").reset_index()
@@ -176,7 +177,7 @@ class ResultsApplied:
         return pd.DataFrame({
             "项目编码": t["project_id"], "项目名称": t["project_name"], "主管部门": t["department"],
             "采用等级": t["grade_used"].fillna("未定级"), "等级来源": t["grade_source"].fillna("—"),
-            "处理": t["action"], "增减比例": t["change_share"].map(lambda v: f"{v:+.0%}".replace("+0%", "0%")),
+            "处理": t["action"], "增减比例": t["change_share"].map(lambda v: "—" if pd.isna(v) else f"{v:+.0%}".replace("+0%", "0%").replace("-0%", "0%")),
             "本年度全年预算（万元）": t["budget"].map(_wan), "建议安排（万元）": t["suggested"].map(_wan),
             "反馈期限": feedback, "整改计划期限": plan, "说明": t["reason"]})
 
@@ -297,16 +298,15 @@ def apply_results(results: pd.DataFrame, rules: ApplyRules | None = None) -> Res
     by_grade = dict(rules.actions)
     code = pd.Series(grade_used, dtype=object).map(by_grade).fillna(rules.ungraded_action).to_numpy(dtype=object)
     hard = pd.Series("", index=r.index, dtype=object)
-    masks = {"NO_TARGETS": (r["has_targets"] == False), "NO_SELF_EVALUATION": (r["self_evaluated"] == False)}  # noqa: E712
+    masks = _hard_masks(r)
     for h in rules.hard_rules:  # two named rules
-        hit = masks[h].to_numpy(dtype=bool)
+        hit = masks[h]
         hard = hard.where(~hit, hard + np.where(hard != "", "、", "") + HARD_RULES[h][0])
     gated = (hard != "").to_numpy()
     code = np.where(gated, "none", code)
     share = pd.Series(code).map(rules.share_of).to_numpy(dtype=float)
     budget = r["budget"].to_numpy()
-    change = budget * share
-    change = np.sign(change) * np.floor(compare.snap(np.abs(change) * 100) + 0.5) / 100  # half-up to the fen
+    change = _to_fen(budget * share)
     suggested = np.where(share <= -1.0, 0.0, np.maximum(budget + change, 0.0))
     action = pd.Series(code).map(ACTIONS).to_numpy(dtype=object)
     notice = rules.notice
@@ -322,6 +322,18 @@ def apply_results(results: pd.DataFrame, rules: ApplyRules | None = None) -> Res
         "feedback_due": feedback, "plan_due": plan})
     table["reason"] = _reasons(table, rules)
     return ResultsApplied(table=table, rules=rules)
+
+
+def _hard_masks(r: pd.DataFrame) -> dict[str, np.ndarray]:
+    """{hard rule code: boolean array} over a cleaned results frame (an unknown flag never fires)."""
+    return {"NO_TARGETS": (r["has_targets"] == False).to_numpy(dtype=bool),  # noqa: E712
+            "NO_SELF_EVALUATION": (r["self_evaluated"] == False).to_numpy(dtype=bool)}  # noqa: E712
+
+
+def _to_fen(amount) -> np.ndarray:
+    """Money rounded half-up (away from zero) to the fen, after snapping float noise."""
+    amount = np.asarray(amount, dtype=float)
+    return np.sign(amount) * np.floor(compare.snap(np.abs(amount) * 100) + 0.5) / 100
 
 
 def _text(values) -> np.ndarray:

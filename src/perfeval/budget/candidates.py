@@ -77,7 +77,7 @@ def last_year_results(data_dir, ids, key_precedence: bool = True, score_basis: s
 
 
 def candidates_from_data(data_dir, *, exante_rule="default", exante_method: str = "mean", review_rules=None,
-                         key_precedence: bool = True) -> Evidence:
+                         key_precedence: bool = True, score_basis: str | None = None) -> Evidence:
     """The candidates frame :func:`~.priority.prioritise` takes, from a data folder (the sample city's layout)."""
     from .. import exante as ex
 
@@ -97,7 +97,7 @@ def candidates_from_data(data_dir, *, exante_rule="default", exante_method: str 
     c["target_grade"] = c["project_id"].map(grades)
     c["declared"] = c["project_id"].isin(grades.index)
     continuing = c.loc[c["kind"].astype(str).str.strip().isin(["延续", "continuing"]), "project_id"]
-    last = last_year_results(data, continuing.tolist(), key_precedence).set_index("project_id")
+    last = last_year_results(data, continuing.tolist(), key_precedence, score_basis).set_index("project_id")
     for column in ("last_grade", "last_score", "last_source", "self_evaluated"):
         c[column] = c["project_id"].map(last[column])
     year = None

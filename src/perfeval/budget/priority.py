@@ -43,7 +43,8 @@ ORDER_KEYS = {  # key: (Chinese label, higher is better?)
 }
 KINDS = {"新增": "new", "new": "new", "延续": "continuing", "continuing": "continuing"}
 GRADE_RANK = {"优": 1, "良": 2, "中": 3, "差": 4}
-STATUS = {"full": "全额安排", "partial": "部分安排", "below": "未安排（资金线以下）", "gated": "不予安排"}
+STATUS = {"full": "全额安排", "partial": "部分安排", "below": "未安排（资金线以下）", "gated": "不予安排",
+          "stop": "取消或暂停", "revise": "退回修改"}  # the last two only in the ranking view of perfeval.budget.decide
 CANDIDATE_COLUMNS = ("project_id", "project_name", "kind", "requested")
 # accepted spellings (matched without whitespace, brackets half- or full-width, any case)
 OUTCOME_WORDS = {"support": "support", "partial": "partial", "reject": "reject",
@@ -144,13 +145,16 @@ class Priority:
         def wan(v):
             return v.map(lambda x: "" if pd.isna(x) else f"{x / 1e4:,.2f}")
 
-        return pd.DataFrame({
+        table = pd.DataFrame({
             "排序": t["rank"].map(lambda r: "" if pd.isna(r) else str(int(r))), "项目编码": t["project_id"],
             "项目名称": t["project_name"], "类型": t["kind_label"], "事前评估": t["exante_text"],
             "目标审核": t["target_grade"].fillna("未申报"), "上年评价": t["last_text"],
             "申请金额（万元）": wan(t["requested"]), "核定金额（万元）": wan(t["amount"]),
             "安排金额（万元）": wan(t["funded"]),
             "累计安排（万元）": wan(t["cumulative"]), "结果": t["status"]})
+        if "decision" in t:  # the view of perfeval.budget.decide: the project's one decision
+            table["处理"] = t["decision"]
+        return table
 
     def to_xlsx(self, path):
         from ..export import write_sheets
@@ -165,8 +169,10 @@ class Priority:
         n_part = int((self.table["status"] == STATUS["partial"]).sum())
         n_below = int((self.table["status"] == STATUS["below"]).sum())
         n_gate = int((self.table["status"] == STATUS["gated"]).sum())
+        others = "".join(f"，{STATUS[k]} {n} 个" for k in ("stop", "revise")
+                         for n in [int((self.table["status"] == STATUS[k]).sum())] if n)
         return (f"控制数 {self.cap / 1e4:,.2f} 万元：全额安排 {n_full} 个、部分安排 {n_part} 个，共 {self.used / 1e4:,.2f} 万元，"
-                f"剩余 {self.remaining / 1e4:,.2f} 万元；资金线以下 {n_below} 个，不予安排 {n_gate} 个。")
+                f"剩余 {self.remaining / 1e4:,.2f} 万元；资金线以下 {n_below} 个，不予安排 {n_gate} 个{others}。")
 
     def _repr_html_(self) -> str:
         from ..display import table_html
@@ -254,7 +260,9 @@ def _vocabulary(c: pd.DataFrame, column: str, words: dict, expected: str) -> pd.
     return codes.astype(object).where(codes.notna(), None)
 
 
-def _gates(c: pd.DataFrame, rules: PriorityRules) -> pd.Series:
+def _gate_masks(c: pd.DataFrame) -> dict[str, np.ndarray]:
+    """{gate code: boolean array} for every gate of :data:`GATES` over a cleaned candidates frame
+    (unknown values never gate)."""
     new, cont = c["kind"] == "new", c["kind"] == "continuing"
     masks = {
         "EXANTE_REJECTED": c["exante_outcome"] == "reject",
@@ -264,9 +272,14 @@ def _gates(c: pd.DataFrame, rules: PriorityRules) -> pd.Series:
         "NO_SELF_EVALUATION": cont & (c["self_evaluated"] == False),  # noqa: E712 (NaN = unknown: not gated)
         "LAST_GRADE_POOR": cont & (c["last_grade"] == "差"),
     }
+    return {code: m.fillna(False).to_numpy(dtype=bool) for code, m in masks.items()}
+
+
+def _gates(c: pd.DataFrame, rules: PriorityRules) -> pd.Series:
+    masks = _gate_masks(c)
     text = pd.Series("", index=c.index, dtype=object)
     for code in rules.gates:  # half a dozen named gates
-        hit = masks[code].fillna(False).to_numpy(dtype=bool)
+        hit = masks[code]
         text = text.where(~hit, text + np.where(text != "", "；", "") + GATES[code][0])
     return text
 
@@ -298,9 +311,21 @@ def prioritise(candidates: pd.DataFrame, cap: float, rules: PriorityRules | None
     if not np.isfinite(cap) or cap < 0:
         raise InputError("资金控制数须为非负数 (cap must be a non-negative amount)", found=cap)
     c = _clean(candidates)
-    use_suggested = (rules.amount == "suggested") & (c["kind"] == "new") & c["suggested"].notna()
-    c["amount"] = np.where(use_suggested, c["suggested"], c["requested"])
+    c["amount"] = _approved(c, rules)
     c["gates"] = _gates(c, rules)
+    return _rank(c, cap, rules)
+
+
+def _approved(c: pd.DataFrame, rules: PriorityRules) -> np.ndarray:
+    """核定金额 before any other rule: a new project's ex-ante suggestion (``amount="suggested"``), else the request."""
+    use_suggested = (rules.amount == "suggested") & (c["kind"] == "new") & c["suggested"].notna()
+    return np.where(use_suggested, c["suggested"], c["requested"]).astype(float)
+
+
+def _rank(c: pd.DataFrame, cap: float, rules: PriorityRules, conventions: dict | None = None) -> Priority:
+    """The ranking of a cleaned frame that already holds ``amount`` (核定金额) and ``gates`` (the text of
+    whatever keeps a project out of the ranking; "" for the ranked ones)."""
+    c = c.copy()
     gated = (c["gates"] != "").to_numpy()
     keys = _keys(c, rules)
     columns = [keys[k] for k in rules.order]
@@ -320,7 +345,8 @@ def prioritise(candidates: pd.DataFrame, cap: float, rules: PriorityRules | None
     c["reason"] = _reasons(c, keys, eligible_order, line, cap, rules)
     table = c.iloc[order].reset_index(drop=True)
     used = float(np.nansum(funded))
-    conventions = {**rules.describe(), "资金控制数": f"{cap / 1e4:,.2f} 万元"}
+    if conventions is None:
+        conventions = {**rules.describe(), "资金控制数": f"{cap / 1e4:,.2f} 万元"}
     return Priority(table=table, cap=cap, used=used, rules=rules, conventions=conventions)
 
 

@@ -1,14 +1,15 @@
 """``perfeval prioritise`` (rank next year's requests under a cap) and ``perfeval apply-results``
 (this year's grades applied to next year's budget, 评价结果应用).
 
-Assembles the candidates from the data folder (ex-ante conclusions, target-review grades, last
-year's grades), ranks and funds them (:func:`perfeval.budget.prioritise`), prints the ranked list
-with the funding line and the projects not funded and why; ``--explain`` prints every project's
+Both print views of one ledger, :func:`perfeval.budget.decisions_from_data` (ex-ante conclusions,
+target-review grades, last grades, money recovered, the cap): ``prioritise`` the ranking of next
+year's requests — the ranked list with the funding line, the projects not funded or returned for
+revision and why; ``--explain`` prints every project's
 reason, ``--xlsx`` writes 排序结果 / 逐项说明 / 排序规则. ``--cap`` is in 万元 unless a unit is written
 (25000, 25000万元, 2.5亿元); without it the cap of ``next_year/control.csv`` is used.
 
-``apply-results --data DIR [--xlsx OUT] [--notice-date D] [--cut-share 10]`` prints the counts and money per
-action, the projects cut, stopped or not funded and why; ``--xlsx`` writes 结果应用 / 处理汇总 / 应用规则
+``apply-results --data DIR [--xlsx OUT] [--notice-date D] [--cut-share 10]`` prints this year's projects:
+the counts and money per decision, the projects cut, stopped, not funded or returned for revision and why; ``--xlsx`` writes 结果应用 / 处理汇总 / 应用规则
 (the workbook ``perfeval batch`` also writes into its output folder as ``结果应用.xlsx``).
 """
 from __future__ import annotations
@@ -21,26 +22,29 @@ EXIT_OK, EXIT_INPUT = 0, 1
 
 
 def cmd_prioritise(args) -> int:
+    from .. import datasets
     from ..errors import InputError
     from ..report.commands import data_folder
     from ..textable import format_table
-    from ..budget.candidates import candidates_from_data
-    from ..budget.priority import PriorityRules, prioritise
+    from ..budget.decisions import DecisionRules, decisions_from_data
+    from ..budget.priority import PriorityRules
 
     data = data_folder(args.data)
-    evidence = candidates_from_data(data, exante_rule=args.exante_rule)
-    cap = args.cap if args.cap is not None else evidence.cap
-    if cap is None:
+    if args.cap is None and datasets.next_year_cap(data) is None:
         raise InputError("没有资金控制数 (no cap)：请用 --cap 给出，或在 next_year/control.csv 中写明",
                          expected="如 --cap 25000万元")
-    result = prioritise(evidence.candidates, cap, PriorityRules(funding=args.funding, skip=args.skip))
+    rules = DecisionRules(priority=PriorityRules(funding=args.funding, skip=args.skip))
+    decisions = decisions_from_data(data, rules=rules, cap=args.cap, exante_rule=args.exante_rule)
+    result, evidence = decisions.priority, decisions.evidence
+    if result is None:
+        raise InputError("没有下一年度预算申请 (no requests)", expected="数据目录中的 next_year/requests.csv")
     print(f"{evidence.year or ''} 年度项目支出择优排序：{result.summary()}")
     table = result.ranked_table().drop(columns=["项目编码"])
     print(format_table(table, max_width=24))
-    gated = result.table[result.table["status"] == "不予安排"]
+    gated = result.table[result.table["rank"].isna()]
     rows = result.table if args.explain else gated
     if len(rows):
-        print("\n逐项说明：" if args.explain else "\n不予安排的项目：")
+        print("\n逐项说明：" if args.explain else "\n不予安排、取消或暂停、退回修改的项目：")
         for r in rows.itertuples():
             print(f"  - {r.project_name}：{r.reason}")
     if args.xlsx:
@@ -52,30 +56,38 @@ def cmd_prioritise(args) -> int:
 def cmd_apply_results(args) -> int:
     from ..report.commands import data_folder
     from ..textable import format_table
-    from ..budget.apply import ApplyRules, apply_results, results_from_data
+    from ..budget.apply import ApplyRules
+    from ..budget.decisions import DecisionRules, decisions_from_data
 
     data = data_folder(args.data)
     rules = ApplyRules(cut_share=-abs(args.cut_share) / 100, notice_date=args.notice_date,
                        key_precedence=not args.self_grades)
-    results = results_from_data(data)
-    applied = apply_results(results, rules)
-    print(f"评价结果应用：{len(applied.table)} 个项目；{applied.conventions()['评价等级与处理']}")
+    decisions = decisions_from_data(data, rules=DecisionRules(apply=rules))
+    applied = decisions.applied()
+    print(f"评价结果应用：{len(applied.table)} 个项目；{rules.describe()['评价等级与处理']}")
+    print(f"决定规则顺序：{decisions.conventions()['决定规则顺序']}")
     ungraded = int((applied.table["grade_used"].isna()).sum())
-    if results["self_evaluated"].isna().all():
+    if not _has_self_evaluations(data):
         print(f"提示：数据目录中没有单位自评（self_evaluation/ 或 forms/），是否开展自评未知，不按“未开展自评”的硬性规则处理；"
               f"{ungraded} 个没有重点评价的项目未定级，按未定级规则处理。", file=sys.stderr)
     print(format_table(applied.summary_table(), max_width=24))
-    hit = applied.table[applied.table["action_code"].isin(["cut", "stop", "none"])]
+    hit = applied.table[applied.table["action_code"].isin(["cut", "stop", "none", "revise"])]
     if len(hit):
-        print("\n压减、取消或暂停、不予安排的项目：")
+        print("\n压减、取消或暂停、不予安排、退回修改的项目：")
         for r in hit.itertuples():
             print(f"  - {r.project_name}（{r.project_id}）：{r.reason}")
     else:
-        print("\n没有压减、取消或暂停、不予安排的项目。")
+        print("\n没有压减、取消或暂停、不予安排、退回修改的项目。")
     if args.xlsx:
         applied.to_xlsx(args.xlsx)
         print(f"\n已写出结果应用工作簿：{args.xlsx}")
     return EXIT_OK
+
+
+def _has_self_evaluations(data) -> bool:
+    from ..datasets import has_self_evaluations
+
+    return has_self_evaluations(data)
 
 
 def _percent(text: str) -> float:

@@ -8,10 +8,12 @@ finding of the year); 附表 (key evaluations and their grades, results applied,
 the bases of the figures).
 
 Sources: the city-wide report (:func:`.city.build_city_report`: self-evaluations scored and
-reviewed, key evaluation, monitoring, results applied), :func:`perfeval.exante.assess`,
-``targets.csv``, next year's declarations reviewed (:func:`perfeval.budget.review_next_year`) and
-the priority ranking (:func:`perfeval.budget.prioritise`). ``AnnualReport.facts`` holds every number
-the text states, so tests check the numbers, not the wording.
+reviewed, key evaluation, monitoring, and the ledger of next year's decisions,
+:func:`perfeval.budget.decisions_from_data`, with the ex-ante assessment, the review of next year's
+declarations and the ranking it was made from), and ``targets.csv``. Every budget figure — results
+applied, the ex-ante projects' 建议安排, the ranking — is read from that one ledger, so it is the number
+of 结果应用.xlsx and of the priority report. ``AnnualReport.facts`` holds every number the text states,
+so tests check the numbers, not the wording.
 """
 from __future__ import annotations
 
@@ -90,8 +92,9 @@ class AnnualReport:
             "始终将预算绩效管理作为财政资金管理的首要工作，前置绩效管理关口。"
             f"对 {self.next_year or '下一'} 年度申请新增的 {f['n_exante']} 个项目开展事前绩效评估，申请资金 "
             f"{fmt.wan_text(f['exante_requested'])}；由 {f['exante_experts']} 名专家从{dims}等方面逐项评审论证"),
-            fmt.sentence(f"评估结论为{outcomes}；核减不经济的支出 {fmt.wan_text(f['exante_cut'])}，建议安排 "
-                         f"{fmt.wan_text(f['exante_suggested'])}，未通过评估的项目不安排预算"),
+            fmt.sentence(f"评估结论为{outcomes}，核减不经济的支出 {fmt.wan_text(f['exante_cut'])}；结合绩效目标审核和资金控制数内的"
+                         f"择优排序，{f['new_funded']} 个新增项目建议安排 {fmt.wan_text(f['new_decided'])}"
+                         + (f"，{f['new_refused']}" if f["new_refused"] else "")),
             fmt.sentence("重点包括" + "、".join(top) + "等项目")]
 
     def targets_text(self) -> list[str]:
@@ -112,8 +115,10 @@ class AnnualReport:
         if self.priority is not None:
             p = self.priority
             out.append(f"根据事前评估、目标审核和上年度评价结果，按照轻重缓急对申请安排的 {len(p.table)} 个项目合理排序，在资金控制数 "
-                       f"{fmt.wan_text(p.cap)}内安排 {f['priority_funded']} 个项目 {fmt.wan_text(p.used)}；资金控制线以下 "
-                       f"{f['priority_below']} 个，因否决规则不予安排 {f['priority_gated']} 个")
+                       f"{fmt.wan_text(p.cap)}内安排 {f['priority_funded']} 个项目 {fmt.wan_text(f['priority_used'])}；资金控制线以下 "
+                       f"{f['priority_below']} 个，因否决规则不予安排 {f['priority_gated']} 个"
+                       + (f"，绩效目标审核为“中”退回修改 {f['priority_revise']} 个" if f["priority_revise"] else "")
+                       + (f"，上年评价为“差”取消或暂停 {f['priority_stop']} 个" if f["priority_stop"] else ""))
         return [fmt.sentence(x) for x in out]
 
     def monitoring_text(self) -> list[str]:
@@ -155,8 +160,11 @@ class AnnualReport:
                     f"{'、'.join(f['key_sectors'])}等 {len(f['key_sectors'])} 个领域的 {f['n_key']} 个项目进行绩效评价，涉及资金 "
                     f"{fmt.yi_text(f['key_money'])}，{key_grades}") if f["n_key"] else "本年度未开展财政重点绩效评价"
         applied = A.overview(self.city_report.applied)
+        total = (f"综上，本年度 {f['n_projects']} 个项目和 {f['n_new_requests']} 个新增申请项目，下一年度预算共建议安排 "
+                 f"{fmt.wan_text(f['decided_total'])}（" + "、".join(f"{k} {n} 个" for k, n in f["decisions"].items() if n) + "）")
         return [fmt.sentence(self_text), fmt.sentence(key_text),
-                fmt.sentence("始终将绩效评价结果与部门预算安排紧密挂钩，作为编制部门预算、调整支出结构和完善政策制度的重要依据")] + applied
+                fmt.sentence("始终将绩效评价结果与部门预算安排紧密挂钩，作为编制部门预算、调整支出结构和完善政策制度的重要依据")] + applied \
+            + [fmt.sentence(total)]
 
     def disclosure_text(self) -> list[str]:
         f = self.facts
@@ -191,7 +199,7 @@ class AnnualReport:
         out.append(("加强预算执行监控", watch))
         t = self.city_report.applied.table
         n_hit = int(t["action_code"].isin(A.HIT).sum())
-        use = (f"落实评价结果应用，对压减、取消或暂停、不予安排的 {n_hit} 个项目督促限期整改" if n_hit else
+        use = (f"落实评价结果应用，对压减、取消或暂停、不予安排、退回修改的 {n_hit} 个项目督促限期整改" if n_hit else
                "落实评价结果应用，评价结果为“优”的项目优先保障，发现问题的项目督促限期整改")
         use += f"；{fmt.clause(self.city_report.applied.conventions()['整改计划'])}，整改情况纳入下一年度绩效评价"
         out.append(("抓好评价结果应用和整改", use))
@@ -218,9 +226,15 @@ class AnnualReport:
         if self.exante is None:
             return pd.DataFrame()
         t = self.exante.totals
-        return pd.DataFrame({"项目名称": t["project_name"], "评估得分": t["total"].map(fmt.score),
-                             "评估结论": t["conclusion"], "申请资金（万元）": t["requested"].map(fmt.wan),
-                             "核减（万元）": t["cut"].map(fmt.wan), "建议安排（万元）": t["suggested"].map(fmt.wan)})
+        table = pd.DataFrame({"项目名称": t["project_name"], "评估得分": t["total"].map(fmt.score),
+                              "评估结论": t["conclusion"], "申请资金（万元）": t["requested"].map(fmt.wan),
+                              "核减（万元）": t["cut"].map(fmt.wan), "评估核定金额（万元）": t["suggested"].map(fmt.wan)})
+        ledger = self.city_report.decisions.ledger.set_index("project_id")  # the one decision of each project
+        ids = t["project_id"].astype(str)
+        known = ids.isin(ledger.index).to_numpy()
+        table["下一年度决定"] = ledger["decision"].reindex(ids).fillna("—").to_numpy()
+        table["安排（万元）"] = ledger["amount"].reindex(ids).map(fmt.wan).where(known, "—").to_numpy()
+        return table
 
     def bases_table(self) -> pd.DataFrame:
         """附表: how each figure was counted (the report's conventions)."""
@@ -254,9 +268,29 @@ def _top_findings(findings: pd.DataFrame, n: int = 3) -> list[tuple[str, int]]:
     return [(t, int(k)) for t, k in counts.sort_values(ascending=False, kind="stable").head(n).items()]
 
 
+def _refused(new: pd.DataFrame) -> str:
+    """"不予安排 3 个（事前评估不予支持 1 个、未编报绩效目标 1 个、资金控制线以下 1 个）" for the new projects without money."""
+    out = new[new["amount"] <= 0]
+    if out.empty:
+        return ""
+    first = out["reason_codes"].map(lambda codes: next((k for k in codes if k in _WHY), ""))
+    parts = []
+    for decision, rows in out.groupby("decision", sort=False):
+        why = first[rows.index].map(lambda k: _WHY.get(k, "")).value_counts(sort=False)
+        detail = "、".join(f"{w} {n} 个" for w, n in why.items() if w)
+        parts.append(f"{decision} {len(rows)} 个" + (f"（{detail}）" if detail else ""))
+    return "；".join(parts)
+
+
+_WHY = {"EXANTE_REJECTED": "事前评估不予支持", "NO_EXANTE": "未开展事前评估", "NO_TARGETS": "未编报绩效目标",
+        "TARGETS_POOR": "绩效目标审核为“差”", "TARGETS_REVISE": "绩效目标审核为“中”", "BELOW_LINE": "资金控制线以下"}
+
+
 def _facts(r: AnnualReport) -> dict:
     c = r.city_report
     projects = c.projects
+    d = c.decisions
+    L = d.ledger
     rate = pd.to_numeric(projects["spent"], errors="coerce") / pd.to_numeric(projects["budget_full_year"], errors="coerce")
     self_ids = set(c.totals["project_id"])
     self_rate = rate[projects["project_id"].isin(self_ids)]
@@ -287,6 +321,11 @@ def _facts(r: AnnualReport) -> dict:
     s = c.applied.summary().set_index("action")
     f["applied_budget"] = s["budget"].to_dict()
     f["applied_change"] = float(s["change"].sum())
+    f["decisions"], f["decided_total"] = d.counts(), d.total  # the whole ledger: this year's projects and new requests
+    new = L[L["kind"] == "new"]
+    f["n_new_requests"] = len(new)
+    f["new_decided"], f["new_funded"] = float(new["amount"].sum()), int((new["amount"] > 0).sum())
+    f["new_refused"] = _refused(new)
     comparison = c.totals.set_index("project_id")["grade"].map(grade_label)  # on the year's score basis
     order = {g: i for i, g in enumerate(GRADES)}
     kg = c.key_totals.set_index("project_id")["grade"].map(grade_label)
@@ -313,7 +352,8 @@ def _facts(r: AnnualReport) -> dict:
         status = p.table["status"].value_counts()
         f.update(priority_funded=int(status.get("全额安排", 0) + status.get("部分安排", 0)),
                  priority_below=int(status.get("未安排（资金线以下）", 0)), priority_gated=int(status.get("不予安排", 0)),
-                 priority_used=float(p.used), priority_cap=float(p.cap))
+                 priority_revise=int(status.get("退回修改", 0)), priority_stop=int(status.get("取消或暂停", 0)),
+                 priority_used=float(L.loc[L["asked"], "amount"].sum()), priority_cap=float(p.cap))
     f["disclosed_targets"] = f["n_with_targets"]
     return f
 
@@ -322,19 +362,16 @@ def build_annual_report(data_dir, year: int | None = None, city: str | None = No
                         min_rate: float = MIN_RATE) -> AnnualReport:
     """Every number and sentence of the city's annual report for the data folder."""
     from .. import exante as ex
-    from ..budget.candidates import candidates_from_data
-    from ..budget.priority import prioritise
 
     data = Path(data_dir)
     city_report = build_city_report(data, year, city)
-    assessment = ex.assess(data) if ex.exists(data) else None
+    evidence = city_report.decisions.evidence  # the ledger's evidence: ex-ante, target review, requests
+    assessment = evidence.exante if evidence is not None else ex.assess(data) if ex.exists(data) else None
     targets = datasets.read_table(data / "targets.csv") if (data / "targets.csv").is_file() else pd.DataFrame()
-    review = priority = requests = None
-    if (data / datasets.NEXT_YEAR / "requests.csv").is_file():
-        evidence = candidates_from_data(data)
+    review = requests = None
+    priority = city_report.decisions.priority  # the ranking view of the ledger
+    if evidence is not None:
         review, requests = evidence.review, evidence.candidates
-        if evidence.cap is not None:
-            priority = prioritise(evidence.candidates, evidence.cap)
     else:
         from ..budget.candidates import review_next_year
 

@@ -1,7 +1,8 @@
 """The city-wide report assembled from a data folder: what the portfolio notebook shows.
 
 ``build_city_report(data_dir, year=None)`` scores every self-evaluation, runs the key evaluation and
-the monitoring, applies the grades to next year's budget (:func:`perfeval.budget.apply_results`), and computes every table and sentence of :mod:`.portfolio`, plus the appendix
+the monitoring, decides next year's budget (:func:`perfeval.budget.decisions_from_data`: one ledger, of
+which ``applied`` is the 结果应用 view), and computes every table and sentence of :mod:`.portfolio`, plus the appendix
 (multi-criteria ranking, grade robustness) with its plain-language reading. City name and year come
 from the data (departments' names, the forms' year), unless given.
 """
@@ -30,7 +31,8 @@ class CityReport:
     key: object
     key_totals: pd.DataFrame
     monitoring: object
-    applied: object = None  # budget.ResultsApplied: this year's grades applied to next year's budget
+    applied: object = None  # budget.ResultsApplied: this year's projects in the ledger of next year's decisions
+    decisions: object = None  # budget.Decisions: the ledger (this year's projects and next year's requests)
     score_basis: str = B.DEFAULT_BASIS  # totals["total"/"grade"] are on this basis (perfeval.basis)
 
     @property
@@ -88,17 +90,18 @@ def build_city_report(data_dir, year: int | None = None, city: str | None = None
     key = keyeval.evaluate(keyeval.load(data))
     key_totals = datasets.attach_projects(key.totals, data)
     mon = monitor.monitor(data)
-    from ..budget.apply import apply_results, results_from_data
+    from ..budget.decisions import decisions_from_data
 
-    applied = apply_results(results_from_data(data, self_totals=card.totals, key_totals=key.totals,
-                                              score_basis=score_basis))
+    decisions = decisions_from_data(data, self_totals=card.totals, key_totals=key.totals, monitoring=mon,
+                                    score_basis=score_basis)
+    applied = decisions.applied()
     if year is None and "source_file" in budget and len(budget):
         first = datasets.project(data, budget["project_id"].iloc[0])
         forms, _ = datasets.self_evaluation_forms(data, first["project_id"])
         year = forms[0].year
     return CityReport(city=city or PF.city_of(projects["department"]), year=year, projects=projects, card=card,
                       totals=totals, key=key, key_totals=key_totals, monitoring=mon, applied=applied,
-                      score_basis=score_basis)
+                      decisions=decisions, score_basis=score_basis)
 
 
 def robustness_table(robust) -> pd.DataFrame:

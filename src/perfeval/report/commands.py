@@ -416,13 +416,15 @@ def cmd_batch(args) -> int:
 
 
 def write_applied_workbook(data_dir, path: Path) -> int:
-    """结果应用.xlsx (`perfeval.budget.apply_results` under the default rules) beside the reports; a problem
-    with the data is reported, not raised (the reports are already made)."""
-    from ..budget.apply import apply_results, results_from_data
+    """结果应用.xlsx beside the reports: this year's projects in the ledger of next year's decisions
+    (`perfeval.budget.decisions_from_data` under the default rules, the ledger the portfolio, the priority
+    and the annual reports show); a problem with the data is reported, not raised (the reports are
+    already made)."""
+    from ..budget.decisions import decisions_from_data
     from ..errors import PerfevalError
 
     try:
-        apply_results(results_from_data(data_folder(data_dir))).to_xlsx(path)
+        decisions_from_data(data_folder(data_dir)).applied().to_xlsx(path)
     except PerfevalError as exc:
         print(f"结果应用工作簿未写出 (results-applied workbook not written)：{exc}", file=sys.stderr)
         return EXIT_FAILED
