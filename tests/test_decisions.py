@@ -94,7 +94,7 @@ def test_the_four_contradictions_of_the_demo_are_one_decision_each(sample, annua
 
 
 def test_the_annual_reports_budget_figures_are_the_ledgers_sums(sample, annual):
-    from perfeval.outline import fmt
+    from perfeval import display as fmt
 
     f, L = annual.facts, sample.ledger
     assert f["decided_total"] == pytest.approx(L["amount"].sum()) and f["decisions"] == sample.counts()

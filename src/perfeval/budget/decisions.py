@@ -174,7 +174,7 @@ class Decisions:
                                    "决定规则": pd.DataFrame({"规则": list(conv), "设置": list(conv.values())})})
 
     def _repr_html_(self) -> str:
-        from ..outline.fmt import table_html
+        from ..display import table_html
         from .decisions_view import summary_table
 
         return "<b>下一年度预算决定</b>" + table_html(summary_table(self)) + table_html(self.chinese_table().head(50))
