@@ -132,9 +132,6 @@ def test_on_a_real_batch_scores_grades_and_data_agree_and_the_checker_reads_ever
     assert not kinds & {"得分不一致", "等级不一致", "无数据却有结论"}, result.summary()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17 items 4–5: 结果应用.xlsx and the priority report decide next year's "
-                                       "money by different rules (消防装备购置项目, 第三方评价经费 …); the portfolio's "
-                                       "department averages use self scores before review. Flip once those fixes merge.")
 def test_on_a_real_batch_every_output_tells_the_same_story(small_batch, capsys):
     out, _ = small_batch
     assert main(["lint", "--consistency", str(out)]) == 0, capsys.readouterr().err

@@ -198,9 +198,6 @@ def test_committed_notebooks_have_no_outputs_a_parameters_cell_and_a_first_cell_
         assert "remove-cell" in first["metadata"]["tags"]  # not in the published report
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17 items 4–5: 结果应用.xlsx and the priority report decide next year's "
-                                       "money by different rules; the portfolio's department averages use self scores "
-                                       "before review. Flip once those fixes merge.")
 def test_every_demo_output_tells_the_same_story(demo):
     """The consistency check (perfeval lint --consistency) on the whole demo: manifest, index, reports, 结果应用.xlsx."""
     from perfeval.report.consistency import check_folder

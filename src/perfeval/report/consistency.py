@@ -43,7 +43,7 @@ KIND_OF = {"self_total": "得分不一致", "key_total": "得分不一致", "sel
            "decision": "下一年度安排不一致", "amount": "安排金额不一致", "exante_amount": "事前评估核定金额不一致"}
 BASIS = {"单位自评": "self", "绩效自评": "self", "重点评价": "key", "事前绩效评估": "exante", "绩效目标审核": "targets"}
 CONCLUSION_RE = re.compile(r"^(予以支持|部分支持|不予支持|建议立项|不予立项)")
-NOT_FUNDED = ("不予安排", "取消或暂停", "未安排", "不予支持", "暂缓安排")
+NOT_FUNDED = ("不予安排", "取消或暂停", "未安排", "不予支持", "暂缓安排", "退回修改")
 SENTENCE_RE = re.compile(r"综合得分\s*([\d.]+)\s*分，评价等级为“(.)”")
 SELF_ON_KEY_RE = re.compile(r"单位自评总分\s*([\d.]+)\s*分（(.)）")
 EXANTE_TOTAL_RE = re.compile(r"项目总分\s*([\d.]+)\s*分(?:（[^）]*）)?。[^。]*?结论为“([^”]+)”")  # not the other rule's
@@ -324,7 +324,9 @@ def _vetoed_but_suggested(claims: list, label) -> list:
     return [Contradiction("下一年度安排不一致", label(c.key), FIELDS["decision"], c.source, f"建议安排 {c.shown} 万元",
                           vetoes[c.key].source, "不予安排")
             for c in claims if c.field == "exante_amount" and c.key in vetoes and (_number(c.value) or 0) > 0
-            and not c.source.startswith("reports/exante-")]  # the assessment itself comes before the veto
+            # the assessment itself comes before the veto; the priority report shows the assessed amount (核定金额)
+            # beside its own decision, which may be a refusal below the funding line
+            and not c.source.startswith(("reports/exante-", "reports/priority"))]
 
 
 def _department_averages(depts: list, avgs: list) -> list:
