@@ -107,7 +107,25 @@ def load(data_dir: str | os.PathLike) -> tuple[pd.DataFrame, pd.DataFrame]:
                              expected="逗号分隔、首行为列名的表", found=str(exc)) from None
         frame.attrs["file"] = str(path)      # named in the errors of _payment_matrix
         frames.append(frame)
+    if frames[0].empty:  # absent is not zero: no payment rows are no facts, not a year of zero spending
+        raise InputError(NO_PAYMENTS, where=Location(file=str(base / "payments.csv")),
+                         expected="每个项目每月一行支付记录（project_id, month, amount）", found="只有表头、没有数据行")
     return frames[0], frames[1]
+
+
+NO_PAYMENTS = "未提供资金支付数据（payments.csv 只有表头），不做运行监控 (no payment rows)"
+
+
+def covered(payments: pd.DataFrame, projects: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """(the projects with at least one payment row, the ids of those without).
+
+    A project that paid nothing in the year has a row with amount 0; a project with no row at all is
+    not covered by the payments data, and monitoring concludes nothing about it (no reminder, no
+    zero-spend listing, no recovery).
+    """
+    ids = projects["project_id"].astype(str)
+    has = ids.isin(set(payments["project_id"].astype(str)))
+    return projects[has.to_numpy()].reset_index(drop=True), tuple(ids[~has].tolist())
 
 
 

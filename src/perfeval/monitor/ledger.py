@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from .checkpoints import ACTIONS, DEFAULT_CHECKPOINTS, _check_checkpoints, checkpoint_lists
-from .data import bureau_schedule, extras, load, parse_as_of, with_direct_funds
+from .data import bureau_schedule, covered, extras, load, parse_as_of, with_direct_funds
 from .dual import Dual, DualSettings, dual
 from .forecast import (Backtest, Forecast, ForecastSettings, RecoveryCheck, backtest, forecast, history_backtest,
                        recovery_backtest, year_complete)
@@ -38,6 +38,16 @@ class Ledgers:
     monthly: tuple = ()          # city-wide payments of months 1…12 (元)
     last_month: int = 12         # the last month present in payments.csv
     recovery_check: RecoveryCheck | None = None   # over-recovery of the proposals (year complete, proposals made)
+    not_covered: tuple = ()      # projects of projects.csv without any payment row: left out, nothing concluded
+
+    @property
+    def coverage_note(self) -> str | None:
+        """The sentence a dashboard says when the payments cover only some projects (None when all)."""
+        if not self.not_covered:
+            return None
+        shown = "、".join(self.not_covered[:10]) + ("等" if len(self.not_covered) > 10 else "")
+        return (f"资金支付数据只覆盖 {len(self.status.projects)} 个项目；{len(self.not_covered)} 个项目（{shown}）没有支付记录，"
+                "未纳入本期监控，不作提醒、列入台账或收回的判断")
 
     @property
     def backtest_note(self) -> str:
@@ -161,7 +171,8 @@ def at(data_dir: str | os.PathLike, as_of, checkpoints=DEFAULT_CHECKPOINTS, *,
     from ..errors import InputError, Location
 
     year, month = parse_as_of(as_of)
-    payments, projects = load(data_dir)
+    payments, projects = load(data_dir)  # header-only payments: a clear InputError, never a year of zeros
+    projects, not_covered = covered(payments, projects)
     ex = extras(data_dir)
     if year is not None and ex["history_budgets"] is not None:
         years = pd.to_numeric(ex["history_budgets"]["year"], errors="coerce")
@@ -213,7 +224,7 @@ def at(data_dir: str | os.PathLike, as_of, checkpoints=DEFAULT_CHECKPOINTS, *,
     monthly = pd.to_numeric(payments["amount"]).groupby(pd.to_numeric(payments["month"]).astype(int)).sum()
     return Ledgers(status=st, checkpoints=cps, lists=lists.reset_index(drop=True), forecast=fc, backtest=bt,
                    dual=du, inputs=inputs, monthly=tuple(monthly.reindex(range(1, 13), fill_value=0.0).astype(float)),
-                   last_month=last, recovery_check=check)
+                   last_month=last, recovery_check=check, not_covered=not_covered)
 
 
 def data_year_source(projects: pd.DataFrame, history_budgets: pd.DataFrame | None) -> str:

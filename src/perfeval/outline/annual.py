@@ -119,8 +119,12 @@ class AnnualReport:
     def monitoring_text(self) -> list[str]:
         f = self.facts
         mon = self.city_report.monitoring
+        if mon is None:  # no payments data: nothing is said about reminders, zero spending or recovery
+            return [fmt.sentence(self.city_report.monitoring_note or "未提供资金支付数据，本节从略")]
         by_action = {cp.action: cp for cp in mon.checkpoints}
-        parts = [f"依托预算执行数据，按月跟踪 {f['n_projects']} 个项目的资金支出和序时进度"]
+        n_covered = f["n_projects"] - len(mon.not_covered)
+        parts = [f"依托预算执行数据，按月跟踪 {n_covered} 个项目的资金支出和序时进度"
+                 + (f"（{len(mon.not_covered)} 个项目没有支付记录，未纳入监控）" if mon.not_covered else "")]
         if "remind" in by_action:
             cp = by_action["remind"]
             parts.append(f"{cp.month} 月底支出进度不理想（进度比低于 {cp.min_progress:.0%}）的 {f['n_remind']} 个项目，及时提醒单位加快资金"
@@ -177,7 +181,9 @@ class AnnualReport:
         else:
             train = "组织财政部门、预算单位和第三方机构开展业务培训，提高绩效目标编制和绩效自评质量"
         out.append(("强化绩效管理基础业务", train))
-        if f["n_remind"] or f["n_recovered"]:
+        if f["n_remind"] is None:
+            watch = "建立资金支付数据按月报送机制，按月监控支出进度，对直达资金重点监控"
+        elif f["n_remind"] or f["n_recovered"]:
             watch = (f"对 {f['n_remind']} 个 6 月底进度滞后、{f['n_recovered']} 个年底收回统筹资金的项目，下一年度按实际执行能力核定预算，"
                      "前期准备不足的项目暂缓安排；继续按月监控支出进度，对直达资金重点监控")
         else:
@@ -226,7 +232,8 @@ class AnnualReport:
             "重点评价等级": "专家评议指标按评价组专家分合成（" + fmt.chinese(self.city_report.key.conventions.get(
                 "专家分合成 (panel aggregation)", "算术平均")) + "），定量指标按规则计算，合计后定级："
                 + fmt.chinese(self.city_report.key.conventions.get("评价等级 (grade bands)", "优、良、中、差")),
-            "绩效运行监控": "；".join(fmt.chinese(f"{k}：{v}") for k, v in mon.conventions.items()
+            "绩效运行监控": "未提供资金支付数据" if mon is None else "；".join(
+                fmt.chinese(f"{k}：{v}") for k, v in mon.conventions.items()
                                 if k.startswith(("进度比", "监控节点", "年底收回"))),
             "绩效指标": "本年度绩效目标申报表中的三级指标；定量指标含时间指标",
             "绩效信息公开": "填报绩效目标的项目随部门预算公开绩效目标；自评结果随部门决算公开；重点评价结果单独公开",
@@ -268,8 +275,11 @@ def _facts(r: AnnualReport) -> dict:
          "n_key": len(c.key_totals), "key_money": float(key["budget_full_year"].sum()),
          "key_sectors": list(dict.fromkeys(c.key_totals.sort_values("project_id")["sector"].dropna())),
          "key_grades": {g: int((graded_key == g).sum()) for g in GRADES + ("未定级",)},
-         "n_remind": len(mon.reminders), "n_watch": len(mon.watch_list), "n_recovered": len(mon.recovered),
-         "recovered": float(mon.recovered["recovered"].sum()),
+         # None (unknown) without payments data — never 0 (nobody lagged)
+         "n_remind": None if mon is None else len(mon.reminders),
+         "n_watch": None if mon is None else len(mon.watch_list),
+         "n_recovered": None if mon is None else len(mon.recovered),
+         "recovered": None if mon is None else float(mon.recovered["recovered"].sum()),
          "applied": c.applied.counts()}
     s = c.applied.summary().set_index("action")
     f["applied_budget"] = s["budget"].to_dict()

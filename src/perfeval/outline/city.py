@@ -30,6 +30,7 @@ class CityReport:
     key_totals: pd.DataFrame
     monitoring: object
     applied: object = None  # budget.ResultsApplied: this year's grades applied to next year's budget
+    monitoring_note: str | None = None  # why monitoring is unknown (no payments data), else None
 
     @property
     def title(self) -> str:
@@ -47,7 +48,7 @@ class CityReport:
         if len(lower):
             out.append(f"对自评等级高于重点评价等级的 {len(lower)} 个项目，责成主管部门说明差异原因，并将其自评结果纳入抽查复核；"
                        "次年预算安排以重点评价结果为准")
-        rec = self.monitoring.recovery[self.monitoring.recovery["recovered"] > 0]
+        rec = self.monitoring.recovered if self.monitoring is not None else pd.DataFrame({"recovered": []})
         if len(rec):
             out.append(f"对年底收回统筹资金的 {len(rec)} 个项目（合计 {fmt.wan_text(rec['recovered'].sum())}），次年预算按实际执行"
                        "能力核定，前期准备不足的项目暂缓安排")
@@ -74,7 +75,10 @@ def build_city_report(data_dir, year: int | None = None, city: str | None = None
     totals = datasets.attach_projects(card.totals, data)
     key = keyeval.evaluate(keyeval.load(data))
     key_totals = datasets.attach_projects(key.totals, data)
-    mon = monitor.monitor(data)
+    from ..city.year import Year
+
+    known = Year.load(data)  # absent or header-only payments: monitoring unknown, never a year of zeros
+    mon = monitor.monitor(data) if known.has("payments") else None
     from ..budget.apply import apply_results, results_from_data
 
     applied = apply_results(results_from_data(data, self_totals=card.totals, key_totals=key.totals))
@@ -83,7 +87,8 @@ def build_city_report(data_dir, year: int | None = None, city: str | None = None
         forms, _ = datasets.self_evaluation_forms(data, first["project_id"])
         year = forms[0].year
     return CityReport(city=city or PF.city_of(projects["department"]), year=year, projects=projects, card=card,
-                      totals=totals, key=key, key_totals=key_totals, monitoring=mon, applied=applied)
+                      totals=totals, key=key, key_totals=key_totals, monitoring=mon, applied=applied,
+                      monitoring_note=known.absence_text("payments"))
 
 
 def robustness_table(robust) -> pd.DataFrame:

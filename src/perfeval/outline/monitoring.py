@@ -33,7 +33,7 @@ class MonitoringReport:
     # 一、总体情况 ------------------------------------------------------------------------
     def overview(self) -> list[str]:
         st = self.led.status
-        lines = [st.summary()]
+        lines = [st.summary()] + [x for x in [getattr(self.led, "coverage_note", None)] if x]
         red = st.departments[st.departments["n_red"] > 0]
         if len(red):
             lines.append(f"有红灯项目的部门 {len(red)} 个，红灯项目共 {int(red['n_red'].sum())} 个，"

@@ -95,8 +95,16 @@ def self_vs_key(self_totals: pd.DataFrame, key_totals: pd.DataFrame, projects: p
     return table, [fmt.sentence(x) for x in text]
 
 
-def monitoring_tables(mon, projects: pd.DataFrame) -> dict:
-    """绩效运行监控: June reminders, October zero-spend, year-end recovery — tables (万元) and sentences."""
+def monitoring_tables(mon, projects: pd.DataFrame, absent: str | None = None) -> dict:
+    """绩效运行监控: June reminders, October zero-spend, year-end recovery — tables (万元) and sentences.
+
+    ``mon`` None (no payments data): only the sentence ``absent`` ("未提供资金支付数据，本节从略"), no
+    tables (``known`` False) — an empty list would say "no project lagged", a conclusion from nothing.
+    Payments that cover some projects only: the sentence names how many are covered and which are not.
+    """
+    if mon is None:
+        return {"known": False, "remind": None, "watch": None, "recovery": None,
+                "text": [fmt.sentence(absent or "未提供资金支付数据，本节从略")]}
     info = projects.set_index("project_id")
     lists = mon.lists
     out = {}
@@ -127,6 +135,13 @@ def monitoring_tables(mon, projects: pd.DataFrame) -> dict:
         f"年底对执行率仍低于要求的 {len(rec)} 个项目收回统筹资金 {fmt.wan_text(rec['recovered'].sum())}"
         + (f"，其中收回比例最高的是{info['project_name'].get(top['project_id'], '')}（{fmt.pct(top['share'], 1)}）"
            if len(rec) else ""))]
+    missing = tuple(getattr(mon, "not_covered", ()))
+    if missing:
+        names = [str(info["project_name"].get(p, p)) for p in missing[:10]]
+        out["text"].insert(0, fmt.sentence(
+            f"资金支付数据只覆盖 {len(info) - len(missing)} 个项目；{len(missing)} 个项目（{'、'.join(names)}"
+            f"{'等' if len(missing) > 10 else ''}）没有支付记录，以下监控情况不含这些项目"))
+    out["known"] = True
     return out
 
 
