@@ -84,6 +84,8 @@ def project_monitoring(data: Path, project_id: str, monitoring=None):
     from ..city.year import Year
 
     known = Year.load(data)
+    if known.status("projects") != "present":
+        datasets.projects(data)  # the project list itself is missing or empty: its own clear error
     note = known.absence_text("payments", project_id)
     if not known.has("payments"):
         return None, note
