@@ -254,3 +254,25 @@ def test_the_docs_page_is_generated_from_the_registry():
     assert page == render(), "docs/data-folder.md 已过期：python -m perfeval.city.docs > docs/data-folder.md"
     for spec in registry.INPUTS:
         assert f"`{spec.path}`" in page
+
+
+def test_the_year_records_each_status_and_require_names_the_file(city, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(city, data)
+    (data / "exante" / "cuts.csv").unlink()
+    _header_only(data / "targets.csv")
+    path = data / "next_year" / "control.csv"
+    path.write_text("year,note\n2022,没有控制数\n", encoding="utf-8")
+    year = Year.load(data)
+    assert (year.status("payments"), year.status("exante_cuts"), year.status("targets")) == (PRESENT, ABSENT, HEADER_ONLY)
+    assert year.has("payments") and not year.has("targets") and not year.has("exante_cuts")
+    assert year.state("control").missing_columns == ("cap",)
+    with pytest.raises(InputError, match="cuts.csv"):
+        year.require("exante_cuts")
+    with pytest.raises(InputError, match="只有表头"):
+        year.require("targets")
+    with pytest.raises(InputError, match="cap"):
+        year.require("control")
+    assert year.require("payments").rows > 0
+    with pytest.raises(KeyError):
+        year.status("payment")  # a misspelt input is an error, never "absent"

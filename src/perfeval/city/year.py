@@ -12,8 +12,10 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 
 from ..errors import InputError, Location
 from ..io._grid import read_csv_text
@@ -39,6 +41,7 @@ class InputState:
     rows: int = 0                     # data rows (csv inputs)
     covered: tuple[str, ...] = ()     # project ids with rows or a file (coverage inputs)
     missing: tuple[str, ...] = ()     # project ids of projects.csv without (partial inputs)
+    missing_columns: tuple[str, ...] = ()  # required columns of the registry not in the header
 
     @property
     def label(self) -> str:
@@ -50,7 +53,7 @@ class Year:
     """What one data folder holds for the year: each input's status, the city's name, the budget year."""
 
     data_dir: Path
-    inputs: dict = field(default_factory=dict)   # key → InputState
+    inputs: Mapping = field(default_factory=dict)   # key → InputState (read-only)
     projects: tuple[str, ...] = ()               # project ids of projects.csv
     city: str | None = None
     budget_year: int | None = None
@@ -63,7 +66,7 @@ class Year:
         projects = _ids(data, "projects.csv") if states["projects"].status == PRESENT else ()
         for key in COVERAGE_INPUTS:
             states[key] = _coverage(states[key], projects)
-        return cls(data_dir=data, inputs=states, projects=projects, city=_city(data, states),
+        return cls(data_dir=data, inputs=MappingProxyType(states), projects=projects, city=_city(data, states),
                    budget_year=_year(data, states))
 
     def state(self, key: str) -> InputState:
@@ -96,6 +99,22 @@ class Year:
         if s.status == PARTIAL and project_id is not None and not self.covers(key, project_id):
             return f"{what}中没有本项目的记录，本节从略。"
         return None
+
+    def require(self, key: str) -> InputState:
+        """The input's state when a stage cannot do without it; else an InputError naming the file and what
+        is missing (the file, its data rows, or required columns)."""
+        s, spec = self.state(key), registry.input_spec(key)
+        where = Location(file=str(self.data_dir / spec.path))
+        if s.status == ABSENT:
+            raise InputError(f"未提供{spec.description.split('：')[0]} (input not found)", where=where,
+                             expected=f"数据目录中的 {spec.path}")
+        if s.status == HEADER_ONLY:
+            raise InputError(f"{spec.description.split('：')[0]}只有表头、没有数据行 (no data rows)", where=where,
+                             expected="至少一行数据", found="只有表头")
+        if s.missing_columns:
+            raise InputError("缺少必需列 (missing columns)", where=Location(file=str(self.data_dir / spec.path), row=1),
+                             expected=", ".join(spec.required), found=f"缺少 {', '.join(s.missing_columns)}")
+        return s
 
     def summary(self) -> list[tuple[str, str, str]]:
         """(path, description, status label) of every input, for a report's input appendix or the CLI."""
@@ -136,13 +155,14 @@ def _state(data: Path, spec: registry.Input) -> InputState:
         head, rows = _read_header_and_rows(path)
     except OSError as exc:
         raise InputError(f"无法读取数据文件 (cannot read)：{exc}", where=Location(file=str(path))) from None
+    lacking = tuple(c for c in spec.required if c not in head)
     if not rows:
-        return InputState(spec.key, HEADER_ONLY, rel)
+        return InputState(spec.key, HEADER_ONLY, rel, missing_columns=lacking)
     covered = ()
     if "project_id" in head:
         i = head.index("project_id")
         covered = tuple(sorted({r[i].strip() for r in rows if i < len(r) and r[i].strip()}))
-    return InputState(spec.key, PRESENT, rel, rows=len(rows), covered=covered)
+    return InputState(spec.key, PRESENT, rel, rows=len(rows), covered=covered, missing_columns=lacking)
 
 
 def _coverage(state: InputState, projects: tuple[str, ...]) -> InputState:
@@ -153,8 +173,8 @@ def _coverage(state: InputState, projects: tuple[str, ...]) -> InputState:
     missing = tuple(p for p in projects if p not in have)
     if not missing:
         return state
-    return InputState(state.key, PARTIAL, state.files, state.rows,
-                      covered=tuple(p for p in projects if p in have), missing=missing)
+    return InputState(state.key, PARTIAL, state.files, state.rows, covered=tuple(p for p in projects if p in have),
+                      missing=missing, missing_columns=state.missing_columns)
 
 
 def _ids(data: Path, name: str) -> tuple[str, ...]:
