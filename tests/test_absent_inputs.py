@@ -29,6 +29,14 @@ KEEP = ("SZ2021-001", "SZ2021-002", "SZ2021-011", "SZ2021-128", "SZ2021-162")  #
 SELF_ID, KEY_ID = "SZ2021-011", "SZ2021-001"
 # conclusions that can only come from payments: the June reminder, the October zero-spend list, recovery
 PAYMENT_CONCLUSIONS = re.compile(r"进度滞后|进度不理想|仍未支出|未破零|提醒单位|重点关注台账|收回统筹资金 [\d,]|收回比例|预计年底执行率")
+# what a report would conclude from an absent input if it took it for zero (input key → pattern)
+NOTHING_CONCLUDED = {
+    "direct_funds": re.compile(r"本期没有直达资金项目"),
+    "midyear": re.compile(r"没有项目报送绩效目标完成情况"),
+    "exante_candidates": re.compile(r"事前绩效评估 0 个|没有申请事前绩效评估"),
+    "exante_scores": re.compile(r"事前绩效评估 0 个|没有申请事前绩效评估"),
+    "targets": re.compile(r"将 0 个项目的绩效目标"),
+}
 OWN_FILE = re.compile(r"SZ20\d\d-[0-9A-Z]+")
 
 
@@ -97,15 +105,15 @@ def _annual(data):
     a = build_annual_report(data)
     c = a.city_report
     mon = PF.monitoring_tables(c.monitoring, c.projects, c.monitoring_note)
-    return "".join(a.monitoring_text() + a.next_steps() + mon["text"] + c.suggestions()
-                   + a.bases_table()["口径"].tolist())
+    return "".join(a.overview() + a.exante_text() + a.targets_text() + a.monitoring_text() + a.disclosure_text()
+                   + a.next_steps() + mon["text"] + c.suggestions() + a.bases_table()["口径"].tolist())
 
 
 def _monitoring(data):
     from perfeval.outline.monitoring import build_monitoring_report
 
     r = build_monitoring_report(data, "2021-10")
-    return "".join(r.overview())
+    return "".join(r.overview() + [r.direct()[1], r.dual()[1]])
 
 
 def _exante(data):
@@ -160,6 +168,9 @@ def test_every_report_states_the_absence_or_refuses_with_the_file(city, tmp_path
         if key == "payments":
             assert not PAYMENT_CONCLUSIONS.search(text), (report, PAYMENT_CONCLUSIONS.search(text)[0], text)
             assert "资金支付数据" in text, (report, text)
+        if key in NOTHING_CONCLUDED and report in ("annual", "monitoring"):
+            assert not NOTHING_CONCLUDED[key].search(text), (report, NOTHING_CONCLUDED[key].search(text)[0])
+            assert registry.input_spec(key).path.split("/")[-1] in text or "未提供" in text, (report, text)
 
 
 def test_payments_absent_say_so_and_the_year_knows_each_status(city, tmp_path):

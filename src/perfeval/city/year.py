@@ -28,7 +28,8 @@ STATUS_LABELS = {PRESENT: "已提供", ABSENT: "未提供", HEADER_ONLY: "只有
 COVERAGE_INPUTS = ("payments", "forms")
 _CITY = re.compile(r"^(.+?[市县区州])")
 ABSENCE_WORDS = {"payments": "资金支付数据", "key_indicators": "重点评价数据", "key_scores": "重点评价专家评分",
-                 "forms": "自评表", "targets": "绩效目标申报数据"}
+                 "forms": "自评表", "targets": "绩效目标申报数据", "direct_funds": "直达资金标记",
+                 "midyear": "年中绩效目标完成情况"}
 
 
 @dataclass(frozen=True)

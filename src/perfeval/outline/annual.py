@@ -42,6 +42,7 @@ class AnnualReport:
     requests: pd.DataFrame | None
     min_rate: float = MIN_RATE
     facts: dict = field(default_factory=dict)
+    absent: dict = field(default_factory=dict)  # input key → the sentence said instead of a conclusion from nothing
 
     @property
     def city(self) -> str:
@@ -74,12 +75,22 @@ class AnnualReport:
             f"{self.year or '本'} 年度，{self.city} {f['n_departments']} 个部门的 {f['n_projects']} 个项目纳入预算绩效管理，年初预算 "
             f"{fmt.yi_text(f['budget_initial'])}，年底收回统筹后全年预算 {fmt.yi_text(f['budget_full_year'])}，全年执行 "
             f"{fmt.yi_text(f['spent'])}，整体执行率 {fmt.pct(f['spent'] / f['budget_full_year'])}"),
-            fmt.sentence(
-            f"全年开展事前绩效评估 {f['n_exante']} 个项目，审核下一年度绩效目标申报表 {f['n_reviewed']} 份，按月监控 "
-            f"{f['n_projects']} 个项目的预算执行，单位绩效自评 {f['n_self']} 个项目，财政重点绩效评价 {f['n_key']} 个项目")]
+            fmt.sentence("，".join(self._work_done()))]
+
+    def _work_done(self) -> list[str]:
+        """The year's work in figures, leaving out what the data do not say (an absent input is not 0)."""
+        f, mon = self.facts, self.city_report.monitoring
+        done = [] if "exante" in self.absent else [f"全年开展事前绩效评估 {f['n_exante']} 个项目"]
+        if "declarations" not in self.absent:
+            done.append(f"审核下一年度绩效目标申报表 {f['n_reviewed']} 份")
+        if mon is not None:
+            done.append(f"按月监控 {f['n_projects'] - len(mon.not_covered)} 个项目的预算执行")
+        return done + [f"单位绩效自评 {f['n_self']} 个项目，财政重点绩效评价 {f['n_key']} 个项目"]
 
     def exante_text(self) -> list[str]:
         f = self.facts
+        if "exante" in self.absent:
+            return [fmt.sentence(self.absent["exante"])]
         if not f["n_exante"]:
             return [fmt.sentence("本年度没有申请事前绩效评估的新增项目")]
         r = self.exante
@@ -103,7 +114,7 @@ class AnnualReport:
                        f"其中定量指标和时间指标占 {fmt.pct(f['measurable_share'], 1)}；在批复预算时一并批复项目绩效目标，作为预算执行、"
                        "绩效监控和绩效评价的依据")
         else:
-            out.append("数据中没有本年度的绩效目标申报记录")
+            out.append(self.absent.get("targets", "数据中没有本年度的绩效目标申报记录"))
         if f["n_reviewed"]:
             grades = "、".join(f"“{g}”{n} 份" for g, n in f["review_grades"].items() if n)
             out.append(f"编制 {self.next_year or '下一'} 年度预算时，对 {f['n_reviewed']} 份绩效目标申报表开展审核，审核结论为{grades}；"
@@ -159,7 +170,8 @@ class AnnualReport:
     def disclosure_text(self) -> list[str]:
         f = self.facts
         out = [f"在批复 {self.year or '本'} 年度预算时一并批复项目绩效目标，要求预算单位将 {f['disclosed_targets']} 个项目的绩效目标随部门预算"
-               "在门户网站一并公开"]
+               "在门户网站一并公开" if f["disclosed_targets"] or "targets" not in self.absent
+               else "未提供绩效目标申报数据，绩效目标公开情况从略"]
         out.append(f"{f['n_self']} 个项目的绩效自评结果随部门决算公开；{f['n_key']} 个重点绩效评价项目的评价结果按程序在政府门户网站"
                    "预决算板块单独公开，主动接受社会监督" if f["n_key"] else f"{f['n_self']} 个项目的绩效自评结果随部门决算公开")
         return [fmt.sentence(x) for x in out]
@@ -315,6 +327,23 @@ def _facts(r: AnnualReport) -> dict:
     return f
 
 
+def _absent(data: Path) -> dict:
+    """The sentences said for the inputs the data folder does not give (absent or header-only)."""
+    from ..city.year import Year
+
+    known = Year.load(data)
+    out = {}
+    if not (known.has("exante_candidates") and known.has("exante_scores")):
+        out["exante"] = "未提供事前绩效评估数据（exante/candidates.csv、scores.csv），本节从略"
+    if not known.has("targets"):
+        out["targets"] = known.absence_text("targets").replace("本节从略。", "本年度绩效目标情况从略")
+    if not known.has("declarations"):
+        out["declarations"] = "未提供下一年度绩效目标申报表（next_year/declarations/）"
+    if not known.has("payments"):
+        out["payments"] = known.absence_text("payments")
+    return out
+
+
 def build_annual_report(data_dir, year: int | None = None, city: str | None = None,
                         min_rate: float = MIN_RATE) -> AnnualReport:
     """Every number and sentence of the city's annual report for the data folder."""
@@ -337,7 +366,7 @@ def build_annual_report(data_dir, year: int | None = None, city: str | None = No
 
         review = review_next_year(data)
     report = AnnualReport(city_report=city_report, exante=assessment, targets=targets, review=review,
-                          priority=priority, requests=requests, min_rate=min_rate)
+                          priority=priority, requests=requests, min_rate=min_rate, absent=_absent(data))
     report.facts = _facts(report)
     return report
 

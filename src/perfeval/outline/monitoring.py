@@ -10,7 +10,7 @@ table is money in 万元 and rates as percentages, an empty list is a sentence.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -25,6 +25,7 @@ METHOD_NAMES = {"remaining": "剩余进度法", "ratio": "比例外推法", "str
 class MonitoringReport:
     led: object          # monitor.Ledgers
     city: str
+    absent: dict = field(default_factory=dict)  # input key → the sentence said instead of a conclusion from nothing
 
     @property
     def title(self) -> str:
@@ -120,6 +121,8 @@ class MonitoringReport:
                               "预算数（万元）": w["budget"].map(fmt.wan), "累计支付（万元）": w["spent"].map(fmt.wan),
                               "执行率": w["rate"].map(fmt.pct), "进度比": w["progress"].map(fmt.pct), "预警": w["light"],
                               "重点监控原因": w["watch_reason"]})
+        if n == 0 and "direct_funds" in self.absent:  # no flags given: not "no direct funds"
+            return table, self.absent["direct_funds"] + extra
         if n == 0:
             return table, "本期没有直达资金项目" + extra
         d = p[p["direct_funds"] & (p["budget"] > 0)]
@@ -177,7 +180,7 @@ class MonitoringReport:
         f = d.flagged
         return pd.DataFrame({"项目名称": f["project_name"], "主管部门": f["department"],
                              "目标完成度": f["completion"].map(fmt.pct), "资金执行率": f["rate"].map(fmt.pct),
-                             "偏离说明": f["reason"]}), d.summary()
+                             "偏离说明": f["reason"]}), self.absent.get("midyear") or d.summary()
 
     # 附录 -----------------------------------------------------------------------------------
     def settings_table(self) -> pd.DataFrame:
@@ -190,8 +193,13 @@ def build_monitoring_report(data_dir, as_of="2021-06", city: str | None = None) 
     from ..monitor import at
     from .portfolio import city_of
 
+    from ..city.year import Year
+
     led = at(data_dir, as_of)
-    return MonitoringReport(led=led, city=city or city_of(led.status.projects["department"]))
+    known = Year.load(data_dir)
+    absent = {k: known.absence_text(k).replace("，本节从略。", "，本节不作判断") for k in ("direct_funds", "midyear")
+              if not known.has(k)}
+    return MonitoringReport(led=led, city=city or city_of(led.status.projects["department"]), absent=absent)
 
 
 __all__ = ["MonitoringReport", "TITLE", "build_monitoring_report"]
