@@ -36,6 +36,7 @@ NOTHING_CONCLUDED = {
     "exante_candidates": re.compile(r"事前绩效评估 0 个|没有申请事前绩效评估"),
     "exante_scores": re.compile(r"事前绩效评估 0 个|没有申请事前绩效评估"),
     "targets": re.compile(r"将 0 个项目的绩效目标"),
+    "key_indicators": re.compile(r"未开展财政重点绩效评价|重点绩效评价 0 个|重点评价 0 个"),
 }
 OWN_FILE = re.compile(r"SZ20\d\d-[0-9A-Z]+")
 
@@ -105,7 +106,9 @@ def _annual(data):
     a = build_annual_report(data)
     c = a.city_report
     mon = PF.monitoring_tables(c.monitoring, c.projects, c.monitoring_note)
-    return "".join(a.overview() + a.exante_text() + a.targets_text() + a.monitoring_text() + a.disclosure_text()
+    overview = PF.overview_text(c.city, c.year, c.projects, c.totals, c.key_totals, 0, 0)
+    return "".join(overview + a.overview() + a.exante_text() + a.targets_text() + a.monitoring_text() + a.evaluation_text()
+                   + a.disclosure_text()
                    + a.next_steps() + mon["text"] + c.suggestions() + a.bases_table()["口径"].tolist())
 
 
@@ -171,6 +174,10 @@ def test_every_report_states_the_absence_or_refuses_with_the_file(city, tmp_path
         if key in NOTHING_CONCLUDED and report in ("annual", "monitoring"):
             assert not NOTHING_CONCLUDED[key].search(text), (report, NOTHING_CONCLUDED[key].search(text)[0])
             assert registry.input_spec(key).path.split("/")[-1] in text or "未提供" in text, (report, text)
+    if key == "key_indicators":  # the key report refuses; the city-wide reports say the absence
+        with pytest.raises(InputError, match="indicators.csv"):
+            _key(data)
+        assert "重点评价数据" in _annual(data)
 
 
 def test_payments_absent_say_so_and_the_year_knows_each_status(city, tmp_path):

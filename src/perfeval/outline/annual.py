@@ -85,7 +85,10 @@ class AnnualReport:
             done.append(f"审核下一年度绩效目标申报表 {f['n_reviewed']} 份")
         if mon is not None:
             done.append(f"按月监控 {f['n_projects'] - len(mon.not_covered)} 个项目的预算执行")
-        return done + [f"单位绩效自评 {f['n_self']} 个项目，财政重点绩效评价 {f['n_key']} 个项目"]
+        done.append(f"单位绩效自评 {f['n_self']} 个项目")
+        if self.city_report.key is not None:
+            done.append(f"财政重点绩效评价 {f['n_key']} 个项目")
+        return done
 
     def exante_text(self) -> list[str]:
         f = self.facts
@@ -162,7 +165,8 @@ class AnnualReport:
         key_grades = "，".join(f"达到“{g}”等级的项目 {n} 个" for g, n in f["key_grades"].items() if n)
         key_text = (f"同时，由财政部门委托第三方评价机构，对民生关注度高、具有代表性、财政投入大的支出项目开展重点绩效评价：重点对"
                     f"{'、'.join(f['key_sectors'])}等 {len(f['key_sectors'])} 个领域的 {f['n_key']} 个项目进行绩效评价，涉及资金 "
-                    f"{fmt.yi_text(f['key_money'])}，{key_grades}") if f["n_key"] else "本年度未开展财政重点绩效评价"
+                    f"{fmt.yi_text(f['key_money'])}，{key_grades}") if f["n_key"] else (
+                        self.city_report.key_totals.attrs.get("absent") or "本年度未开展财政重点绩效评价")
         applied = A.overview(self.city_report.applied)
         return [fmt.sentence(self_text), fmt.sentence(key_text),
                 fmt.sentence("始终将绩效评价结果与部门预算安排紧密挂钩，作为编制部门预算、调整支出结构和完善政策制度的重要依据")] + applied
@@ -241,8 +245,9 @@ class AnnualReport:
             "预算执行率": f"全年执行数 ÷ 全年预算数（年底收回统筹后）；达标线 {self.min_rate:.0%}",
             "自评等级": "自评表按财预〔2020〕10号评分规则复核后的等级（自评得分高于规则允许最高分的按最高分计）",
             "重点评价资金": "重点评价项目的全年预算数合计",
-            "重点评价等级": "专家评议指标按评价组专家分合成（" + fmt.chinese(self.city_report.key.conventions.get(
-                "专家分合成 (panel aggregation)", "算术平均")) + "），定量指标按规则计算，合计后定级："
+            "重点评价等级": "未提供重点评价数据" if self.city_report.key is None else
+                "专家评议指标按评价组专家分合成（" + fmt.chinese(self.city_report.key.conventions.get(
+                    "专家分合成 (panel aggregation)", "算术平均")) + "），定量指标按规则计算，合计后定级："
                 + fmt.chinese(self.city_report.key.conventions.get("评价等级 (grade bands)", "优、良、中、差")),
             "绩效运行监控": "未提供资金支付数据" if mon is None else "；".join(
                 fmt.chinese(f"{k}：{v}") for k, v in mon.conventions.items()

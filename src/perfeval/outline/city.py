@@ -26,8 +26,8 @@ class CityReport:
     projects: pd.DataFrame
     card: object
     totals: pd.DataFrame
-    key: object
-    key_totals: pd.DataFrame
+    key: object               # keyeval.KeyEvaluation, None without key-evaluation data
+    key_totals: pd.DataFrame  # empty without key-evaluation data, with attrs["absent"] the sentence saying so
     monitoring: object
     applied: object = None  # budget.ResultsApplied: this year's grades applied to next year's budget
     monitoring_note: str | None = None  # why monitoring is unknown (no payments data), else None
@@ -43,7 +43,8 @@ class CityReport:
     def suggestions(self) -> list[str]:
         """有关建议 for the city, each answering a finding of this report."""
         out = []
-        comparison, _ = PF.self_vs_key(self.totals, self.key_totals, self.projects, self.key.scorecard.levels)
+        comparison, _ = PF.self_vs_key(self.totals, self.key_totals, self.projects,
+                                       None if self.key is None else self.key.scorecard.levels)
         lower = comparison[comparison["自评等级"] != comparison["重点评价等级"]]
         if len(lower):
             out.append(f"对自评等级高于重点评价等级的 {len(lower)} 个项目，责成主管部门说明差异原因，并将其自评结果纳入抽查复核；"
@@ -73,15 +74,22 @@ def build_city_report(data_dir, year: int | None = None, city: str | None = None
     rows, budget = datasets.self_evaluation(data)
     card = pe.score(rows, budget, "mof-2020")
     totals = datasets.attach_projects(card.totals, data)
-    key = keyeval.evaluate(keyeval.load(data))
-    key_totals = datasets.attach_projects(key.totals, data)
     from ..city.year import Year
 
-    known = Year.load(data)  # absent or header-only payments: monitoring unknown, never a year of zeros
+    known = Year.load(data)  # absent or header-only inputs: unknown, never zeros
+    key_note = known.absence_text("key_indicators")
+    if key_note is None:
+        key = keyeval.evaluate(keyeval.load(data))
+        key_totals = datasets.attach_projects(key.totals, data)
+    else:  # no key evaluation given: its sections say so (key_totals.attrs["absent"]), no grade from nothing
+        key = None
+        key_totals = pd.DataFrame({c: pd.Series(dtype=object) for c in
+                                   ("project_id", "total", "grade", "department", "sector", "key_evaluation")})
+        key_totals.attrs["absent"] = key_note.replace("本节从略。", "重点评价情况从略")
     mon = monitor.monitor(data) if known.has("payments") else None
     from ..budget.apply import apply_results, results_from_data
 
-    applied = apply_results(results_from_data(data, self_totals=card.totals, key_totals=key.totals))
+    applied = apply_results(results_from_data(data, self_totals=card.totals, key_totals=key_totals))
     if year is None and "source_file" in budget and len(budget):
         first = datasets.project(data, budget["project_id"].iloc[0])
         forms, _ = datasets.self_evaluation_forms(data, first["project_id"])

@@ -49,6 +49,7 @@ def overview_text(city: str, year, projects: pd.DataFrame, self_totals: pd.DataF
         f"整体执行率 {fmt.pct(projects['spent'].sum() / projects['budget_full_year'].sum())}",
         f"单位自评中评为“优”的 {excellent} 个，占 {fmt.pct(excellent / max(len(self_totals), 1), 1)}；复核发现问题 "
         f"{n_flags} 条，涉及 {n_flag_projects} 个项目",
+        key_totals.attrs.get("absent") or  # no key-evaluation data: said, not "0 projects"
         f"财政重点绩效评价 {len(key_totals)} 个项目，涉及资金 {fmt.yi_text(key['budget_full_year'].sum())}，评价结果为"
         + "、".join(f"“{g}”{n} 个" for g, n in key_totals["grade"].map(grade_label).value_counts()
                     .reindex(["优", "良", "中", "差", "未定级"]).dropna().astype(int).items() if n),
