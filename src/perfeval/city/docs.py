@@ -48,10 +48,12 @@ def render() -> str:
             "报告中依赖某个输入的一节，在该输入未提供或只有表头时只用一句话说明（如“未提供资金支付数据，本节从略。”），"
             "不据此得出任何结论（不提醒、不列入台账、不收回、不预测、不定级）；只覆盖部分项目时，说明覆盖了哪些项目，"
             "没有记录的项目不作判断。`payments.csv` 中全年未支付的项目应有一行金额 0；没有任何一行的项目视为未提供支付数据。"
-            "重点评价指标表只有表头时，重点评价报告和依赖它的全市报告给出说明文件的错误，而不是从零推出等级。",
+            "资金支付数据只有表头时，运行监控看板不生成并说明原因（文件只有表头）。重点评价指标表未提供或只有表头时，"
+            "重点评价报告不生成并指出该文件，全市综合对比和年度报告说明未提供重点评价数据，不从零推出等级。",
             "A report section whose input is absent or header-only says so in one sentence and concludes nothing; "
             "partial inputs name the projects covered. A project that paid nothing has a payments row with amount 0; "
-            "a project with no row is not covered.", ""]
+            "a project with no row is not covered. Header-only payments: the dashboards are refused with the reason; "
+            "no key evaluation: the key reports are refused naming the file, the city-wide reports say it.", ""]
     return "\n".join(out)
 
 
