@@ -294,3 +294,14 @@ def test_the_year_records_each_status_and_require_names_the_file(city, tmp_path)
     assert year.require("payments").rows > 0
     with pytest.raises(KeyError):
         year.status("payment")  # a misspelt input is an error, never "absent"
+
+
+def test_a_file_that_cannot_be_read_is_left_to_its_stage_and_the_batch_still_lists_the_others(city, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(city, data)
+    (data / "monitoring" / "midyear_targets.csv").write_text('project_id,month,completion\nA,6,"' + "x" * 200_000,
+                                                            encoding="utf-8")
+    assert Year.load(data).status("midyear") == PRESENT  # read by the dual monitoring, which names the cell
+    from perfeval.report.commands import build_tasks
+
+    assert any(t.kind == "self" for t in build_tasks(data, kind="self", projects=[SELF_ID]))

@@ -154,8 +154,8 @@ def _state(data: Path, spec: registry.Input) -> InputState:
         return InputState(spec.key, PRESENT, rel)
     try:
         head, rows = _read_header_and_rows(path)
-    except OSError as exc:
-        raise InputError(f"无法读取数据文件 (cannot read)：{exc}", where=Location(file=str(path))) from None
+    except (OSError, InputError):  # a file that cannot be read is the stage's own clear error, not the whole year's
+        return InputState(spec.key, PRESENT, rel)
     lacking = tuple(c for c in spec.required if c not in head)
     if not rows:
         return InputState(spec.key, HEADER_ONLY, rel, missing_columns=lacking)
