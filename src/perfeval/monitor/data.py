@@ -112,7 +112,7 @@ def load(data_dir: str | os.PathLike) -> tuple[pd.DataFrame, pd.DataFrame]:
                          where=Location(file=str(base / "projects.csv")), expected="每个项目一行", found="只有表头")
     if frames[0].empty:  # absent is not zero: no payment rows are no facts, not a year of zero spending
         raise InputError(NO_PAYMENTS, where=Location(file=str(base / "payments.csv")),
-                         expected="每个项目每月一行支付记录（project_id, month, amount）", found="只有表头、没有数据行")
+                         expected="每个项目每月一行支付记录（项目编码、月份、金额）", found="只有表头、没有数据行")
     return frames[0], frames[1]
 
 
