@@ -242,6 +242,9 @@ def test_header_only_payments_in_a_real_batch(city, tmp_path):
     for name, text in pages.items():
         assert not PAYMENT_CONCLUSIONS.search(text), (name, PAYMENT_CONCLUSIONS.search(text)[0])
         assert "资金支付数据" in text, name
+    from perfeval.report.lint import lint_folder
+
+    assert lint_folder(out).ok
 
 
 # --------------------------------------------------------------------------- the registry and its page
