@@ -178,6 +178,11 @@ def test_every_report_states_the_absence_or_refuses_with_the_file(city, tmp_path
         with pytest.raises(InputError, match="indicators.csv"):
             _key(data)
         assert "重点评价数据" in _annual(data)
+        from perfeval.outline import portfolio as PF
+        from perfeval.outline.city import build_city_report
+
+        c = build_city_report(data)
+        assert c.key is None and "重点评价（个）" not in PF.grade_counts(c.totals, c.key_totals, c.labels)
 
 
 def test_payments_absent_say_so_and_the_year_knows_each_status(city, tmp_path):

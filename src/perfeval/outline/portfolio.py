@@ -34,7 +34,9 @@ def grade_counts(self_totals: pd.DataFrame, key_totals: pd.DataFrame, labels) ->
                         "重点评价（个）": [int(k.get(g, 0)) for g in order]})
     total = pd.DataFrame([{"评价等级": "合计", "单位自评（个）": int(len(self_totals)),
                            "重点评价（个）": int(len(key_totals))}])
-    return pd.concat([out, total], ignore_index=True)
+    out = pd.concat([out, total], ignore_index=True)
+    # no key-evaluation data: no column of zeros (the overview says the data were not given)
+    return out.drop(columns="重点评价（个）") if key_totals.attrs.get("absent") else out
 
 
 def overview_text(city: str, year, projects: pd.DataFrame, self_totals: pd.DataFrame, key_totals: pd.DataFrame,
