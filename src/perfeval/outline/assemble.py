@@ -81,10 +81,10 @@ def project_monitoring(data: Path, project_id: str, monitoring=None):
     leave its monitoring facts unknown (absent is not zero: no reminder, no zero-spend listing).
     """
     from .. import monitor
-    from ..city.year import Year
+    from ..city.year import PRESENT, Year
 
     known = Year.load(data)
-    if known.status("projects") != "present":
+    if known.status("projects") != PRESENT:
         datasets.projects(data)  # the project list itself is missing or empty: its own clear error
     note = known.absence_text("payments", project_id)
     if not known.has("payments"):
