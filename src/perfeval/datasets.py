@@ -48,8 +48,12 @@ def read_table(path: str | os.PathLike) -> pd.DataFrame:
 
 
 def projects(data_dir) -> pd.DataFrame:
-    """``projects.csv`` with ``key_evaluation`` as booleans."""
+    """``projects.csv`` with ``key_evaluation`` as booleans; a header-only list is an InputError (no projects)."""
     frame = read_table(Path(data_dir) / "projects.csv")
+    if frame.empty:
+        raise InputError("项目清单只有表头、没有数据行 (projects.csv has no data rows)",
+                         where=Location(file=str(Path(data_dir) / "projects.csv")), expected="每个项目一行",
+                         found="只有表头")
     if "key_evaluation" in frame:
         frame["key_evaluation"] = frame["key_evaluation"].astype(str).str.strip().str.lower().isin(
             ["true", "1", "是", "yes"])

@@ -104,8 +104,14 @@ def load(data_dir: str | os.PathLike) -> KeyEvaluationData:
     projects = _read_csv(projects_path, "项目清单") if projects_path.is_file() else None
     comments_path = base / COMMENTS_FILE
     comments = _read_csv(comments_path, "专家评议意见表") if comments_path.is_file() else None
-    return KeyEvaluationData(indicators=_read_csv(base / INDICATORS_FILE, "重点评价指标表"),
-                             panel_scores=_read_csv(base / PANEL_FILE, "专家评分表"),
+    indicators = _read_csv(base / INDICATORS_FILE, "重点评价指标表")
+    panel_scores = _read_csv(base / PANEL_FILE, "专家评分表")
+    for frame, name, what in ((indicators, INDICATORS_FILE, "重点评价指标表"),):  # empty scores: see _prepare
+        if frame.empty:  # absent is not zero: no rows are no evaluation, never a grade made from nothing
+            raise InputError(f"{what}只有表头、没有数据行，未提供重点评价数据，不能生成重点评价结果 (no data rows)",
+                             where=Location(file=str(base / name)), expected="每个项目每个指标一行",
+                             found="只有表头")
+    return KeyEvaluationData(indicators=indicators, panel_scores=panel_scores,
                              projects=projects, source=str(base), comments=comments)
 
 
@@ -384,6 +390,10 @@ def evaluate(data, scheme="mof-2020-project", aggregation: str = "trimmed", trim
     experts' scores are combined (:func:`perfeval.panel.aggregate`; trimmed mean by default).
     """
     d = _as_data(data)
+    if d.indicators is None or len(d.indicators) == 0:
+        raise InputError("重点评价指标表没有数据行，不能生成重点评价结果 (no indicator rows)",
+                         where=Location(file=INDICATORS_FILE if d.source != "frames" else "indicators"),
+                         expected="每个项目每个指标一行", found="0 行")
     ind, scores = _prepare(d)
     comments = _comments(d, ind)
     agg = _panel.aggregate(scores, method=aggregation, trim=trim, expert_weights=expert_weights)

@@ -405,6 +405,7 @@ def results_from_data(data_dir, *, self_totals: pd.DataFrame | None = None,
     """
     from .. import basis
     from .. import keyeval
+    from ..city.year import Year
     from .candidates import last_year_results
 
     data = Path(data_dir)
@@ -420,7 +421,7 @@ def results_from_data(data_dir, *, self_totals: pd.DataFrame | None = None,
     key = pd.Series(dtype=object)
     if key_totals is not None:
         key = key_totals.assign(project_id=key_totals["project_id"].astype(str)).set_index("project_id")["grade"]
-    elif (data / keyeval.INDICATORS_FILE).is_file():
+    elif Year.load(data).has("key_indicators"):  # header-only = absent: no key grades
         key = keyeval.evaluate(keyeval.load(data)).totals.set_index("project_id")["grade"]
     out = pd.DataFrame({"project_id": ids, "project_name": projects["project_name"].to_numpy(),
                         "department": projects["department"].to_numpy()})

@@ -48,6 +48,7 @@ def last_year_results(data_dir, ids, key_precedence: bool = True, score_basis: s
     self-evaluations on the year's score basis (:mod:`perfeval.basis`; the folder's setting when None)."""
     import perfeval as pe
     from .. import basis, keyeval
+    from ..city.year import Year
 
     data = Path(data_dir)
     ids = [str(i) for i in ids]
@@ -64,7 +65,7 @@ def last_year_results(data_dir, ids, key_precedence: bool = True, score_basis: s
         out.loc[has, "last_score"] = out.loc[has, "project_id"].map(t[cols["total"]]).astype(float)
         out.loc[has, "last_source"] = "单位自评"
         out.loc[has, "self_evaluated"] = True
-    if key_precedence and (data / keyeval.INDICATORS_FILE).is_file():
+    if key_precedence and Year.load(data).has("key_indicators"):  # header-only = absent: no key grades
         kdata = keyeval.load(data)
         keyed = [i for i in ids if i in set(kdata.indicators["project_id"].astype(str))]
         if keyed:

@@ -152,7 +152,7 @@ def disclose(data_dir, year: int | None = None, rules: DisclosureRules | None = 
     """The three public tables of a city's data folder (see the module docstring)."""
     from .. import datasets
     from ..outline.portfolio import city_of
-    from ..report.commands import data_folder
+    from ..city.folder import data_folder
     from .tables import key_source, read_projects, self_source, targets_source
 
     from dataclasses import replace

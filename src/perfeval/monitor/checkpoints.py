@@ -31,7 +31,7 @@ import pandas as pd
 
 from .. import compare
 from ..errors import InputError, Location
-from .data import _info, _payment_matrix, bureau_schedule, load
+from .data import _info, _payment_matrix, bureau_schedule, covered, load
 from .schedule import DEFAULT_LIGHTS, STRAIGHT_LINE, progress
 
 
@@ -157,6 +157,7 @@ class Monitoring:
     recovery: pd.DataFrame
     checkpoints: tuple[Checkpoint, ...]
     conventions: dict = field(default_factory=dict)
+    not_covered: tuple = ()   # projects of the list without any payment row: nothing concluded about them
 
     def listed(self, action: str) -> list[str]:
         """Project ids listed by the checkpoints with this action ("remind", "watch" …)."""
@@ -205,6 +206,9 @@ def monitor(payments, projects: pd.DataFrame | None = None, checkpoints=DEFAULT_
         if schedule is None:
             schedule = bureau_schedule(payments)
         payments, projects = load(payments)
+        projects, not_covered = covered(payments, projects)
+    else:
+        not_covered = ()
     if projects is None:
         raise InputError("缺少项目清单 (projects frame is required)", expected="含 project_id 与预算数的 DataFrame")
     cps = _check_checkpoints(checkpoints)
@@ -223,4 +227,4 @@ def monitor(payments, projects: pd.DataFrame | None = None, checkpoints=DEFAULT_
     return Monitoring(progress=progress(payments, projects, budget_column, lights, time_shares=shares),
                       lists=checkpoint_lists(payments, projects, cps, budget_column, time_shares=shares),
                       recovery=year_end_recovery(payments, projects, min_rate, budget_column),
-                      checkpoints=cps, conventions=conventions)
+                      checkpoints=cps, conventions=conventions, not_covered=not_covered)

@@ -114,7 +114,28 @@ def load(data_dir: str | os.PathLike) -> tuple[pd.DataFrame, pd.DataFrame]:
                              expected="逗号分隔、首行为列名的表", found=str(exc)) from None
         frame.attrs["file"] = str(path)      # named in the errors of _payment_matrix
         frames.append(frame)
+    if frames[1].empty:
+        raise InputError("项目清单只有表头、没有数据行 (projects.csv has no data rows)",
+                         where=Location(file=str(base / "projects.csv")), expected="每个项目一行", found="只有表头")
+    if frames[0].empty:  # absent is not zero: no payment rows are no facts, not a year of zero spending
+        raise InputError(NO_PAYMENTS, where=Location(file=str(base / "payments.csv")),
+                         expected="每个项目每月一行支付记录（项目编码、月份、金额）", found="只有表头、没有数据行")
     return frames[0], frames[1]
+
+
+NO_PAYMENTS = "未提供资金支付数据（payments.csv 只有表头），不做运行监控 (no payment rows)"
+
+
+def covered(payments: pd.DataFrame, projects: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """(the projects with at least one payment row, the ids of those without).
+
+    A project that paid nothing in the year has a row with amount 0; a project with no row at all is
+    not covered by the payments data, and monitoring concludes nothing about it (no reminder, no
+    zero-spend listing, no recovery).
+    """
+    ids = projects["project_id"].astype(str)
+    has = ids.isin(set(payments["project_id"].astype(str)))
+    return projects[has.to_numpy()].reset_index(drop=True), tuple(ids[~has].tolist())
 
 
 
@@ -244,7 +265,7 @@ def with_direct_funds(projects: pd.DataFrame, direct: pd.DataFrame | None) -> pd
                      index=direct["project_id"].astype(str).to_numpy())
     flag = flag[~flag.index.duplicated()]
     out = projects.copy()
-    out["direct_funds"] = out["project_id"].astype(str).map(flag).fillna(False).astype(bool)
+    out["direct_funds"] = out["project_id"].astype(str).map(flag).astype("boolean").fillna(False).astype(bool)
     return out
 
 

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .checkpoints import ACTIONS, DEFAULT_CHECKPOINTS, _check_checkpoints, checkpoint_lists
-from .data import bureau_schedule, parse_as_of
+from .data import bureau_schedule, covered, parse_as_of
 from .dual import Dual, DualSettings, dual
 from .forecast import (Backtest, Forecast, ForecastSettings, RecoveryCheck, backtest, forecast, history_backtest,
                        recovery_backtest)
@@ -42,6 +42,16 @@ class Ledgers:
     monthly: tuple = ()          # city-wide payments of months 1…12 (元); NaN after the as-of month (not known)
     last_month: int = 12         # the last month of payments the view holds (the as-of month)
     recovery_check: RecoveryCheck | None = None   # over-recovery of the proposals (year complete, proposals made)
+    not_covered: tuple = ()      # projects of projects.csv without any payment row: left out, nothing concluded
+
+    @property
+    def coverage_note(self) -> str | None:
+        """The sentence a dashboard says when the payments cover only some projects (None when all)."""
+        if not self.not_covered:
+            return None
+        shown = "、".join(self.not_covered[:10]) + ("等" if len(self.not_covered) > 10 else "")
+        return (f"资金支付数据只覆盖 {len(self.status.projects)} 个项目；{len(self.not_covered)} 个项目（{shown}）没有支付记录，"
+                "未纳入本期监控，不作提醒、列入台账或收回的判断")
 
     @property
     def backtest_note(self) -> str:
@@ -177,6 +187,7 @@ def at(data_dir: str | os.PathLike, as_of, checkpoints=DEFAULT_CHECKPOINTS, *,
     """
     view = as_of_view(data_dir, as_of)
     payments, projects, month = view.payments, view.projects, view.month
+    projects, not_covered = covered(payments, projects)  # no payment row at all: not covered, not zero
     status_settings = with_schedule(status_settings, view.schedule)
     cps = _check_checkpoints(checkpoints)
     st = status(payments, projects, as_of, status_settings)
@@ -211,7 +222,7 @@ def at(data_dir: str | os.PathLike, as_of, checkpoints=DEFAULT_CHECKPOINTS, *,
     monthly = np.where(known, monthly.reindex(range(1, 13), fill_value=0.0).to_numpy(dtype=float), np.nan)
     return Ledgers(status=st, checkpoints=cps, lists=lists.reset_index(drop=True), forecast=fc, backtest=bt,
                    dual=du, view=view, monthly=tuple(float(x) for x in monthly), last_month=month,
-                   recovery_check=check)
+                   recovery_check=check, not_covered=not_covered)
 
 
 def data_year_source(projects: pd.DataFrame, history_budgets: pd.DataFrame | None) -> str:

@@ -44,6 +44,7 @@ class AnnualReport:
     requests: pd.DataFrame | None
     min_rate: float = MIN_RATE
     facts: dict = field(default_factory=dict)
+    absent: dict = field(default_factory=dict)  # input key → the sentence said instead of a conclusion from nothing
 
     @property
     def city(self) -> str:
@@ -76,12 +77,25 @@ class AnnualReport:
             f"{self.year or '本'} 年度，{self.city} {f['n_departments']} 个部门的 {f['n_projects']} 个项目纳入预算绩效管理，年初预算 "
             f"{fmt.yi_text(f['budget_initial'])}，年底收回统筹后全年预算 {fmt.yi_text(f['budget_full_year'])}，全年执行 "
             f"{fmt.yi_text(f['spent'])}，整体执行率 {fmt.pct(f['spent'] / f['budget_full_year'])}"),
-            fmt.sentence(
-            f"全年开展事前绩效评估 {f['n_exante']} 个项目，审核下一年度绩效目标申报表 {f['n_reviewed']} 份，按月监控 "
-            f"{f['n_projects']} 个项目的预算执行，单位绩效自评 {f['n_self']} 个项目，财政重点绩效评价 {f['n_key']} 个项目")]
+            fmt.sentence("，".join(self._work_done()))]
+
+    def _work_done(self) -> list[str]:
+        """The year's work in figures, leaving out what the data do not say (an absent input is not 0)."""
+        f, mon = self.facts, self.city_report.monitoring
+        done = [] if "exante" in self.absent else [f"全年开展事前绩效评估 {f['n_exante']} 个项目"]
+        if "declarations" not in self.absent:
+            done.append(f"审核下一年度绩效目标申报表 {f['n_reviewed']} 份")
+        if mon is not None:
+            done.append(f"按月监控 {f['n_projects'] - len(mon.not_covered)} 个项目的预算执行")
+        done.append(f"单位绩效自评 {f['n_self']} 个项目")
+        if self.city_report.key is not None:
+            done.append(f"财政重点绩效评价 {f['n_key']} 个项目")
+        return done
 
     def exante_text(self) -> list[str]:
         f = self.facts
+        if "exante" in self.absent:
+            return [fmt.sentence(self.absent["exante"])]
         if not f["n_exante"]:
             return [fmt.sentence("本年度没有申请事前绩效评估的新增项目")]
         r = self.exante
@@ -106,7 +120,7 @@ class AnnualReport:
                        f"其中定量指标和时间指标占 {fmt.pct(f['measurable_share'], 1)}；在批复预算时一并批复项目绩效目标，作为预算执行、"
                        "绩效监控和绩效评价的依据")
         else:
-            out.append("数据中没有本年度的绩效目标申报记录")
+            out.append(self.absent.get("targets", "数据中没有本年度的绩效目标申报记录"))
         if f["n_reviewed"]:
             grades = "、".join(f"“{g}”{n} 份" for g, n in f["review_grades"].items() if n)
             out.append(f"编制 {self.next_year or '下一'} 年度预算时，对 {f['n_reviewed']} 份绩效目标申报表开展审核，审核结论为{grades}；"
@@ -124,8 +138,12 @@ class AnnualReport:
     def monitoring_text(self) -> list[str]:
         f = self.facts
         mon = self.city_report.monitoring
+        if mon is None:  # no payments data: nothing is said about reminders, zero spending or recovery
+            return [fmt.sentence(self.city_report.monitoring_note or "未提供资金支付数据，本节从略")]
         by_action = {cp.action: cp for cp in mon.checkpoints}
-        parts = [f"依托预算执行数据，按月跟踪 {f['n_projects']} 个项目的资金支出和序时进度"]
+        n_covered = f["n_projects"] - len(mon.not_covered)
+        parts = [f"依托预算执行数据，按月跟踪 {n_covered} 个项目的资金支出和序时进度"
+                 + (f"（{len(mon.not_covered)} 个项目没有支付记录，未纳入监控）" if mon.not_covered else "")]
         if "remind" in by_action:
             cp = by_action["remind"]
             parts.append(f"{cp.month} 月底支出进度不理想（进度比低于 {cp.min_progress:.0%}）的 {f['n_remind']} 个项目，及时提醒单位加快资金"
@@ -158,7 +176,8 @@ class AnnualReport:
         key_grades = "，".join(f"达到“{g}”等级的项目 {n} 个" for g, n in f["key_grades"].items() if n)
         key_text = (f"同时，由财政部门委托第三方评价机构，对民生关注度高、具有代表性、财政投入大的支出项目开展重点绩效评价：重点对"
                     f"{'、'.join(f['key_sectors'])}等 {len(f['key_sectors'])} 个领域的 {f['n_key']} 个项目进行绩效评价，涉及资金 "
-                    f"{fmt.yi_text(f['key_money'])}，{key_grades}") if f["n_key"] else "本年度未开展财政重点绩效评价"
+                    f"{fmt.yi_text(f['key_money'])}，{key_grades}") if f["n_key"] else (
+                        self.city_report.key_totals.attrs.get("absent") or "本年度未开展财政重点绩效评价")
         applied = A.overview(self.city_report.applied)
         total = (f"综上，本年度 {f['n_projects']} 个项目和 {f['n_new_requests']} 个新增申请项目，下一年度预算共建议安排 "
                  f"{fmt.wan_text(f['decided_total'])}（" + "、".join(f"{k} {n} 个" for k, n in f["decisions"].items() if n) + "）")
@@ -169,7 +188,8 @@ class AnnualReport:
     def disclosure_text(self) -> list[str]:
         f = self.facts
         out = [f"在批复 {self.year or '本'} 年度预算时一并批复项目绩效目标，要求预算单位将 {f['disclosed_targets']} 个项目的绩效目标随部门预算"
-               "在门户网站一并公开"]
+               "在门户网站一并公开" if f["disclosed_targets"] or "targets" not in self.absent
+               else "未提供绩效目标申报数据，绩效目标公开情况从略"]
         out.append(f"{f['n_self']} 个项目的绩效自评结果随部门决算公开；{f['n_key']} 个重点绩效评价项目的评价结果按程序在政府门户网站"
                    "预决算板块单独公开，主动接受社会监督" if f["n_key"] else f"{f['n_self']} 个项目的绩效自评结果随部门决算公开")
         return [fmt.sentence(x) for x in out]
@@ -191,7 +211,9 @@ class AnnualReport:
         else:
             train = "组织财政部门、预算单位和第三方机构开展业务培训，提高绩效目标编制和绩效自评质量"
         out.append(("强化绩效管理基础业务", train))
-        if f["n_remind"] or f["n_recovered"]:
+        if f["n_remind"] is None:
+            watch = "建立资金支付数据按月报送机制，按月监控支出进度，对直达资金重点监控"
+        elif f["n_remind"] or f["n_recovered"]:
             watch = (f"对 {f['n_remind']} 个 6 月底进度滞后、{f['n_recovered']} 个年底收回统筹资金的项目，下一年度按实际执行能力核定预算，"
                      "前期准备不足的项目暂缓安排；继续按月监控支出进度，对直达资金重点监控")
         else:
@@ -246,10 +268,12 @@ class AnnualReport:
                      if self.city_report.score_basis == "reviewed" else "单位自评表填报的等级")
             + "；本年度各报告、索引、结果应用和公开表均采用同一口径",
             "重点评价资金": "重点评价项目的全年预算数合计",
-            "重点评价等级": "专家评议指标按评价组专家分合成（" + fmt.chinese(self.city_report.key.conventions.get(
-                "专家分合成 (panel aggregation)", "算术平均")) + "），定量指标按规则计算，合计后定级："
+            "重点评价等级": "未提供重点评价数据" if self.city_report.key is None else
+                "专家评议指标按评价组专家分合成（" + fmt.chinese(self.city_report.key.conventions.get(
+                    "专家分合成 (panel aggregation)", "算术平均")) + "），定量指标按规则计算，合计后定级："
                 + fmt.chinese(self.city_report.key.conventions.get("评价等级 (grade bands)", "优、良、中、差")),
-            "绩效运行监控": "；".join(fmt.chinese(f"{k}：{v}") for k, v in mon.conventions.items()
+            "绩效运行监控": "未提供资金支付数据" if mon is None else "；".join(
+                fmt.chinese(f"{k}：{v}") for k, v in mon.conventions.items()
                                 if k.startswith(("进度比", "监控节点", "年底收回"))),
             "绩效指标": "本年度绩效目标申报表中的三级指标；定量指标含时间指标",
             "绩效信息公开": "填报绩效目标的项目随部门预算公开绩效目标；自评结果随部门决算公开；重点评价结果单独公开",
@@ -311,10 +335,13 @@ def _facts(r: AnnualReport) -> dict:
          "n_key": len(c.key_totals), "key_money": float(key["budget_full_year"].sum()),
          "key_sectors": list(dict.fromkeys(c.key_totals.sort_values("project_id")["sector"].dropna())),
          "key_grades": {g: int((graded_key == g).sum()) for g in GRADES + ("未定级",)},
-         "n_remind": len(mon.reminders), "n_watch": len(mon.watch_list), "n_recovered": len(mon.recovered),
-         "recovered": float(mon.recovered["recovered"].sum()),
+         # None (unknown) without payments data — never 0 (nobody lagged)
+         "n_remind": None if mon is None else len(mon.reminders),
+         "n_watch": None if mon is None else len(mon.watch_list),
+         "n_recovered": None if mon is None else len(mon.recovered),
+         "recovered": None if mon is None else float(mon.recovered["recovered"].sum()),
          # self-evaluated projects whose rate before year-end recovery (payments ÷ budget_initial) was below the floor
-         "n_below_before_recovery": int(compare.lt(
+         "n_below_before_recovery": None if mon is None else int(compare.lt(
              mon.recovery.loc[mon.recovery["project_id"].isin(self_ids), "rate_before"].dropna().to_numpy(dtype=float),
              r.min_rate).sum()),
          "applied": c.applied.counts()}
@@ -358,6 +385,23 @@ def _facts(r: AnnualReport) -> dict:
     return f
 
 
+def _absent(data: Path) -> dict:
+    """The sentences said for the inputs the data folder does not give (absent or header-only)."""
+    from ..city.year import Year
+
+    known = Year.load(data)
+    out = {}
+    if not (known.has("exante_candidates") and known.has("exante_scores")):
+        out["exante"] = "未提供事前绩效评估数据（exante/candidates.csv、scores.csv），本节从略"
+    if not known.has("targets"):
+        out["targets"] = known.absence_text("targets").replace("本节从略。", "本年度绩效目标情况从略")
+    if not known.has("declarations"):
+        out["declarations"] = "未提供下一年度绩效目标申报表（next_year/declarations/）"
+    if not known.has("payments"):
+        out["payments"] = known.absence_text("payments")
+    return out
+
+
 def build_annual_report(data_dir, year: int | None = None, city: str | None = None,
                         min_rate: float = MIN_RATE) -> AnnualReport:
     """Every number and sentence of the city's annual report for the data folder."""
@@ -377,7 +421,7 @@ def build_annual_report(data_dir, year: int | None = None, city: str | None = No
 
         review = review_next_year(data)
     report = AnnualReport(city_report=city_report, exante=assessment, targets=targets, review=review,
-                          priority=priority, requests=requests, min_rate=min_rate)
+                          priority=priority, requests=requests, min_rate=min_rate, absent=_absent(data))
     report.facts = _facts(report)
     return report
 

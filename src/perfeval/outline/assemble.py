@@ -74,19 +74,40 @@ def _self_card(data: Path, project_id: str, scheme, score_basis: str):
     return pe.score(rows, budget, scheme, headline=score_basis), forms, path
 
 
+def project_monitoring(data: Path, project_id: str, monitoring=None):
+    """(the year's monitoring or None, the sentence saying why the project's monitoring facts are unknown).
+
+    Absent or header-only payments give no monitoring at all; payments that do not cover the project
+    leave its monitoring facts unknown (absent is not zero: no reminder, no zero-spend listing).
+    """
+    from .. import monitor
+    from ..city.year import PRESENT, Year
+
+    known = Year.load(data)
+    if known.status("projects") != PRESENT:
+        datasets.projects(data)  # the project list itself is missing or empty: its own clear error
+    note = known.absence_text("payments", project_id)
+    if not known.has("payments"):
+        return None, note
+    mon = monitoring if monitoring is not None else monitor.monitor(data)
+    if project_id in set(getattr(mon, "not_covered", ())):
+        note = note or "资金支付数据中没有本项目的记录，月度执行监控情况从略。"
+    return mon, note
+
+
 def build_project_report(data_dir, project_id, kind: str = "self", scheme=None, monitoring=None,
                          key_evaluation=None, score_basis: str | None = None) -> ProjectReport:
     """Every section of one project's report. ``monitoring``/``key_evaluation``: precomputed (a batch
     may pass them); computed from the data folder otherwise. ``score_basis``: the self-evaluation total
     the report states (:mod:`perfeval.basis`; the year's setting when None)."""
-    from .. import keyeval, monitor
+    from .. import keyeval
 
     if kind not in P.KIND_TITLES:
         raise InputError("报告类型须为 self（单位自评）或 key（重点评价）", expected="self / key", found=kind)
     data = Path(data_dir)
     project_id = str(project_id)
     score_basis = basis.resolve(score_basis, data)
-    mon = monitoring if monitoring is not None else monitor.monitor(data)
+    mon, payments_note = project_monitoring(data, project_id, monitoring)
     year = getattr(mon, "year", None)
     evaluation = self_result = system_title = None
     if kind == "self":
@@ -122,7 +143,7 @@ def build_project_report(data_dir, project_id, kind: str = "self", scheme=None, 
             meta.update(goal_expected=forms[0].goal_expected, goal_actual=forms[0].goal_actual)
             year = forms[0].year or year
             inputs.append(form)
-    budget = P.budget_facts(meta, mon)
+    budget = P.budget_facts(meta, mon, absent=payments_note)
     found = F.all_findings(card, project_id, budget, comments)
     report = ProjectReport(
         kind=kind, project_id=project_id, name=P.display_name(meta, card, project_id), card=card, meta=meta,

@@ -28,11 +28,12 @@ class CityReport:
     projects: pd.DataFrame
     card: object
     totals: pd.DataFrame
-    key: object
-    key_totals: pd.DataFrame
+    key: object               # keyeval.KeyEvaluation, None without key-evaluation data
+    key_totals: pd.DataFrame  # empty without key-evaluation data, with attrs["absent"] the sentence saying so
     monitoring: object
     applied: object = None  # budget.ResultsApplied: this year's projects in the ledger of next year's decisions
     decisions: object = None  # budget.Decisions: the ledger (this year's projects and next year's requests)
+    monitoring_note: str | None = None  # why monitoring is unknown (no payments data), else None
     score_basis: str = B.DEFAULT_BASIS  # totals["total"/"grade"] are on this basis (perfeval.basis)
 
     @property
@@ -54,12 +55,13 @@ class CityReport:
     def suggestions(self) -> list[str]:
         """有关建议 for the city, each answering a finding of this report."""
         out = []
-        comparison, _ = PF.self_vs_key(self.totals, self.key_totals, self.projects, self.key.scorecard.levels)
+        comparison, _ = PF.self_vs_key(self.totals, self.key_totals, self.projects,
+                                       None if self.key is None else self.key.scorecard.levels)
         lower = comparison[comparison["自评等级"] != comparison["重点评价等级"]]
         if len(lower):
             out.append(f"对自评等级高于重点评价等级的 {len(lower)} 个项目，责成主管部门说明差异原因，并将其自评结果纳入抽查复核；"
                        "次年预算安排以重点评价结果为准")
-        rec = self.monitoring.recovery[self.monitoring.recovery["recovered"] > 0]
+        rec = self.monitoring.recovered if self.monitoring is not None else pd.DataFrame({"recovered": []})
         if len(rec):
             out.append(f"对年底收回统筹资金的 {len(rec)} 个项目（合计 {fmt.wan_text(rec['recovered'].sum())}），次年预算按实际执行"
                        "能力核定，前期准备不足的项目暂缓安排")
@@ -87,12 +89,22 @@ def build_city_report(data_dir, year: int | None = None, city: str | None = None
     rows, budget = datasets.self_evaluation(data)
     card = pe.score(rows, budget, "mof-2020", headline=score_basis)
     totals = B.on_basis(datasets.attach_projects(card.totals, data), score_basis)
-    key = keyeval.evaluate(keyeval.load(data))
-    key_totals = datasets.attach_projects(key.totals, data)
-    mon = monitor.monitor(data)
+    from ..city.year import Year
+
+    known = Year.load(data)  # absent or header-only inputs: unknown, never zeros
+    key_note = known.absence_text("key_indicators")
+    if key_note is None:
+        key = keyeval.evaluate(keyeval.load(data))
+        key_totals = datasets.attach_projects(key.totals, data)
+    else:  # no key evaluation given: its sections say so (key_totals.attrs["absent"]), no grade from nothing
+        key = None
+        key_totals = pd.DataFrame({c: pd.Series(dtype=object) for c in
+                                   ("project_id", "total", "grade", "department", "sector", "key_evaluation")})
+        key_totals.attrs["absent"] = key_note.replace("本节从略。", "重点评价情况从略")
+    mon = monitor.monitor(data) if known.has("payments") else None
     from ..budget.decisions import decisions_from_data
 
-    decisions = decisions_from_data(data, self_totals=card.totals, key_totals=key.totals, monitoring=mon,
+    decisions = decisions_from_data(data, self_totals=card.totals, key_totals=key_totals, monitoring=mon,
                                     score_basis=score_basis)
     applied = decisions.applied()
     if year is None and "source_file" in budget and len(budget):
@@ -101,7 +113,8 @@ def build_city_report(data_dir, year: int | None = None, city: str | None = None
         year = forms[0].year
     return CityReport(city=city or PF.city_of(projects["department"]), year=year, projects=projects, card=card,
                       totals=totals, key=key, key_totals=key_totals, monitoring=mon, applied=applied,
-                      decisions=decisions, score_basis=score_basis)
+                      decisions=decisions, score_basis=score_basis,
+                      monitoring_note=known.absence_text("payments"))
 
 
 def robustness_table(robust) -> pd.DataFrame:

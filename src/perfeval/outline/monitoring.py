@@ -12,7 +12,7 @@ table is money in 万元 and rates as percentages, an empty list is a sentence.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -27,6 +27,7 @@ METHOD_NAMES = {"remaining": "剩余进度法", "ratio": "比例外推法", "str
 class MonitoringReport:
     led: object          # monitor.Ledgers
     city: str
+    absent: dict = field(default_factory=dict)  # input key → the sentence said instead of a conclusion from nothing
 
     @property
     def title(self) -> str:
@@ -35,7 +36,7 @@ class MonitoringReport:
     # 一、总体情况 ------------------------------------------------------------------------
     def overview(self) -> list[str]:
         st = self.led.status
-        lines = [st.summary()]
+        lines = [st.summary()] + [x for x in [getattr(self.led, "coverage_note", None)] if x]
         red = st.departments[st.departments["n_red"] > 0]
         if len(red):
             lines.append(f"有红灯项目的部门 {len(red)} 个，红灯项目共 {int(red['n_red'].sum())} 个，"
@@ -122,6 +123,8 @@ class MonitoringReport:
                               "预算数（万元）": w["budget"].map(fmt.wan), "累计支付（万元）": w["spent"].map(fmt.wan),
                               "执行率": w["rate"].map(fmt.pct), "进度比": w["progress"].map(fmt.pct), "预警": w["light"],
                               "重点监控原因": w["watch_reason"]})
+        if n == 0 and "direct_funds" in self.absent:  # no flags given: not "no direct funds"
+            return table, self.absent["direct_funds"] + extra
         if n == 0:
             return table, "本期没有直达资金项目" + extra
         d = p[p["direct_funds"] & (p["budget"] > 0)]
@@ -179,7 +182,7 @@ class MonitoringReport:
         f = d.flagged
         return pd.DataFrame({"项目名称": f["project_name"], "主管部门": f["department"],
                              "目标完成度": f["completion"].map(fmt.pct), "资金执行率": f["rate"].map(fmt.pct),
-                             "偏离说明": f["reason"]}), d.summary()
+                             "偏离说明": f["reason"]}), self.absent.get("midyear") or d.summary()
 
     # 附录 -----------------------------------------------------------------------------------
     def inputs_table(self) -> pd.DataFrame:
@@ -196,8 +199,13 @@ def build_monitoring_report(data_dir, as_of="2021-06", city: str | None = None) 
     from ..monitor import at
     from .portfolio import city_of
 
+    from ..city.year import Year
+
     led = at(data_dir, as_of)
-    return MonitoringReport(led=led, city=city or city_of(led.status.projects["department"]))
+    known = Year.load(data_dir)
+    absent = {k: known.absence_text(k).replace("，本节从略。", "，本节不作判断") for k in ("direct_funds", "midyear")
+              if not known.has(k)}
+    return MonitoringReport(led=led, city=city or city_of(led.status.projects["department"]), absent=absent)
 
 
 __all__ = ["MonitoringReport", "TITLE", "build_monitoring_report"]

@@ -34,7 +34,9 @@ def grade_counts(self_totals: pd.DataFrame, key_totals: pd.DataFrame, labels) ->
                         "重点评价（个）": [int(k.get(g, 0)) for g in order]})
     total = pd.DataFrame([{"评价等级": "合计", "单位自评（个）": int(len(self_totals)),
                            "重点评价（个）": int(len(key_totals))}])
-    return pd.concat([out, total], ignore_index=True)
+    out = pd.concat([out, total], ignore_index=True)
+    # no key-evaluation data: no column of zeros (the overview says the data were not given)
+    return out.drop(columns="重点评价（个）") if key_totals.attrs.get("absent") else out
 
 
 def overview_text(city: str, year, projects: pd.DataFrame, self_totals: pd.DataFrame, key_totals: pd.DataFrame,
@@ -49,6 +51,7 @@ def overview_text(city: str, year, projects: pd.DataFrame, self_totals: pd.DataF
         f"整体执行率 {fmt.pct(projects['spent'].sum() / projects['budget_full_year'].sum())}",
         f"单位自评中评为“优”的 {excellent} 个，占 {fmt.pct(excellent / max(len(self_totals), 1), 1)}；复核发现问题 "
         f"{n_flags} 条，涉及 {n_flag_projects} 个项目",
+        key_totals.attrs.get("absent") or  # no key-evaluation data: said, not "0 projects"
         f"财政重点绩效评价 {len(key_totals)} 个项目，涉及资金 {fmt.yi_text(key['budget_full_year'].sum())}，评价结果为"
         + "、".join(f"“{g}”{n} 个" for g, n in key_totals["grade"].map(grade_label).value_counts()
                     .reindex(["优", "良", "中", "差", "未定级"]).dropna().astype(int).items() if n),
@@ -95,8 +98,16 @@ def self_vs_key(self_totals: pd.DataFrame, key_totals: pd.DataFrame, projects: p
     return table, [fmt.sentence(x) for x in text]
 
 
-def monitoring_tables(mon, projects: pd.DataFrame) -> dict:
-    """绩效运行监控: June reminders, October zero-spend, year-end recovery — tables (万元) and sentences."""
+def monitoring_tables(mon, projects: pd.DataFrame, absent: str | None = None) -> dict:
+    """绩效运行监控: June reminders, October zero-spend, year-end recovery — tables (万元) and sentences.
+
+    ``mon`` None (no payments data): only the sentence ``absent`` ("未提供资金支付数据，本节从略"), no
+    tables (``known`` False) — an empty list would say "no project lagged", a conclusion from nothing.
+    Payments that cover some projects only: the sentence names how many are covered and which are not.
+    """
+    if mon is None:
+        return {"known": False, "remind": None, "watch": None, "recovery": None,
+                "text": [fmt.sentence(absent or "未提供资金支付数据，本节从略")]}
     info = projects.set_index("project_id")
     lists = mon.lists
     out = {}
@@ -127,6 +138,13 @@ def monitoring_tables(mon, projects: pd.DataFrame) -> dict:
         f"年底对执行率仍低于要求的 {len(rec)} 个项目收回统筹资金 {fmt.wan_text(rec['recovered'].sum())}"
         + (f"，其中收回比例最高的是{info['project_name'].get(top['project_id'], '')}（{fmt.pct(top['share'], 1)}）"
            if len(rec) else ""))]
+    missing = tuple(getattr(mon, "not_covered", ()))
+    if missing:
+        names = [str(info["project_name"].get(p, p)) for p in missing[:10]]
+        out["text"].insert(0, fmt.sentence(
+            f"资金支付数据只覆盖 {len(info) - len(missing)} 个项目；{len(missing)} 个项目（{'、'.join(names)}"
+            f"{'等' if len(missing) > 10 else ''}）没有支付记录，以下监控情况不含这些项目"))
+    out["known"] = True
     return out
 
 

@@ -34,9 +34,14 @@ def display_name(meta: dict, card, project_id) -> str:
     return str(project_id)
 
 
-def budget_facts(meta: dict, monitoring=None) -> dict:
+def budget_facts(meta: dict, monitoring=None, absent: str | None = None) -> dict:
     """The project's money through the year: initial and final budget, spent, recovered, and whether
-    monitoring listed it (June reminder, October zero-spend)."""
+    monitoring listed it (June reminder, October zero-spend).
+
+    ``absent``: the sentence saying the project's payments are not known (no payments data, or none
+    for this project); then the monitoring facts are None — unknown, not "not listed" — and the
+    report says the sentence instead of concluding anything from them.
+    """
     def num(key):
         value = meta.get(key)
         return float(value) if value is not None and value == value else float("nan")
@@ -48,7 +53,8 @@ def budget_facts(meta: dict, monitoring=None) -> dict:
     return {"budget_initial": initial, "budget_full_year": num("budget_full_year"), "spent": num("spent"),
             "recovered": 0.0 if recovered != recovered else recovered,
             "recovered_share": recovered / initial if initial and initial == initial and recovered == recovered else 0.0,
-            "june_lagging": "remind" in listed, "october_zero": "watch" in listed}
+            "june_lagging": None if absent else "remind" in listed,
+            "october_zero": None if absent else "watch" in listed, "monitoring_absent": absent}
 
 
 def overview(card, project_id, meta: dict, budget: dict | None = None) -> pd.DataFrame:
@@ -88,6 +94,8 @@ def overview_text(card, project_id, meta: dict, budget: dict | None = None) -> l
     elif b.get("june_lagging"):
         money += "；6 月底执行进度滞后于序时进度，已督促加快执行"
     out.append(fmt.sentence(money))
+    if b.get("monitoring_absent"):
+        out.append(fmt.sentence(b["monitoring_absent"].replace("本节从略", "月度执行监控情况从略")))
     actual = meta.get("goal_actual")
     if isinstance(actual, str) and actual.strip():
         actual = re.sub(r"^\s*(?:\d{4}\s*年度?|全年)?完成情况[:：]", "", actual)
