@@ -363,16 +363,18 @@ def decisions_from_data(data_dir, *, rules: DecisionRules | None = None, cap: fl
 
 
 def _recoveries(data: Path, monitoring, ids: pd.Series) -> pd.Series:
-    """元 recovered at year end per project; NaN (unknown) where the payments are not given."""
+    """元 recovered at year end per project; NaN (unknown) where the payments are not given (absent,
+    header-only, or no row for the project)."""
     if monitoring is None:
-        if not (data / "payments.csv").is_file():
+        from ..city.year import Year
+
+        if not Year.load(data).has("payments"):
             return pd.Series(np.nan, index=ids.index)
         from ..monitor.checkpoints import year_end_recovery
-        from ..monitor.data import load
+        from ..monitor.data import covered, load
 
         payments, projects = load(data)
-        if payments.empty:  # header only: nothing is known about spending
-            return pd.Series(np.nan, index=ids.index)
+        projects, _ = covered(payments, projects)
         recovery = year_end_recovery(payments, projects)
     else:
         recovery = monitoring.recovery
