@@ -30,7 +30,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from perfeval.report.batch import run_batch
-from perfeval.report.commands import build_tasks, notebooks_dir
+from perfeval.cli.batch import build_tasks, notebooks_dir
 from perfeval.report.task import Task
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"

@@ -232,7 +232,7 @@ def test_header_only_key_evaluation_is_refused_with_the_file(city, tmp_path):
 
 def test_header_only_payments_in_a_real_batch(city, tmp_path):
     """The published pages: no self report and no portfolio concludes anything from empty payments."""
-    from perfeval.report.commands import build_tasks, run_tasks
+    from perfeval.cli.batch import build_tasks, run_tasks
     import argparse
 
     data = tmp_path / "data"
@@ -310,6 +310,6 @@ def test_a_file_that_cannot_be_read_is_left_to_its_stage_and_the_batch_still_lis
     (data / "monitoring" / "midyear_targets.csv").write_text('project_id,month,completion\nA,6,"' + "x" * 200_000,
                                                             encoding="utf-8")
     assert Year.load(data).status("midyear") == PRESENT  # read by the dual monitoring, which names the cell
-    from perfeval.report.commands import build_tasks
+    from perfeval.cli.batch import build_tasks
 
     assert any(t.kind == "self" for t in build_tasks(data, kind="self", projects=[SELF_ID]))

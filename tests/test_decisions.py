@@ -56,7 +56,7 @@ def test_every_project_once_with_one_decision_one_amount_and_its_reasons(sample)
 def test_results_applied_workbook_and_priority_table_agree_on_every_shared_project(tmp_path):
     """The outputs themselves: 结果应用.xlsx as the batch writes it and the priority report's table."""
     from perfeval.outline.priority import build_priority_report
-    from perfeval.report.commands import write_applied_workbook
+    from perfeval.cli.batch import write_applied_workbook
 
     assert write_applied_workbook(SAMPLE, tmp_path / "结果应用.xlsx") == 0
     rows = list(load_workbook(tmp_path / "结果应用.xlsx")["结果应用"].values)

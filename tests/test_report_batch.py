@@ -20,7 +20,7 @@ from perfeval.errors import InputError, ValidationError
 from perfeval.report.batch import WorkerPool, run_batch
 from perfeval.report.ledger import reproducible_part
 from perfeval.report.task import Task
-from perfeval.report.commands import build_tasks, read_projects, register
+from perfeval.cli.batch import build_tasks, read_projects, register
 from perfeval._files import atomic_write
 from perfeval.report.storage import safe_stem, sha256_file
 
@@ -291,7 +291,7 @@ def test_cli_batch_exit_status_summary_and_pdf(tmp_path, capsys):
 
 
 def test_templates_are_found_through_perfeval_notebooks(monkeypatch, tmp_path):
-    from perfeval.report.commands import resolve_template
+    from perfeval.cli.batch import resolve_template
 
     shutil.copy(NB / "project.ipynb", tmp_path / "project_report.ipynb")
     shutil.copy(NB / "portfolio.ipynb", tmp_path / "portfolio.ipynb")

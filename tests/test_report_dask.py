@@ -17,7 +17,7 @@ distributed = pytest.importorskip("distributed")
 import dask  # noqa: E402
 
 from perfeval.report.batch import run_batch  # noqa: E402
-from perfeval.report.commands import build_tasks  # noqa: E402
+from perfeval.cli.batch import build_tasks  # noqa: E402
 from perfeval.report.kernels import ReusableKernel  # noqa: E402
 from perfeval.report.task import Task, run_task  # noqa: E402
 

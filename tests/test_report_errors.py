@@ -20,7 +20,7 @@ from perfeval._files import atomic_write
 from perfeval.cli import main
 from perfeval.errors import InputError
 from perfeval.report.batch import BatchResult
-from perfeval.report.commands import build_tasks, read_projects
+from perfeval.cli.batch import build_tasks, read_projects
 from perfeval.report.index import index_row
 from perfeval.report.task import TaskOutcome
 

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from perfeval.report import execute, export
 from perfeval.report.batch import run_batch
-from perfeval.report.commands import build_tasks
+from perfeval.cli.batch import build_tasks
 from perfeval.report.index import render_index
 from perfeval.report.kernels import ReusableKernel
 from perfeval.report.ledger import (LOCK_NAME, MANIFEST_NAME, BatchLock, BatchLockedError, Ledger,

@@ -20,7 +20,7 @@ def test_fingerprint_does_not_depend_on_where_the_data_lives(tmp_path):
     import shutil
 
     from perfeval.report.task import fingerprint
-    from perfeval.report.commands import build_tasks
+    from perfeval.cli.batch import build_tasks
 
     city = Path(__file__).parent / "data" / "notebooks" / "city"
     moved = tmp_path / "elsewhere"

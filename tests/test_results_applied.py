@@ -212,7 +212,7 @@ def test_a_project_list_without_the_full_year_budget_is_a_clear_error_and_the_ba
                                                                                                      capsys):
     """A city folder without self-evaluations (the report machinery's test city) gets neither an annual
     report nor 结果应用.xlsx; a project list without 全年预算数 names the file and the column."""
-    from perfeval.report.commands import build_tasks
+    from perfeval.cli.batch import build_tasks
 
     city = Path(__file__).parent / "data" / "notebooks" / "city"
     assert "annual" not in {t.kind for t in build_tasks(city, kind="all")}

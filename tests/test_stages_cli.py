@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from perfeval.cli import main
 from perfeval.errors import InputError
-from perfeval.report.commands import build_tasks
+from perfeval.cli.batch import build_tasks
 from perfeval.report.lint import lint_folder
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"

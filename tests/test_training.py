@@ -337,7 +337,7 @@ def test_a_check_cell_must_be_one_call(tmp_path):
 
 
 def test_training_notebooks_are_not_batch_reports():
-    from perfeval.report.commands import build_tasks
+    from perfeval.cli.batch import build_tasks
 
     templates = {str(t.template) for t in build_tasks(SAMPLE, kind="all", projects=["SZ2021-001"])}
     assert not any("training" in t for t in templates)

@@ -21,11 +21,9 @@ PACKAGE = "perfeval"
 # (every room not named is domain: stage functions and models). At the bottom: display, the tiny errors / file
 # helpers and the report machinery (the notebook runner, pages, markup, fonts, the ledger: a generic engine that
 # knows no stage, so domain code may use it). Then the domain; then the outline, and ``disclose``, which publishes
-# tables built from the outline's content; the commands on top: the ``cli`` package, and report/commands.py,
-# which holds the batch commands (its data-folder helpers are to move to the year's registry).
+# tables built from the outline's content; the commands on top: the ``cli`` package (with the batch commands in cli/batch.py).
 LAYER_NAMES = ("base", "domain", "outline", "cli")
 _LAYER_RULES = (
-    ("perfeval.report.commands", 3),
     ("perfeval.cli", 3),
     ("perfeval.__main__", 3),
     ("perfeval.outline", 2),

@@ -1,5 +1,5 @@
 """The data folder on disk: resolving it, reading its csv records and its project list, and finding each
-project's files (moved here from `perfeval.report.commands`, which still re-exports them).
+project's files (moved here from the old `report/commands.py`; `perfeval.cli.batch` re-exports them).
 
 ``data_folder`` resolves the folder (a clear error for a missing one or a file in its place);
 ``csv_records`` reads a csv text into (line, cells) records; ``read_projects`` checks ``projects.csv``;

@@ -5,7 +5,7 @@ the data files it reads (path relative to the data folder; a ``{project_id}`` in
 per project), their required and optional columns and a Chinese description, and — as dotted names and
 plain strings, so that this module imports nothing heavy — its library function, its outline builder, its
 notebook template(s) and its command. :class:`perfeval.city.Year` reads a data folder through it, the
-batch (`perfeval.report.commands.build_tasks`) takes its stages and templates from it, and the docs page of
+batch (`perfeval.cli.batch.build_tasks`) takes its stages and templates from it, and the docs page of
 the data folder (`docs/data-folder.md`, :mod:`perfeval.city.docs`) is written from it. A new stage is one
 new package plus one entry here.
 """

@@ -2,7 +2,7 @@
 
 The commands are the top layer of the package (DESIGN.md, "Layers"): this package holds the parser and the
 form commands, and one module per stage (``budget``, ``disclose``, ``exante``, ``monitor``, ``review``,
-``sample``, ``annual``) registers that stage's subcommands; the batch commands are in ``report.commands``.
+``sample``, ``annual``) registers that stage's subcommands; the batch commands are in ``cli.batch``.
 Nothing below imports this package.
 
 Messages are Chinese first. A bad file never stops the others: it is reported, the rest are
@@ -229,7 +229,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="self = 项目支出绩效自评表；declaration = 绩效目标申报表")
     y.set_defaults(func=cmd_systems)
 
-    from ..report import commands as report_commands
+    from . import batch as batch_commands
     from ..training import build as training_build
     from . import annual as annual_command
     from . import budget as budget_commands
@@ -239,7 +239,7 @@ def build_parser() -> argparse.ArgumentParser:
     from . import review as review_commands
     from . import sample as sample_commands
 
-    report_commands.register(sub)
+    batch_commands.register(sub)
     sample_commands.register(sub)
     exante_commands.register(sub)
     review_commands.register(sub)

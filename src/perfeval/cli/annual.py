@@ -9,7 +9,7 @@ from __future__ import annotations
 
 
 def cmd_annual(args) -> int:
-    from ..report.commands import build_tasks, data_folder, run_tasks
+    from .batch import build_tasks, data_folder, run_tasks
 
     data = data_folder(args.data)
     tasks = build_tasks(data, kind="annual", year=args.year)

@@ -24,7 +24,7 @@ EXIT_OK, EXIT_INPUT = 0, 1
 def cmd_prioritise(args) -> int:
     from .. import datasets
     from ..errors import InputError
-    from ..report.commands import data_folder
+    from .batch import data_folder
     from ..textable import format_table
     from ..budget.decisions import DecisionRules, decisions_from_data
     from ..budget.priority import PriorityRules
@@ -54,7 +54,7 @@ def cmd_prioritise(args) -> int:
 
 
 def cmd_apply_results(args) -> int:
-    from ..report.commands import data_folder
+    from .batch import data_folder
     from ..textable import format_table
     from ..budget.apply import ApplyRules
     from ..budget.decisions import DecisionRules, decisions_from_data

@@ -17,7 +17,7 @@ EXIT_OK = 0
 def cmd_exante(args) -> int:
     from ..export import write_sheets
     from ..display import chinese
-    from ..report.commands import build_tasks, data_folder, run_tasks
+    from .batch import build_tasks, data_folder, run_tasks
     from ..textable import format_table
     from ..exante.assessment import assess
 

@@ -27,7 +27,7 @@ def as_of_month(text: str) -> str:
 
 
 def cmd_monitor(args) -> int:
-    from ..report.commands import data_folder
+    from .batch import data_folder
     from ..textable import format_table
     from ..monitor.ledger import at
 

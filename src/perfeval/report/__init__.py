@@ -13,7 +13,6 @@ For the machinery (imported on first use):
     Ledger, BatchLock                           the output folder's record and lock (report.ledger)
     open_cluster, ClusterError                  the Dask cluster of ``executor="dask"`` (report.cluster)
     ReusableKernel, safe_stem
-    commands.register(subparsers)   the ``perfeval report`` and ``perfeval batch`` commands
 """
 from __future__ import annotations
 
@@ -34,7 +33,6 @@ _LAZY = {
     "render_index": "index",
     "ReusableKernel": "kernels",
     "safe_stem": "storage",
-    "register": "commands",
     "brief_errors": "interactive",
 }
 

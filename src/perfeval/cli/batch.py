@@ -32,7 +32,7 @@ from ..city.folder import (FALSE_WORDS, PROJECT_COLUMNS, PROJECTS_FILE, TRUE_WOR
                            _data_files, _inputs_by_project, _stage_ids, csv_records, data_folder, read_projects)
 from ..errors import InputError, Location
 from .._argtypes import money_amount, positive_int
-from .task import Task
+from ..report.task import Task
 
 # the templates, from the stage registry (the names stay for the code that imports them)
 PROJECT_TEMPLATE = registry.stage("self").notebook
@@ -189,18 +189,18 @@ def build_tasks(data_dir: str | os.PathLike, *, kind: str = "all", projects: lis
 
 
 def _formats(text: str) -> tuple:
-    from .task import check_formats
+    from ..report.task import check_formats
 
     return check_formats(text)
 
 
 def cmd_report(args) -> int:
     """One report, made alone, in a new kernel (byte-identical to the same report in a batch)."""
-    from .task import fingerprint, run_task
-    from .export import PDF_MISSING_MESSAGE, pdf_engine
-    from .kernels import ReusableKernel
-    from .ledger import prepare_output_dir
-    from .markup import grade_label
+    from ..report.task import fingerprint, run_task
+    from ..report.export import PDF_MISSING_MESSAGE, pdf_engine
+    from ..report.kernels import ReusableKernel
+    from ..report.ledger import prepare_output_dir
+    from ..report.markup import grade_label
 
     formats = _formats(args.format)
     if "pdf" in formats and pdf_engine() is None:
@@ -234,9 +234,9 @@ def cmd_report(args) -> int:
 def run_tasks(tasks: list[Task], args) -> int:
     """Run ``tasks`` with the batch machinery and the run options of ``args`` (absent ones take the
     batch's defaults); print the Chinese summary; return the exit code."""
-    from .batch import run_batch
-    from .cluster import ClusterError
-    from .ledger import BatchLockedError
+    from ..report.batch import run_batch
+    from ..report.cluster import ClusterError
+    from ..report.ledger import BatchLockedError
 
     try:
         result = run_batch(tasks, args.out, jobs=getattr(args, "jobs", 1),
@@ -297,7 +297,7 @@ def write_applied_workbook(data_dir, path: Path) -> int:
 
 def cmd_lint(args) -> int:
     """The publication lint on a batch's output folder (or a folder of report pages)."""
-    from .lint import lint_folder
+    from ..report.lint import lint_folder
 
     folder = Path(args.folder)
     if not folder.is_dir():
@@ -305,7 +305,7 @@ def cmd_lint(args) -> int:
                          expected="perfeval batch 的输出文件夹")
     results = [] if args.consistency else [lint_folder(folder)]
     if args.consistency or (folder / "manifest.json").is_file():  # a batch's folder: its pages must agree too
-        from .consistency import check_folder
+        from ..report.consistency import check_folder
 
         results.append(check_folder(folder, data_dir=args.data and data_folder(args.data)))
     for result in results:
