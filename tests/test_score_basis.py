@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from perfeval import basis
+from perfeval import basis, settings
 from perfeval import display as fmt
 from perfeval.disclose import disclose
 from perfeval.disclose.tables import DisclosureRules
@@ -29,14 +29,15 @@ def city_report():
 
 
 def test_folder_setting(tmp_path):
-    assert basis.of_folder(tmp_path) == "reviewed"
+    assert settings.score_basis(tmp_path) == "reviewed"
     (tmp_path / "city.yaml").write_text("city: 某市\nscore_basis: 单位自评得分\n", encoding="utf-8")
-    assert basis.of_folder(tmp_path) == "self"
+    assert settings.score_basis(tmp_path) == "self"
     (tmp_path / "city.yaml").write_text("score_basis: 复核前\n", encoding="utf-8")
     with pytest.raises(InputError) as err:
-        basis.of_folder(tmp_path)
+        settings.score_basis(tmp_path)
     assert "city.yaml" in str(err.value) and "复核前" in str(err.value)
-    assert basis.resolve("self", SAMPLE) == "self"
+    assert settings.score_basis(SAMPLE, "self") == "self"
+    assert basis.check("复核后得分") == "reviewed"
 
 
 def test_sample_has_projects_whose_two_totals_differ(city_report):

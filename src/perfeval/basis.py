@@ -5,23 +5,19 @@ the one after review (复核后得分, ``reviewed_total``/``reviewed_grade``: a 
 allows counts at the rule's top). A city states ONE of them everywhere — the project reports, the
 index, the portfolio's department averages, the annual report, the results applied to next year's
 budget and the disclosure tables — and says which. The basis is a setting of the year: ``score_basis``
-in the data folder's ``city.yaml`` (``reviewed`` or ``self``; 复核后得分 / 单位自评得分 are accepted too),
-``reviewed`` when the folder does not say. A command's own option may override it for that command only.
+in the data folder's ``city.yaml`` (``reviewed`` or ``self``; 复核后得分 / 单位自评得分 are accepted too;
+read by :func:`perfeval.settings.score_basis`), ``reviewed`` when the folder does not say.
 
-This module is low in the house: it knows only frames and the folder's ``city.yaml``.
+This module is low in the house: it knows only frames and labels.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
-from .errors import InputError, Location
+from .errors import InputError
 
 SCORE_BASES = {"reviewed": "复核后得分", "self": "单位自评得分"}
 DEFAULT_BASIS = "reviewed"
-SETTINGS_FILE = "city.yaml"
-SETTING = "score_basis"
 _ALIASES = {**{k: k for k in SCORE_BASES}, **{v: k for k, v in SCORE_BASES.items()}, "复核后": "reviewed", "自评": "self"}
 
 
@@ -32,33 +28,6 @@ def check(basis) -> str:
         raise InputError("得分口径应为 reviewed（复核后得分）或 self（单位自评得分）(score basis)",
                          expected="reviewed | self", found=basis)
     return code
-
-
-def of_folder(data_dir) -> str:
-    """The year's score basis: ``score_basis`` of ``<data_dir>/city.yaml``, else ``reviewed``."""
-    path = Path(data_dir) / SETTINGS_FILE
-    if not path.is_file():
-        return DEFAULT_BASIS
-    import yaml
-
-    try:
-        settings = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise InputError(f"无法读取城市设置文件 (cannot read {SETTINGS_FILE})：{exc}", where=Location(file=str(path)),
-                         expected="YAML 格式的设置，如 score_basis: reviewed") from None
-    if not isinstance(settings, dict) or settings.get(SETTING) in (None, ""):
-        return DEFAULT_BASIS
-    try:
-        return check(settings[SETTING])
-    except InputError:
-        raise InputError("城市设置中的得分口径无法识别 (unknown score basis)",
-                         where=Location(file=str(path), column=SETTING),
-                         expected="reviewed（复核后得分）或 self（单位自评得分）", found=settings[SETTING]) from None
-
-
-def resolve(given, data_dir) -> str:
-    """The basis a command uses: ``given`` when set, else the folder's."""
-    return check(given) if given not in (None, "") else of_folder(data_dir)
 
 
 def columns(basis: str) -> dict:
@@ -96,4 +65,4 @@ def sentence(basis: str) -> str:
     return "单位自评得分以单位自评表填报的得分为准，本年度各报告、索引、结果应用和公开表均采用同一口径"
 
 
-__all__ = ["DEFAULT_BASIS", "SCORE_BASES", "check", "columns", "label", "of_folder", "on_basis", "resolve", "sentence"]
+__all__ = ["DEFAULT_BASIS", "SCORE_BASES", "check", "columns", "label", "on_basis", "sentence"]

@@ -403,7 +403,7 @@ def results_from_data(data_dir, *, self_totals: pd.DataFrame | None = None,
     city-wide report has them), so that nothing is scored twice. ``score_basis``: the self-evaluation
     grade used (:mod:`perfeval.basis`; the folder's setting when None).
     """
-    from .. import basis
+    from .. import basis, settings
     from .. import keyeval
     from ..city.year import Year
     from .candidates import last_year_results
@@ -416,7 +416,7 @@ def results_from_data(data_dir, *, self_totals: pd.DataFrame | None = None,
         grade, evaluated = own["last_grade"], own["self_evaluated"]
     else:
         t = self_totals.assign(project_id=self_totals["project_id"].astype(str)).set_index("project_id")
-        grade_column = basis.columns(basis.resolve(score_basis, data_dir))["grade"]
+        grade_column = basis.columns(settings.score_basis(data_dir, score_basis))["grade"]
         grade, evaluated = t[grade_column], pd.Series(True, index=t.index)
     key = pd.Series(dtype=object)
     if key_totals is not None:

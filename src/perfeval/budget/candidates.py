@@ -47,7 +47,7 @@ def last_year_results(data_dir, ids, key_precedence: bool = True, score_basis: s
     """project_id, last_grade, last_score, last_source, self_evaluated for the given (continuing) projects;
     self-evaluations on the year's score basis (:mod:`perfeval.basis`; the folder's setting when None)."""
     import perfeval as pe
-    from .. import basis, keyeval
+    from .. import basis, keyeval, settings
     from ..city.year import Year
 
     data = Path(data_dir)
@@ -60,7 +60,7 @@ def last_year_results(data_dir, ids, key_precedence: bool = True, score_basis: s
     if len(budget):
         t = pe.score(rows, budget).totals.set_index("project_id")
         has = out["project_id"].isin(t.index)
-        cols = basis.columns(basis.resolve(score_basis, data))
+        cols = basis.columns(settings.score_basis(data, score_basis))
         out.loc[has, "last_grade"] = out.loc[has, "project_id"].map(t[cols["grade"]])
         out.loc[has, "last_score"] = out.loc[has, "project_id"].map(t[cols["total"]]).astype(float)
         out.loc[has, "last_source"] = "单位自评"

@@ -151,18 +151,18 @@ def disclose(data_dir, year: int | None = None, rules: DisclosureRules | None = 
              city: str | None = None) -> Disclosure:
     """The three public tables of a city's data folder (see the module docstring)."""
     from .. import datasets
-    from ..outline.portfolio import city_of
+    from ..settings import city_name
     from ..city.folder import data_folder
     from .tables import key_source, read_projects, self_source, targets_source
 
     from dataclasses import replace
 
-    from .. import basis
+    from .. import settings
 
     rules = rules or DisclosureRules()
     data = data_folder(data_dir)
     if rules.score_basis is None:  # the year's one stated basis, as the reports and the index
-        rules = replace(rules, score_basis=basis.of_folder(data))
+        rules = replace(rules, score_basis=settings.score_basis(data))
     projects = read_projects(data)
     targets, decl_year = targets_source(data, projects, rules)
     sources = {"targets": targets, "self": self_source(data, projects, rules), "key": key_source(data, projects, rules)}
@@ -174,13 +174,13 @@ def disclose(data_dir, year: int | None = None, rules: DisclosureRules | None = 
             forms, _ = datasets.self_evaluation_forms(data, first[0].stem)
             year = forms[0].year
     leads = _leads(sources)
-    prefix = f"{city or city_of(projects['department'])}{year or ''}{'年度' if year else ''}"
+    prefix = f"{city_name(data, projects['department'], city)}{year or ''}{'年度' if year else ''}"
     tables = []
     for spec in TABLES:  # three tables
         public = public_frame(sources[spec.key], spec)
         tables.append(PublicTable(spec, prefix + spec.title, public, display_frame(public, spec), leads[spec.key],
                                   _notes(spec, rules, public)))
-    return Disclosure(city or city_of(projects["department"]), year, rules, tuple(tables))
+    return Disclosure(city_name(data, projects["department"], city), year, rules, tuple(tables))
 
 
 def write_disclosure(disclosure: Disclosure, out) -> dict:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import basis, datasets
+from .. import datasets, settings
 from ..errors import InputError
 from ..report.markup import escape_html
 from . import findings as F
@@ -106,7 +106,7 @@ def build_project_report(data_dir, project_id, kind: str = "self", scheme=None, 
         raise InputError("报告类型须为 self（单位自评）或 key（重点评价）", expected="self / key", found=kind)
     data = Path(data_dir)
     project_id = str(project_id)
-    score_basis = basis.resolve(score_basis, data)
+    score_basis = settings.score_basis(data, score_basis)
     mon, payments_note = project_monitoring(data, project_id, monitoring)
     year = getattr(mon, "year", None)
     evaluation = self_result = system_title = None

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import basis as B
+from .. import settings
 from .. import datasets
 from .. import display as fmt
 from . import portfolio as PF
@@ -84,7 +85,7 @@ def build_city_report(data_dir, year: int | None = None, city: str | None = None
     from .. import keyeval, monitor
 
     data = Path(data_dir)
-    score_basis = B.resolve(score_basis, data)
+    score_basis = settings.score_basis(data, score_basis)
     projects = datasets.projects(data)
     rows, budget = datasets.self_evaluation(data)
     card = pe.score(rows, budget, "mof-2020", headline=score_basis)
@@ -107,11 +108,12 @@ def build_city_report(data_dir, year: int | None = None, city: str | None = None
     decisions = decisions_from_data(data, self_totals=card.totals, key_totals=key_totals, monitoring=mon,
                                     score_basis=score_basis)
     applied = decisions.applied()
+    year = year or settings.load(data).year
     if year is None and "source_file" in budget and len(budget):
         first = datasets.project(data, budget["project_id"].iloc[0])
         forms, _ = datasets.self_evaluation_forms(data, first["project_id"])
         year = forms[0].year
-    return CityReport(city=city or PF.city_of(projects["department"]), year=year, projects=projects, card=card,
+    return CityReport(city=settings.city_name(data, projects["department"], city), year=year, projects=projects, card=card,
                       totals=totals, key=key, key_totals=key_totals, monitoring=mon, applied=applied,
                       decisions=decisions, score_basis=score_basis,
                       monitoring_note=known.absence_text("payments"))

@@ -197,7 +197,7 @@ class MonitoringReport:
 def build_monitoring_report(data_dir, as_of="2021-06", city: str | None = None) -> MonitoringReport:
     """The dashboard of the data folder at ``as_of`` (see the module docstring)."""
     from ..monitor import at
-    from .portfolio import city_of
+    from ..settings import city_name
 
     from ..city.year import Year
 
@@ -205,7 +205,7 @@ def build_monitoring_report(data_dir, as_of="2021-06", city: str | None = None) 
     known = Year.load(data_dir)
     absent = {k: known.absence_text(k).replace("，本节从略。", "，本节不作判断") for k in ("direct_funds", "midyear")
               if not known.has(k)}
-    return MonitoringReport(led=led, city=city or city_of(led.status.projects["department"]), absent=absent)
+    return MonitoringReport(led=led, city=city_name(data_dir, led.status.projects["department"], city), absent=absent)
 
 
 __all__ = ["MonitoringReport", "TITLE", "build_monitoring_report"]

@@ -125,7 +125,7 @@ def build_priority_report(data_dir, cap=None, *, funding: str = "whole", skip: b
     """The ranking of the next year's requests of a data folder under ``cap`` (元; default
     ``next_year/control.csv``): the view of the data folder's decisions ledger."""
     from ..budget import DecisionRules, PriorityRules, decisions_from_data
-    from .portfolio import city_of
+    from ..settings import city_name
 
     data = Path(data_dir)
     if cap is None and datasets.next_year_cap(data) is None:
@@ -141,7 +141,7 @@ def build_priority_report(data_dir, cap=None, *, funding: str = "whole", skip: b
     inputs = [data / "next_year" / n for n in ("requests.csv", "control.csv") if (data / "next_year" / n).is_file()]
     inputs += datasets.next_year_declarations(data) + sorted((data / "exante").glob("*.csv"))
     inputs += [data / n for n in ("projects.csv", "payments.csv") if (data / n).is_file()]  # grades, recoveries
-    return PriorityReport(result=result, evidence=evidence, city=city or city_of(names), inputs=inputs,
+    return PriorityReport(result=result, evidence=evidence, city=city_name(data, names, city), inputs=inputs,
                           decisions=decisions)
 
 

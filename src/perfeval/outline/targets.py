@@ -224,7 +224,7 @@ class TargetSummary:
 def build_target_summary(data_dir, city: str | None = None) -> TargetSummary:
     from ..budget.candidates import review_next_year
     from ..errors import InputError
-    from .portfolio import city_of
+    from ..settings import city_name
 
     data = Path(data_dir)
     review = review_next_year(data)
@@ -233,7 +233,7 @@ def build_target_summary(data_dir, city: str | None = None) -> TargetSummary:
     year = review.header["year"].dropna()
     departments = datasets.projects(data)["department"] if (data / "projects.csv").is_file() else review.header[
         "department"]
-    return TargetSummary(review=review, city=city or city_of(departments),
+    return TargetSummary(review=review, city=city_name(data, departments, city),
                          year=int(year.iloc[0]) if len(year) else None, inputs=datasets.next_year_declarations(data))
 
 
