@@ -48,6 +48,7 @@ class Stage:
     notebook: str = ""                 # the per-project report template ("" where none)
     summary_notebook: str = ""         # the city-wide report template ("" where none)
     command: str = ""                  # the CLI command that runs the stage
+    cli: str = ""                      # the module of perfeval.cli that registers that command (dotted)
     batch_kind: str = ""               # the `perfeval batch --kind` that makes its reports ("" where none)
 
 
@@ -108,38 +109,42 @@ INPUTS: tuple[Input, ...] = (
 STAGES: tuple[Stage, ...] = (
     Stage("self", "单位绩效自评", needs=("projects", "forms"), uses=("self_rows", "self_budget", "targets", "payments"),
           function="perfeval.score", outline="perfeval.outline.assemble.build_project_report",
-          notebook="project_report.ipynb", summary_notebook="portfolio.ipynb", command="perfeval report / perfeval batch --kind self",
+          notebook="project_report.ipynb", summary_notebook="portfolio.ipynb", command="perfeval report / perfeval batch --kind self", cli="perfeval.cli.batch",
           batch_kind="self"),
     Stage("key", "财政重点绩效评价", needs=("projects", "key_indicators", "key_scores"),
           uses=("key_comments", "forms", "targets", "payments"), function="perfeval.keyeval.evaluate",
           outline="perfeval.outline.assemble.build_project_report", notebook="project_report.ipynb",
-          summary_notebook="portfolio.ipynb", command="perfeval report --kind key / perfeval batch --kind key", batch_kind="key"),
+          summary_notebook="portfolio.ipynb", command="perfeval report --kind key / perfeval batch --kind key", cli="perfeval.cli.batch",
+          batch_kind="key"),
     Stage("exante", "事前绩效评估", needs=("exante_candidates", "exante_scores"), uses=("exante_opinions", "exante_cuts"),
           function="perfeval.exante.assess", outline="perfeval.outline.exante.build_exante_report",
-          notebook="exante_report.ipynb", command="perfeval exante", batch_kind="exante"),
+          notebook="exante_report.ipynb", command="perfeval exante", cli="perfeval.cli.exante", batch_kind="exante"),
     Stage("targets", "绩效目标审核", needs=("declarations",), uses=("self_rows",),
           function="perfeval.review.review_targets", outline="perfeval.outline.targets.build_target_report",
-          notebook="target_review.ipynb", summary_notebook="target_summary.ipynb", command="perfeval review-targets",
+          notebook="target_review.ipynb", summary_notebook="target_summary.ipynb", command="perfeval review-targets", cli="perfeval.cli.review",
           batch_kind="targets"),
     Stage("priority", "择优排序", needs=("requests",), uses=("control", "exante_candidates", "declarations", "self_rows",
                                                              "key_indicators"),
-          function="perfeval.budget.prioritise", outline="perfeval.outline.priority.build_priority_report",
-          summary_notebook="priority.ipynb", command="perfeval prioritise", batch_kind="priority"),
+          function="perfeval.budget.decisions_from_data", outline="perfeval.outline.priority.build_priority_report",
+          summary_notebook="priority.ipynb", command="perfeval prioritise", cli="perfeval.cli.budget",
+          batch_kind="priority"),
     Stage("monitoring", "绩效运行监控", needs=("projects", "payments"),
           uses=("direct_funds", "history_payments", "history_budgets", "midyear", "schedule"),
           function="perfeval.monitor.at", outline="perfeval.outline.monitoring.build_monitoring_report",
-          summary_notebook="monitoring.ipynb", command="perfeval monitor", batch_kind="monitor"),
+          summary_notebook="monitoring.ipynb", command="perfeval monitor", cli="perfeval.cli.monitor", batch_kind="monitor"),
     Stage("results", "评价结果应用", needs=("projects",), uses=("forms", "self_rows", "self_budget", "key_indicators",
-                                                               "key_scores"),
-          function="perfeval.budget.apply_results", outline="perfeval.outline.applied.overview",
-          command="perfeval apply-results"),
+                                                               "key_scores", "payments", "requests", "control",
+                                                               "exante_candidates", "declarations"),
+          function="perfeval.budget.decisions_from_data", outline="perfeval.outline.applied.overview",
+          command="perfeval apply-results", cli="perfeval.cli.budget"),
     Stage("disclosure", "绩效信息公开", needs=("projects",), uses=("targets", "forms", "self_rows", "key_indicators"),
-          function="perfeval.disclose.disclose", command="perfeval disclose"),
+          function="perfeval.disclose.disclose", command="perfeval disclose", cli="perfeval.cli.disclose"),
     Stage("annual", "预算绩效管理工作开展情况说明", needs=("projects",),
           uses=("forms", "self_rows", "self_budget", "key_indicators", "key_scores", "payments", "targets",
                 "exante_candidates", "requests", "declarations"),
           function="perfeval.outline.annual.build_annual_report", outline="perfeval.outline.annual.build_annual_report",
           summary_notebook="annual_report.ipynb", command="perfeval annual / perfeval batch --kind annual",
+          cli="perfeval.cli.annual",
           batch_kind="annual"),
 )
 

@@ -229,24 +229,15 @@ def build_parser() -> argparse.ArgumentParser:
                      help="self = 项目支出绩效自评表；declaration = 绩效目标申报表")
     y.set_defaults(func=cmd_systems)
 
-    from . import batch as batch_commands
-    from ..training import build as training_build
-    from . import annual as annual_command
-    from . import budget as budget_commands
-    from . import disclose as disclose_commands
-    from . import exante as exante_commands
-    from . import monitor as monitor_commands
-    from . import review as review_commands
-    from . import sample as sample_commands
+    from importlib import import_module
 
-    batch_commands.register(sub)
-    sample_commands.register(sub)
-    exante_commands.register(sub)
-    review_commands.register(sub)
-    budget_commands.register(sub)
-    monitor_commands.register(sub)
-    annual_command.register(sub)
-    disclose_commands.register(sub)
+    from ..city import registry
+    from ..training import build as training_build
+
+    # the batch first, then each stage's commands in the registry's order (a new stage: one registry entry)
+    modules = ["perfeval.cli.batch", "perfeval.cli.sample", *(s.cli for s in registry.STAGES if s.cli)]
+    for name in dict.fromkeys(modules):
+        import_module(name).register(sub)
     training_build.register(sub)
     return p
 
