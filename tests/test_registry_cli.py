@@ -41,3 +41,16 @@ def test_a_registry_entry_adds_its_command(monkeypatch):
                            cli="perfeval_test_stage_cli")
     monkeypatch.setattr(registry, "STAGES", registry.STAGES + (stage,))
     assert "test-stage" in _subcommands()
+
+
+def test_the_year_gives_its_view_as_of_a_month():
+    """Year.as_of is the monitoring's as-of view: the June view holds no payment after June."""
+    from pathlib import Path
+
+    import pandas as pd
+
+    from perfeval.city.year import Year
+
+    year = Year.load(Path(__file__).resolve().parents[1] / "data" / "sample")
+    june = year.as_of("2021-06")
+    assert pd.to_numeric(june.payments["month"]).max() == 6 and june.month == 6

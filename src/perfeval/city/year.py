@@ -78,6 +78,13 @@ class Year:
         """``present`` / ``absent`` / ``header-only`` / ``partial``."""
         return self.state(key).status
 
+    def as_of(self, as_of):
+        """The year as known at the end of a month (``"2021-06"``): payments, target completion and history up to
+        it and nothing later (:func:`perfeval.monitor.view.as_of_view`; an as-of month after the data is an error)."""
+        from ..monitor.view import as_of_view
+
+        return as_of_view(self.data_dir, as_of)
+
     def has(self, key: str) -> bool:
         """Whether the input holds data (present, or partial: then only for ``covers``' projects)."""
         return self.status(key) in (PRESENT, PARTIAL)
