@@ -88,7 +88,7 @@ def cmd_inputs(args) -> int:
     from ..city import inputs_import
 
     try:
-        result = inputs_import.IMPORTS[args.what](args.files, Path(args.data))
+        result = inputs_import.IMPORTS[args.import_kind](args.files, Path(args.data))
     except PerfevalError as exc:
         print(f"错误 (error)：{exc}\n未写出任何文件。", file=sys.stderr)
         return EXIT_SOME
@@ -128,7 +128,7 @@ def add_subcommands(sub) -> None:
         q.add_argument("files", nargs="+", metavar="FILE", help="文件 (.xlsx / .xls / .et / .ods / .csv"
                        + (" / .docx / .html）" if name == "declarations" else "）"))
         q.add_argument("--data", required=True, metavar="DIR", help="数据目录")
-        q.set_defaults(func=cmd_inputs, what=name)
+        q.set_defaults(func=cmd_inputs, import_kind=name)
 
 
 __all__ = ["add_subcommands", "cmd_inputs", "cmd_payments"]

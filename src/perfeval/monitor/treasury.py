@@ -168,8 +168,8 @@ def _projects(data_dir: Path) -> pd.DataFrame:
     return frame
 
 
-def _match(rows: pd.DataFrame, projects: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """(project_id or NaN, True where matched by name) for each row."""
+def _match(rows: pd.DataFrame, projects: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(project_id or NaN, True where matched by name, True where the name is on two projects) for each row."""
     ids = norm_label(projects["project_id"].to_numpy())
     by_code = pd.Series(projects["project_id"].to_numpy(), index=ids.to_numpy())
     by_code = by_code[~by_code.index.duplicated()]
@@ -181,8 +181,8 @@ def _match(rows: pd.DataFrame, projects: pd.DataFrame) -> tuple[pd.Series, pd.Se
     name = norm_label(rows["project_name"].to_numpy()).set_axis(rows.index)
     named = name.map(by_name).where(name != "")
     via_name = matched.isna() & named.notna()
-    rows.attrs["ambiguous"] = matched.isna() & named.isna() & name.isin(set(names[~unique]))
-    return matched.fillna(named), via_name
+    ambiguous = matched.isna() & named.isna() & name.isin(set(names[~unique]))
+    return matched.fillna(named), via_name, ambiguous
 
 
 def import_payments(files, data_dir, *, year: int | None = None, mapping=None) -> PaymentImport:
@@ -213,14 +213,15 @@ def import_payments(files, data_dir, *, year: int | None = None, mapping=None) -
                          + (f"；跳过合计行 {r.attrs['n_total']} 行" if r.attrs["n_total"] else ""))
         parts.extend(found)
     rows = pd.concat(parts, ignore_index=True)
-    pid, via_name = _match(rows, projects)
+    rows.attrs = {}
+    pid, via_name, ambiguous = _match(rows, projects)
     reason = pd.Series("", index=rows.index, dtype=object)
     column = pd.Series("", index=rows.index, dtype=object)
     value = pd.Series("", index=rows.index, dtype=object)
     checks = ((rows["when"].isna(), R_DATE, rows["date_col"], rows["date"]),
               (np.isnan(rows["amount_yuan"]), R_AMOUNT, rows["amount_col"], rows["amount_value"]),
               (rows["when"].dt.year != year, R_YEAR, rows["date_col"], rows["date"]),
-              (rows.attrs.get("ambiguous", pd.Series(False, index=rows.index)), R_TWO, rows["project_col"], rows["project_name"]),
+              (ambiguous, R_TWO, rows["project_col"], rows["project_name"]),
               (pid.isna(), R_NOMATCH, rows["project_col"], rows["project_code"].where(rows["project_code"] != "", rows["project_name"])))
     for bad, why, col, val in checks:  # five vectorised checks; the first failing one is the reason
         hit = bad & (reason == "")
