@@ -31,7 +31,7 @@ import pandas as pd
 
 from ..errors import InputError, Location
 from ..io._grid import _FULLWIDTH, read_csv_text
-from ..io.tables import Table, cell_numbers, find_header, norm_label, read_tables
+from ..io.tables import Table, cell_numbers, find_header, norm_label, per_unique, read_tables
 
 FIELDS = ("date", "project_code", "project_name", "amount", "unit")
 FIELD_LABELS = {"date": "支付日期", "project_code": "项目编码", "project_name": "项目名称", "amount": "支付金额",
@@ -105,7 +105,7 @@ def _classifier(mapping: dict[str, str]):
     return classify
 
 
-def _dates(text: pd.Series, raw: pd.Series) -> pd.Series:
+def _dates(text: pd.Series) -> pd.Series:
     """Dates of a column (NaT where unreadable): Excel dates, 2021-03-15, 2021/3/15, 2021.3.15,
     2021年3月15日, 20210315, with or without a time, 2021年3月 (the 1st), and Excel serial numbers."""
     s = text.fillna("").astype(str).str.translate(_FULLWIDTH).str.strip()
@@ -118,6 +118,10 @@ def _dates(text: pd.Series, raw: pd.Series) -> pd.Series:
     serial = pd.to_numeric(s.where(s.str.fullmatch(r"\d{5}(?:\.\d+)?")), errors="coerce")
     from_serial = pd.to_datetime("1899-12-30") + pd.to_timedelta(serial.where(serial.between(20000, 80000)), unit="D")
     return when.fillna(from_serial)
+
+
+def _norm(values: pd.Series) -> pd.Series:
+    return per_unique(values, lambda u: norm_label(u.to_numpy()))
 
 
 def _rows(table: Table, mapping: dict[str, str]) -> pd.DataFrame | None:
@@ -133,16 +137,16 @@ def _rows(table: Table, mapping: dict[str, str]) -> pd.DataFrame | None:
     for f in FIELDS:
         take.setdefault(f, blank)
     rows = pd.DataFrame(take)
-    content = body_text.fillna("").astype(str).apply(lambda col: col.str.strip() != "").any(axis=1)
-    says_total = body_text.fillna("").astype(str).apply(
-        lambda col: col.str.contains(r"^\s*[合总小]\s*计", regex=True))  # one step per column
+    content = (body_text.fillna("").astype(str) != "").any(axis=1)  # cells are stripped by the readers
+    says_total = body_text.fillna("").astype(str).apply(lambda col: per_unique(
+        col, lambda u: u.str.contains(r"^\s*[合总小]\s*计", regex=True)))  # one step per column
     total = says_total.any(axis=1) & (rows["project_code"].str.strip() == "") & (
         (rows["project_name"].str.strip() == "") | says_total[cols["project_name"]] if "project_name" in cols
         else rows["project_name"].str.strip() == "")
     rows = rows[content & ~total]
     factor = 10000.0 if "万元" in str(header_text[cols["amount"]]) else 1.0
     amount = cell_numbers(body_raw.loc[rows.index, cols["amount"]], body_text.loc[rows.index, cols["amount"]])
-    rows = rows.assign(when=_dates(rows["date"], body_raw.loc[rows.index, cols["date"]]),
+    rows = rows.assign(when=per_unique(rows["date"], _dates),
                        amount_yuan=np.round(amount.to_numpy(dtype=float) * factor, 2),
                        file=table.file, sheet=table.sheet or "", row=rows.index.to_numpy() + 1,
                        date_col=table.where(col=cols["date"]).column,
@@ -173,12 +177,12 @@ def _match(rows: pd.DataFrame, projects: pd.DataFrame) -> tuple[pd.Series, pd.Se
     ids = norm_label(projects["project_id"].to_numpy())
     by_code = pd.Series(projects["project_id"].to_numpy(), index=ids.to_numpy())
     by_code = by_code[~by_code.index.duplicated()]
-    code = norm_label(rows["project_code"].to_numpy()).set_axis(rows.index)
+    code = _norm(rows["project_code"])
     matched = code.map(by_code).where(code != "")
     names = norm_label(projects["project_name"].to_numpy())
     unique = ~names.duplicated(keep=False)
     by_name = pd.Series(projects["project_id"].to_numpy()[unique.to_numpy()], index=names[unique].to_numpy())
-    name = norm_label(rows["project_name"].to_numpy()).set_axis(rows.index)
+    name = _norm(rows["project_name"])
     named = name.map(by_name).where(name != "")
     via_name = matched.isna() & named.notna()
     ambiguous = matched.isna() & named.isna() & name.isin(set(names[~unique]))
