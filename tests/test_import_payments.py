@@ -44,6 +44,7 @@ def _xlsx(path: Path) -> Path:
     ws.append([dt.datetime(2020, 12, 28), "教育局", "SZ2021-001", None, 7])                # previous year
     ws.append(["2021-02-30", "教育局", "SZ2021-002", None, 3])                              # bad date
     ws.append(["合计", None, None, None, 146.7345])
+    ws["A4"].number_format = "m/d/yy"  # a US display format: the cell is still a date
     wb.save(path)
     return path
 

@@ -33,6 +33,7 @@ class Table:
     file: str
     sheet: str | None
     notes: tuple[str, ...] = ()
+    is_date: pd.DataFrame | None = None   # True where a workbook cell is a date (None for csv)
 
     def where(self, row: int | None = None, col: int | None = None) -> Location:
         from openpyxl.utils import get_column_letter
@@ -79,8 +80,8 @@ def read_tables(path) -> list[Table]:
     if path.suffix.lower() in (".csv", ".txt", ".tsv"):
         return [_csv_table(path)]
     grids, notes = load_grids(path)
-    return [Table(text=pd.DataFrame(g.text), raw=pd.DataFrame(g.raw), file=g.file, sheet=g.sheet, notes=tuple(notes))
-            for g in grids]
+    return [Table(text=pd.DataFrame(g.text), raw=pd.DataFrame(g.raw), file=g.file, sheet=g.sheet, notes=tuple(notes),
+                  is_date=pd.DataFrame(g.is_date)) for g in grids]
 
 
 def find_header(table: Table, classify) -> tuple[int, dict[str, int]] | None:

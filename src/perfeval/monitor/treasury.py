@@ -146,7 +146,14 @@ def _rows(table: Table, mapping: dict[str, str]) -> pd.DataFrame | None:
     rows = rows[content & ~total]
     factor = 10000.0 if "万元" in str(header_text[cols["amount"]]) else 1.0
     amount = cell_numbers(body_raw.loc[rows.index, cols["amount"]], body_text.loc[rows.index, cols["amount"]])
-    rows = rows.assign(when=per_unique(rows["date"], _dates),
+    when = per_unique(rows["date"], _dates)
+    if table.is_date is not None:  # a workbook's date cells are taken as dates, whatever their display format
+        cells = table.is_date.loc[rows.index, cols["date"]].to_numpy(bool)
+        if cells.any():
+            raw_dates = pd.to_datetime(body_raw.loc[rows.index, cols["date"]][cells], errors="coerce")
+            when = when.copy()
+            when[cells] = raw_dates.dt.normalize().to_numpy()
+    rows = rows.assign(when=when,
                        amount_yuan=np.round(amount.to_numpy(dtype=float) * factor, 2),
                        file=table.file, sheet=table.sheet or "", row=rows.index.to_numpy() + 1,
                        date_col=table.where(col=cols["date"]).column,
