@@ -165,3 +165,18 @@ def test_copy_of_sample_payments_round_trip(tmp_path):
     want = pay.groupby(["project_id", "month"])["amount"].sum()
     got = back.set_index(["project_id", "month"])["amount"]
     assert (got.reindex(want.index) == want).all()
+
+
+def test_sheets_of_one_workbook_are_all_read(folder, tmp_path):
+    wb = Workbook()
+    wb.active.title = "说明"
+    wb.active.append(["本表由国库集中支付系统导出"])
+    for title, day, amount in (("一季度", dt.datetime(2021, 2, 1), 100), ("二季度", dt.datetime(2021, 5, 1), 250)):
+        ws = wb.create_sheet(title)
+        ws.append(["记账日期", "预算项目编码", "实际支付金额"])
+        ws.append([day, "SZ2021-001", amount])
+    wb.save(tmp_path / "q.xlsx")
+    result = treasury.import_payments([tmp_path / "q.xlsx"], folder)
+    assert result.payments[result.payments["project_id"] == "SZ2021-001"].values.tolist() == [
+        ["SZ2021-001", 2, "100"], ["SZ2021-001", 5, "250"]]
+    assert result.months == 5 and any("“说明”" in n and "已跳过" in n for n in result.notes)

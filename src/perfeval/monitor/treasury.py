@@ -211,7 +211,10 @@ def import_payments(files, data_dir, *, year: int | None = None, mapping=None) -
     parts, notes = [], []
     for path in [Path(f) for f in files]:
         tables = read_tables(path)
-        found = [r for r in (_rows(t, mapping) for t in tables) if r is not None]
+        read = [(t, _rows(t, mapping)) for t in tables]  # one step per sheet
+        found = [r for _, r in read if r is not None]
+        notes.extend(f"{t.file}：工作表“{t.sheet}”没有支付明细的列名行，已跳过" for t, r in read
+                     if r is None and found and t.sheet)
         if not found:
             raise InputError("支付明细中找不到表头 (no header row found)", where=Location(file=path.name),
                              expected="含支付日期、项目编码或项目名称、支付金额的列名行（其他列名用 --map 列名=字段 指定）",
