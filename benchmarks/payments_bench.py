@@ -8,11 +8,12 @@ of the rows matched by name only; then times :func:`import_payments` + :func:`wr
 
     PYTHONPATH=src python benchmarks/payments_bench.py [--rows 1000000] [--xlsx 20000]
 
-Measured 2026-12-08 (2 shared cores, other jobs running): csv (GBK) 1,000,000 rows in 9.87 s = 101,269 rows/s
-(998,365 counted, 1,635 left out and listed, 19,904 refunds; payments.csv 2,244 rows); .xlsx 20,000 rows in
-3.53 s = 5,662 rows/s (openpyxl reading every cell is the cost: a million-row workbook takes minutes — export
-csv for such sizes). Before reading distinct values only (dates, codes, names: a few hundred) and before
-handing pandas UTF-8 bytes, the csv ran at 37,667 rows/s.
+Measured 2026-12-08 on 2 cores shared with other jobs: csv (GBK) 1,000,000 rows in 9.87 s = 101,269 rows/s on
+the quietest run, 16.8–22.4 s = 59,567–44,559 rows/s at load average 6.6 (998,365 counted, 1,635 left out and
+listed, 19,904 refunds; payments.csv 2,244 rows); .xlsx 20,000 rows in 3.5–7.2 s = 5,662–2,794 rows/s (openpyxl
+reading every cell is the cost: a million-row workbook takes minutes — export csv for such sizes). Before reading
+distinct values only (dates, codes, names: a few hundred) and handing pandas UTF-8 bytes, the csv ran at 37,667
+rows/s (100,000 rows, same machine).
 """
 import argparse
 import shutil
