@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/apply_bench.py
 	$(BIN)/python benchmarks/monitor_bench.py
 	$(BIN)/python benchmarks/disclose_bench.py
+	$(BIN)/python benchmarks/payments_bench.py
 
 lab: $(STAMP)
 	$(BIN)/python -m pip install --quiet "jupyterlab>=4.2"
