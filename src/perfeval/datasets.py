@@ -162,7 +162,7 @@ def own_form(form, path: Path):
     import dataclasses
 
     stem = Path(path).stem
-    if form.project_id in (stem, f"{stem}:{form.source_sheet}") and form.project_id != stem:
+    if not form.code_given and form.project_id != stem:
         return dataclasses.replace(form, project_id=stem)
     return form
 

@@ -235,6 +235,8 @@ def build_parser() -> argparse.ArgumentParser:
     from . import budget as budget_commands
     from . import disclose as disclose_commands
     from . import exante as exante_commands
+    from . import imports as import_commands
+    from . import init as init_command
     from . import monitor as monitor_commands
     from . import review as review_commands
     from . import sample as sample_commands
@@ -248,6 +250,8 @@ def build_parser() -> argparse.ArgumentParser:
     annual_command.register(sub)
     disclose_commands.register(sub)
     training_build.register(sub)
+    init_command.register(sub)
+    import_commands.register(sub)
     return p
 
 
