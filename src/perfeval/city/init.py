@@ -1,13 +1,15 @@
 """``perfeval init``: a new city folder written from the stage registry, so that a bureau starts from the right files.
 
-:func:`init_folder` creates, for every input of :data:`perfeval.city.registry.INPUTS`, its folder and — for a csv
-input — the csv with the registry's columns as its header (the machine names the readers need; their Chinese
-meaning is in the folder's ``README.md``). ``projects.csv`` holds ONE example row (project_id ``示例-001``,
-:data:`EXAMPLE_PROJECT`), to be deleted: ``perfeval import forms`` removes it itself when it is still unchanged.
-The other csv files are header-only, which every stage reads as "not given" (absent is not zero); the two
-tidy self-evaluation tables (``self_evaluation/rows.csv``, ``budget.csv``) are not written — ``perfeval import
-forms`` makes them. ``city.yaml`` holds the keys of :data:`perfeval.settings.FIELDS` (those not given commented
-out) and ``README.md`` says, in Chinese, which report needs which file.
+:func:`init_folder` writes ``projects.csv`` and the empty ``forms/`` in place, and, for every other csv input of
+:data:`perfeval.city.registry.INPUTS`, a template ``templates/<its path>``: the registry's columns as the header
+(the machine names the readers need; their Chinese meaning is in the folder's ``README.md``) and ONE example row
+(:data:`perfeval.city.examples.EXAMPLES`, project ``示例-001``). The templates stay out of the way until a bureau
+has that data: a file in its place that holds only a header or an example row would be read as data (a
+header-only ``next_year/control.csv`` stops the city-wide report), so the folder holds exactly what was given.
+``projects.csv``'s example row is deleted by ``perfeval import forms`` while it is unchanged. The tidy
+self-evaluation tables (``self_evaluation/rows.csv``, ``budget.csv``) have no template: ``perfeval import forms``
+makes them. ``city.yaml`` holds the keys of :data:`perfeval.settings.FIELDS` (those not given commented out) and
+``README.md`` says, in Chinese, which report needs which file.
 
 A non-empty folder is refused unless ``force``; even then no existing file is touched: only missing files are added.
 """
@@ -22,12 +24,13 @@ from ..errors import InputError, Location
 from ..settings import FIELDS, SETTINGS_FILE
 from . import registry
 from .columns import COLUMN_MEANINGS
+from .examples import EXAMPLES
 
 README = "README.md"
+TEMPLATES = "templates"
 EXAMPLE_ID = "示例-001"
-EXAMPLE_PROJECT = {"project_id": EXAMPLE_ID, "project_name": "示例项目（示例行，请删除）", "department": "某某市某某局",
-                   "sector": "教育", "key_evaluation": "false", "unit": "某某市某某中心", "budget_initial": "1000000",
-                   "budget_full_year": "1000000", "spent": "950000"}
+EXAMPLE_PROJECT = EXAMPLES["projects"]
+IN_PLACE = ("projects",)                         # written in the folder itself; the rest as templates/<path>
 MADE_BY_IMPORT = ("self_rows", "self_budget")   # written by `perfeval import forms`, never by hand
 
 
@@ -56,12 +59,10 @@ def csv_line(cells) -> str:
 
 
 def template_text(spec: registry.Input, year: int | None = None) -> str:
-    """The csv template of one input: UTF-8 with BOM (Excel opens it), header, and the example row of projects.csv."""
+    """The csv template of one input: UTF-8 with BOM (Excel opens it), header, and its example row."""
     head = columns(spec)
-    text = "\ufeff" + csv_line(head)
-    if spec.key == "projects":
-        text += csv_line(example_row(year)[c] for c in head)
-    return text
+    example = example_row(year) if spec.key == "projects" else EXAMPLES.get(spec.key, {})
+    return "\ufeff" + csv_line(head) + (csv_line(example.get(c, "") for c in head) if example else "")
 
 
 def example_row(year: int | None = None) -> dict:
@@ -104,7 +105,10 @@ def readme_text(settings: dict) -> str:
            f"3. `projects.csv` 中的 `{EXAMPLE_ID}` 是示例行，请删除（`perfeval import forms` 在它未被改动时会自动删去）。"
            "自评表中没有的列（`sector` 行业、`key_evaluation` 是否重点评价）导入时留空或按说明填写，请补全。",
            "4. 生成报告：`perfeval batch --data 本文件夹 --out 报告文件夹 --kind self`（或 `--kind all`）。", "",
-           "只有表头、没有数据行的 CSV 视为“未提供”：依赖它的报告章节只说明未提供，不据此得出结论（缺少的数据不是零）。", "",
+           f"其他数据（资金支付、绩效目标、重点评价、事前评估、下一年度申请等）的模板在 `{TEMPLATES}/` 中，路径与应放的位置相同，"
+           "各有一行示例：有这项数据时，把模板复制到数据文件夹中的同一位置（如 "
+           f"`{TEMPLATES}/payments.csv` → `payments.csv`），删去示例行后填写。没有的数据不要放空文件：未提供的数据，"
+           "依赖它的报告章节只说明未提供，不据此得出结论（缺少的数据不是零）。", "",
            "## 哪份报告需要哪些文件", "",
            "| 环节 | 必需 | 可用（有则用） | 命令 |", "|---|---|---|---|"]
     for s in registry.STAGES:
@@ -115,7 +119,9 @@ def readme_text(settings: dict) -> str:
             "“必需”列必须有；“可选”列有则读取。路径中的 `{project_id}` 表示每个项目一个文件。", ""]
     for spec in registry.INPUTS:
         made = "（由 `perfeval import forms` 生成，不必手工填写）" if spec.key in MADE_BY_IMPORT else ""
-        out += [f"### `{spec.path}`{made}", "", spec.description, ""]
+        where = f"（模板：`{TEMPLATES}/{spec.path}`）" if spec.is_csv and not spec.per_project and \
+            spec.key not in MADE_BY_IMPORT + IN_PLACE else ""
+        out += [f"### `{spec.path}`{made}{where}", "", spec.description, ""]
         if spec.is_csv:
             out += ["| 列名 | 必需 | 含义 |", "|---|---|---|"]
             out += [f"| `{c}` | {'是' if c in spec.required else '否'} | {COLUMN_MEANINGS.get(c, '')} |"
@@ -143,16 +149,11 @@ def init_folder(folder, *, city: str | None = None, year: int | None = None, bur
         raise InputError("预算年度应为四位年份", where=Location(column="--year"), expected="如 2021", found=year)
     settings = {"city": city, "year": year, "bureau": bureau, "issuer": issuer}
     files = {SETTINGS_FILE: settings_text(settings), README: readme_text(settings)}
-    folders = set()
     for spec in registry.INPUTS:
-        parent = Path(spec.path).parent
-        if str(parent) != ".":
-            folders.add(parent.as_posix())
         if spec.is_csv and not spec.per_project and spec.key not in MADE_BY_IMPORT:
-            files[spec.path] = template_text(spec, year)
+            files[spec.path if spec.key in IN_PLACE else f"{TEMPLATES}/{spec.path}"] = template_text(spec, year)
     folder.mkdir(parents=True, exist_ok=True)
-    for sub in sorted(folders):
-        (folder / sub).mkdir(parents=True, exist_ok=True)
+    (folder / registry.input_spec("forms").path).parent.mkdir(parents=True, exist_ok=True)
     created, kept = [], []
     for rel in sorted(files):
         target = folder / rel
