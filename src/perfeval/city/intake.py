@@ -29,7 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from .._files import atomic_write, atomic_write_text
-from .._formfiles import FORMS_FOLDER, project_forms
+from .._formfiles import FORMS_FOLDER, form_files
 from ..errors import InputError, Location, PerfevalError
 from . import registry
 from .folder import data_folder
@@ -141,6 +141,14 @@ class _Run:
         self.budget = _read_text_table(data / registry.input_spec("self_budget").path)
         self.stored_ids = set(self.budget["project_id"]) if self.budget is not None and "project_id" in self.budget \
             else set()
+        self.names = dict(zip(self.budget["project_id"], self.budget["project_name"])) \
+            if self.budget is not None and {"project_id", "project_name"} <= set(self.budget) else {}
+        # the stored copies by content: a file given again is known unchanged without being read again
+        files = form_files(self.forms_dir)
+        self.stored = {hashlib.sha256(p.read_bytes()).hexdigest(): p for p in files}
+        self.by_id: dict[str, list[Path]] = {}
+        for path in files:
+            self.by_id.setdefault(path.stem, []).append(path)
         self.claimed: dict[str, tuple[str, str]] = {}   # project id → (source, sha256) in this run
         self.new: dict[str, tuple] = {}                  # project id → (form, rows frame, budget frame, moved)
         self.outcomes: list[Outcome] = []
@@ -151,6 +159,16 @@ class _Run:
     def one(self, source: Path) -> None:
         from ..io import forms_to_frames, read_self_evaluation
 
+        try:
+            data = source.read_bytes()
+        except OSError as exc:
+            return self.refuse(source, f"无法读取 (cannot read)：{exc.strerror or exc}")
+        digest = hashlib.sha256(data).hexdigest()
+        known = self.stored.get(digest)
+        if known is not None and known.suffix == source.suffix.lower() and known.stem in self.stored_ids \
+                and len(self.by_id.get(known.stem, ())) == 1:
+            return self._unchanged(source, known.stem, digest, self.names.get(known.stem),
+                                   f"{FORMS_FOLDER}/{known.name}")
         try:
             forms = read_self_evaluation(source)
         except PerfevalError as exc:
@@ -183,19 +201,14 @@ class _Run:
         if self.year and form.year and int(form.year) != int(self.year):
             return self.refuse(source, f"{where}，表头年度：自评表年度 {form.year} 与 city.yaml 的预算年度 {self.year} 不符 "
                                        "(another year)；请导入本年度的自评表，或改正 city.yaml", form, pid)
-        data = source.read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
         stored = f"{FORMS_FOLDER}/{pid}{source.suffix.lower()}"
         if pid in self.claimed:
-            first, first_digest = self.claimed[pid]
-            if first_digest == digest:
-                self.outcomes.append(Outcome(str(source), UNCHANGED, pid, form.project_name, stored,
-                                             f"与本次导入的 {first} 内容相同，未重复导入"))
-                return None
-            return self.refuse(source, f"{where}，单元格“项目编码”：项目 {pid} 已由本次导入的 {first} 提供，"
-                                       "同一项目只能有一份自评表 (duplicate project id)；请核对后只保留一份", form, pid)
+            if self.claimed[pid][1] == digest:
+                return self._unchanged(source, pid, digest, form.project_name, stored)
+            return self.refuse(source, f"{where}，单元格“项目编码”：项目 {pid} 已由本次导入的 {self.claimed[pid][0]} "
+                                       "提供，同一项目只能有一份自评表 (duplicate project id)；请核对后只保留一份", form, pid)
         self.claimed[pid] = (str(source), digest)
-        existing = project_forms(self.forms_dir, pid)
+        existing = self.by_id.get(pid, [])
         same = [p for p in existing if p.name == Path(stored).name and hashlib.sha256(p.read_bytes()).hexdigest() == digest]
         if same and len(existing) == 1 and pid in self.stored_ids:
             self.outcomes.append(Outcome(str(source), UNCHANGED, pid, form.project_name, stored, note))
@@ -214,6 +227,16 @@ class _Run:
                                          "；".join(x for x in (why, note) if x)))
         else:
             self.outcomes.append(Outcome(str(source), IMPORTED, pid, form.project_name, stored, note))
+        return None
+
+    def _unchanged(self, source: Path, pid: str, digest: str, name, stored: str) -> None:
+        """A file whose content is already stored (or given earlier in this run) changes nothing."""
+        if pid in self.claimed and self.claimed[pid][1] != digest:
+            return self.refuse(source, f"项目 {pid} 已由本次导入的 {self.claimed[pid][0]} 提供，同一项目只能有一份自评表 "
+                                       "(duplicate project id)；请核对后只保留一份", pid=pid)
+        first = self.claimed.setdefault(pid, (str(source), digest))[0]
+        why = "" if first == str(source) else f"与本次导入的 {first} 内容相同，未重复导入"
+        self.outcomes.append(Outcome(str(source), UNCHANGED, pid, name, stored, why))
         return None
 
     # -- writing ------------------------------------------------------------------------------
