@@ -17,8 +17,6 @@ import shutil
 import sys
 from pathlib import Path
 
-import pytest
-
 from perfeval.city import registry
 from perfeval.city.columns import COLUMN_MEANINGS
 from perfeval.city.examples import EXAMPLES
