@@ -223,6 +223,10 @@ def test_init_import_twenty_mixed_forms_then_the_batch_reports_carry_the_forms_n
     for pid in made:  # every container gives the same amounts as the sample's tidy table
         assert float(budget[pid]["budget_full_year"]) == float(sample[pid]["budget_full_year"]), pid
         assert float(budget[pid]["spent"]) == float(sample[pid]["spent"]), pid
+    from perfeval.city.year import Year
+
+    forms_state = Year.load(folder).state("forms")  # the year model sees every container as the project's form
+    assert forms_state.status == "present" and set(forms_state.covered) == set(made)
     before = _hashes(folder)
     assert main(["import", "forms", str(tmp_path / "收到的自评表"), "--data", str(folder)]) == 1
     assert "未变 20 个" in capsys.readouterr().out

@@ -252,8 +252,8 @@ class _Run:
             atomic_write(self.data / stored, data, make_parents=True)
         if self.new:
             ids = sorted(self.new)
-            self._table("self_rows", self.rows, [_as_text(self.new[i][1]) for i in ids], FRAME_ROW_COLUMNS)
-            self._table("self_budget", self.budget, [_as_text(self.new[i][2]) for i in ids], BUDGET_COLUMNS)
+            self._table("self_rows", self.rows, [_as_text(pd.concat([self.new[i][1] for i in ids]))], FRAME_ROW_COLUMNS)
+            self._table("self_budget", self.budget, [_as_text(pd.concat([self.new[i][2] for i in ids]))], BUDGET_COLUMNS)
         return self._projects()
 
     def _table(self, key: str, old: pd.DataFrame | None, new: list[pd.DataFrame], cols) -> None:
