@@ -243,3 +243,24 @@ def test_init_import_twenty_mixed_forms_then_the_batch_reports_carry_the_forms_n
         assert f"{float(total):.2f}" in page, pid
     portfolio = (tmp_path / "out" / "reports" / "portfolio.html").read_text(encoding="utf-8")
     assert "某某市" in portfolio
+
+
+def test_the_same_file_twice_in_one_run_is_unchanged_and_two_files_of_one_project_are_an_error(tmp_path):
+    folder = tmp_path / "city"
+    init_folder(folder)
+    a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    shutil.copy(SAMPLE_FORMS / "SZ2021-004.xlsx", a)
+    shutil.copy(SAMPLE_FORMS / "SZ2021-004.xlsx", b)
+    first, second = import_forms([a, b], folder).outcomes
+    assert (first.outcome, second.outcome) == ("imported", "unchanged") and "a.xlsx" in second.reason
+    assert main(["import", "forms", str(a), "--data", str(folder)]) == 0  # already stored: unchanged, exit 0
+    mc.write_csv(_grid(a), folder / "forms" / "SZ2021-004.csv")  # a second file for the project, put by hand
+    from perfeval import datasets
+    from perfeval.errors import InputError
+
+    try:
+        datasets.form_path(folder, "SZ2021-004")
+    except InputError as exc:
+        assert "SZ2021-004.csv" in str(exc) and "SZ2021-004.xlsx" in str(exc)
+    else:
+        raise AssertionError("two form files for one project must be an error")
