@@ -32,6 +32,7 @@ _LAYER_RULES = (
     ("perfeval.basis", 0),
     ("perfeval.errors", 0),
     ("perfeval._files", 0),
+    ("perfeval._formfiles", 0),
     ("perfeval.report", 0),
 )
 _DOMAIN = 1

@@ -1,7 +1,7 @@
 """A city's data directory (the layout of ``data/sample``) read into the frames perfeval scores.
 
     projects.csv                      one row per project (编码, 名称, 部门, 领域, 是否重点评价, 金额)
-    forms/<project_id>.xlsx           the official self-evaluation forms
+    forms/<project_id>.<suffix>       the official self-evaluation forms (.xlsx, .xls, .et, .ods, .csv, .docx, .html)
     self_evaluation/rows.csv, budget.csv   the same forms as tidy frames
     key_evaluation/…                  third-party key evaluation (see perfeval.keyeval)
     payments.csv                      monthly payments (see perfeval.monitor)
@@ -106,19 +106,44 @@ def project_file(data_dir, folder: str, project_id, suffix: str) -> Path:
     return resolved
 
 
+def form_path(data_dir, project_id) -> Path:
+    """The self-evaluation form file of one project, ``forms/<project_id><suffix>`` with any suffix the form
+    reader knows (``perfeval._formfiles``), inside the data folder; the ``.xlsx`` path when there is none.
+    Two files for one project (``SZ-001.xlsx`` and ``SZ-001.xls``) are an InputError naming both."""
+    from ._formfiles import FORMS_FOLDER, project_forms
+
+    project_file(data_dir, FORMS_FOLDER, project_id, ".xlsx")  # the id is a name, not a path
+    found = project_forms(Path(data_dir) / FORMS_FOLDER, str(project_id))
+    if len(found) > 1:
+        raise InputError("同一项目有多个自评表文件，无法确定用哪一个 (several forms for one project)",
+                         where=Location(file=str(Path(data_dir).resolve() / FORMS_FOLDER)),
+                         expected=f"每个项目一个文件 {FORMS_FOLDER}/{project_id}.<扩展名>",
+                         found="、".join(p.name for p in found))
+    if found:
+        return project_file(data_dir, FORMS_FOLDER, project_id, found[0].suffix)
+    return project_file(data_dir, FORMS_FOLDER, project_id, ".xlsx")
+
+
+def form_files(data_dir) -> list[Path]:
+    """Every self-evaluation form file of the folder's ``forms/``, sorted (any container the reader knows)."""
+    from ._formfiles import FORMS_FOLDER, form_files as files
+
+    return files(Path(data_dir) / FORMS_FOLDER)
+
+
 def self_evaluation_forms(data_dir, project_id) -> tuple[list, Path]:
-    """(forms, path) of one project's self-evaluation workbook ``forms/<project_id>.xlsx``.
+    """(forms, path) of one project's self-evaluation form file ``forms/<project_id>.<suffix>`` (see `form_path`).
 
     Every form in it must carry the project's own code (项目编码); a form for another project is an
     InputError naming the file, the sheet and what was found.
     """
     from .io import read_self_evaluation
 
-    path = project_file(data_dir, "forms", project_id, ".xlsx")
+    path = form_path(data_dir, project_id)
     if not path.is_file():
         raise InputError("找不到该项目的自评表 (self-evaluation form not found)", where=Location(file=str(path)),
-                         expected=f"forms/{project_id}.xlsx")
-    forms = read_self_evaluation(path)
+                         expected=f"forms/{project_id}.xlsx（或 .xls、.et、.ods、.csv、.docx、.html）")
+    forms = [own_form(f, path) for f in read_self_evaluation(path)]
     for form in forms:
         if str(form.project_id) != str(project_id):
             raise InputError("自评表中的项目编码与项目清单不符 (the form's project code is not this project's)",
@@ -130,12 +155,24 @@ def self_evaluation_forms(data_dir, project_id) -> tuple[list, Path]:
     return forms, path
 
 
+def own_form(form, path: Path):
+    """The form with the project id its file name gives when the form carries no 项目编码 (the reader then
+    names it ``<file stem>[:<sheet>]``): ``perfeval import forms`` stores such a form as ``forms/<id>.<suffix>``
+    under an id derived from its unit and name."""
+    import dataclasses
+
+    stem = Path(path).stem
+    if not form.code_given and form.project_id != stem:
+        return dataclasses.replace(form, project_id=stem)
+    return form
+
+
 def has_self_evaluations(data_dir) -> bool:
     """Whether the folder holds self-evaluations (tidy CSVs or forms): what the city-wide reports need."""
     base = Path(data_dir)
     tidy = base / "self_evaluation"
     return ((tidy / "rows.csv").is_file() and (tidy / "budget.csv").is_file()) or \
-        any((base / "forms").glob("*.xlsx"))
+        bool(form_files(base))
 
 
 def self_evaluation(data_dir, project_ids=None) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -149,10 +186,10 @@ def self_evaluation(data_dir, project_ids=None) -> tuple[pd.DataFrame, pd.DataFr
     else:
         from .io import forms_to_frames, read_self_evaluation
 
-        paths = sorted((base / "forms").glob("*.xlsx"))
+        paths = form_files(base)
         if project_ids is not None:
             paths = [p for p in paths if p.stem in set(map(str, project_ids))]
-        rows, budget = forms_to_frames([f for p in paths for f in read_self_evaluation(p)])
+        rows, budget = forms_to_frames([own_form(f, p) for p in paths for f in read_self_evaluation(p)])
     if project_ids is not None:
         wanted = set(map(str, project_ids))
         rows, budget = rows[rows.project_id.isin(wanted)], budget[budget.project_id.isin(wanted)]

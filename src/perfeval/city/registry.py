@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .._formfiles import FORM_SUFFIXES
+
 
 @dataclass(frozen=True)
 class Input:
@@ -24,11 +26,19 @@ class Input:
     required: tuple[str, ...] = ()    # columns that must be there (csv inputs)
     optional: tuple[str, ...] = ()    # columns read when present
     per_project: bool = False         # one file per project (forms, declarations)
+    suffixes: tuple[str, ...] = ()    # per-project files: every suffix accepted (the path's when empty)
 
     @property
     def glob(self) -> str:
         """The glob of the input's files (the path itself for a single file)."""
         return self.path.replace("{project_id}", "*")
+
+    def accepts(self, name: str) -> bool:
+        """Whether a file name in the input's folder is one of its files (a per-project input's suffixes)."""
+        if name.startswith(("~$", ".")):
+            return False
+        suffix = "." + name.rpartition(".")[2].lower() if "." in name else ""
+        return suffix in (self.suffixes or ("." + self.path.rpartition(".")[2].lower(),))
 
     @property
     def is_csv(self) -> bool:
@@ -60,7 +70,8 @@ INPUTS: tuple[Input, ...] = (
           required=("department",),
           optional=("department_code", "main_sector", "n_projects", "n_key", "budget_initial", "budget_full_year",
                     "spent", "recovered")),
-    Input("forms", "forms/{project_id}.xlsx", "项目支出绩效自评表（每个项目一个工作簿）", per_project=True),
+    Input("forms", "forms/{project_id}.xlsx", "项目支出绩效自评表（每个项目一个文件；也可为 .xls、.et、.ods、.csv、.docx、.html，"
+          "`perfeval import forms` 导入）", per_project=True, suffixes=FORM_SUFFIXES),
     Input("self_rows", "self_evaluation/rows.csv", "自评表的指标行（整理后的表，与自评表工作簿二选一）",
           required=("project_id", "level1", "level2", "level3", "points", "score"),
           optional=("project_name", "target", "actual", "reason", "counted", "target_nature", "target_value",

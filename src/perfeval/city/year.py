@@ -148,7 +148,9 @@ def _read_header_and_rows(path: Path) -> tuple[list[str], list[list[str]]]:
 
 def _state(data: Path, spec: registry.Input) -> InputState:
     if spec.per_project:
-        files = sorted(p for p in data.glob(spec.glob) if p.is_file() and not p.name.startswith(("~$", ".")))
+        folder = (data / spec.path).parent
+        files = sorted((p for p in folder.iterdir() if p.is_file() and spec.accepts(p.name)), key=lambda p: p.name) \
+            if folder.is_dir() else []
         if not files:
             return InputState(spec.key, ABSENT)
         return InputState(spec.key, PRESENT, tuple(p.relative_to(data).as_posix() for p in files),

@@ -235,10 +235,15 @@ def build_parser() -> argparse.ArgumentParser:
     from ..training import build as training_build
 
     # the batch first, then each stage's commands in the registry's order (a new stage: one registry entry)
+    # then starting a city folder and importing a bureau's own files (perfeval init, perfeval import …)
     modules = ["perfeval.cli.batch", "perfeval.cli.sample", *(s.cli for s in registry.STAGES if s.cli)]
     for name in dict.fromkeys(modules):
         import_module(name).register(sub)
     training_build.register(sub)
+    from . import import_data, imports, init
+
+    init.register(sub)
+    import_data.add_subcommands(imports.register(sub))
     return p
 
 

@@ -168,8 +168,8 @@ def disclose(data_dir, year: int | None = None, rules: DisclosureRules | None = 
     sources = {"targets": targets, "self": self_source(data, projects, rules), "key": key_source(data, projects, rules)}
     if year is None:
         year = decl_year
-    if year is None and (data / "forms").is_dir():
-        first = sorted((data / "forms").glob("*.xlsx"))
+    if year is None:
+        first = datasets.form_files(data)
         if first:
             forms, _ = datasets.self_evaluation_forms(data, first[0].stem)
             year = forms[0].year

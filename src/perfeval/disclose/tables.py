@@ -236,7 +236,7 @@ def _first(items: pd.DataFrame, n: int) -> tuple[pd.DataFrame, pd.Series]:
 
 def self_source(data: Path, projects: pd.DataFrame, rules: DisclosureRules) -> pd.DataFrame:
     """One row per self-evaluated project with its score, grade and main deviation reasons."""
-    has_forms = (data / "forms").is_dir() and any((data / "forms").glob("*.xlsx"))
+    has_forms = bool(datasets.form_files(data))
     if not (data / "self_evaluation" / "rows.csv").is_file() and not has_forms:
         return pd.DataFrame(columns=["project_id", "order", *[f.source for f in SELF.fields]])
     import perfeval as pe

@@ -66,6 +66,7 @@ class SelfEvaluationForm:
     source_sheet: str | None
     notes: tuple[str, ...] = ()
     money_problem: str | None = None  # the money block is there but could not be read: no grade
+    code_given: bool = True  # False: the form has no 项目编码; project_id is then the file's stem[:sheet]
 
     def __repr__(self) -> str:
         return (f"SelfEvaluationForm(project_id={self.project_id!r}, project_name={self.project_name!r}, "

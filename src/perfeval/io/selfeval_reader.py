@@ -154,7 +154,7 @@ class _FormReader:
             unit=header["unit"], manager=header["manager"], year=year, money_unit=block.unit, money=block.table,
             goal_expected=goal_expected, goal_actual=goal_actual, rows=table.rows, published_total=total,
             published_grade=grade, source_file=g.file, source_sheet=g.sheet, notes=tuple(self.notes),
-            money_problem=block.problem)
+            money_problem=block.problem, code_given=bool(code))
 
     def _year(self, top_end: int) -> int | None:
         texts = self.g.norm[:top_end][self.anchor[:top_end]]

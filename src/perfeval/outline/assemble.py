@@ -133,7 +133,7 @@ def build_project_report(data_dir, project_id, kind: str = "self", scheme=None, 
                   data / "projects.csv", data / "payments.csv"]
         if (data / "key_evaluation" / "panel_comments.csv").exists():
             inputs.append(data / "key_evaluation" / "panel_comments.csv")
-        form = datasets.project_file(data, "forms", project_id, ".xlsx")
+        form = datasets.form_path(data, project_id)
         if form.is_file():
             own, forms, _ = _self_card(data, project_id, DEFAULT_SCHEMES["self"], score_basis)
             t = own.totals.iloc[0]

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .._formfiles import FORMS_FOLDER, form_files
 from ..errors import InputError, Location
 
 MONITOR_RE = re.compile(r"6\s*月底[^。；|]{0,12}(?:滞后|提醒)|10\s*月底仍未(?:支出|破零)|收回统筹(?:资金)?\s*[\d,.]+\s*万元"
@@ -58,7 +59,7 @@ class Inputs:
 
     @classmethod
     def read(cls, data: Path) -> "Inputs":
-        forms = {p.stem for p in (data / "forms").glob("*.xlsx")} if (data / "forms").is_dir() else set()
+        forms = {p.stem for p in form_files(data / FORMS_FOLDER)}
         return cls(data, _ids_in(data / "payments.csv"), _ids_in(data / "key_evaluation" / "indicators.csv"),
                    forms | (_ids_in(data / "self_evaluation" / "rows.csv") or set()))
 

@@ -185,4 +185,6 @@ def _refusal(path: Path, kind: str) -> InputError:
 
 def is_spreadsheet_name(name: str) -> bool:
     """True for a file name one of the containers reads (used to pick form files out of a folder)."""
-    return re.search(r"\.(?:xlsx|xlsm|xlsb|xls|et|ods|csv|docx|html?|txt|tsv)$", name, re.I) is not None
+    from ..._formfiles import is_form_name
+
+    return is_form_name(name)
