@@ -122,13 +122,13 @@ def test_all_matched_exits_zero_and_removes_old_list(folder, tmp_path):
 
 def test_usage_errors_exit_two(folder, tmp_path, capsys):
     export = _xlsx(tmp_path / "e.xlsx")
-    assert _run(["payments", str(export), "--data", str(folder), "--map", "凭证日期=when"]) == 2
+    assert _run(["payments", str(export), "--data", str(folder), "--map", "凭证日期=when"]) == 3
     (folder / "city.yaml").write_text("city: 示例市\n", encoding="utf-8")
-    assert _run(["payments", str(export), "--data", str(folder)]) == 2
+    assert _run(["payments", str(export), "--data", str(folder)]) == 3
     assert "预算年度" in capsys.readouterr().err
     assert _run(["payments", str(export), "--data", str(folder), "--year", "2020"]) == 1   # --year given
     assert not (tmp_path / "empty" / "payments.csv").exists()
-    assert _run(["payments", str(export), "--data", str(tmp_path / "empty"), "--year", "2021"]) == 2
+    assert _run(["payments", str(export), "--data", str(tmp_path / "empty"), "--year", "2021"]) == 3
 
 
 def test_export_without_header_is_one_clear_error(folder, tmp_path):

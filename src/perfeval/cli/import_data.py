@@ -13,10 +13,10 @@ from pathlib import Path
 
 from ..errors import PerfevalError
 
-EXIT_OK, EXIT_SOME, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_SOME, EXIT_USAGE = 0, 1, 3  # 3 = usage, as every perfeval command (2 means "not graded")
 SHOWN = 30  # rows of a left-out list printed (all of them are in the csv)
 EXIT_HELP = ("退出码 (exit status)：\n  0 全部导入\n  1 有行或文件未导入（其余照常写出，原因见列表与 csv），或文件无法读取\n"
-             "  2 用法错误（--map 写法不对、不知道预算年度、找不到项目清单等）")
+             "  3 用法错误（--map 写法不对、不知道预算年度、找不到项目清单等）")
 
 
 def _table(frame, labels: dict[str, str]) -> str:
