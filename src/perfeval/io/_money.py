@@ -24,6 +24,8 @@ from .selfeval_model import MONEY_COLUMNS, MONEY_TOTAL_ROW
 
 # (field, pattern) over normalised heading text; the first pattern a cell matches decides its field
 MONEY_HEADINGS = [
+    ("points", r"^执行率(?:权重|分值)"),   # 重庆: 执行率权重 is the execution points, 执行率得分 the score
+    ("score", r"^执行率得分"),
     ("rate", r"^(?:全年|本年|年度)?(?:预算)?执行率"),
     ("score", r"^(?:执行)?得分"),
     ("points", r"^(?:分值|权重|满分)"),
@@ -88,6 +90,8 @@ class MoneyReader:
         for r in range(self.top_end):  # a few dozen header rows at most
             cells = [c for c in range(g.shape[1]) if self.anchor[r, c] and g.norm[r, c]]
             fields = classify_headings([g.norm[r, c] for c in cells])
+            # a block title merged down the money rows ("预算资金(万元)") names the block, not a column
+            fields = [None if f is not None and self._is_block_title(r, c) else f for c, f in zip(cells, fields)]
             if "spent" in fields and ({"budget_full_year", "budget_initial"} & set(fields)):
                 cols: dict = {}
                 for c, f in zip(cells, fields):
@@ -95,6 +99,11 @@ class MoneyReader:
                         cols.setdefault(f, []).append(c)
                 return r, cols
         return None
+
+    def _is_block_title(self, r: int, c: int) -> bool:
+        g = self.g
+        merged_down = r + 1 < g.shape[0] and g.top[r + 1, c] == r and g.left[r + 1, c] == c
+        return bool(merged_down and re.match(BLOCK_TITLE, g.norm[r, c]))
 
     def _money_hint(self) -> tuple[int, int] | None:
         """A cell that says a money block should be here (block title or a money-row label)."""
