@@ -25,8 +25,9 @@ HEADER_LABELS = {
     "code": r"项目(?:编码|编号|代码)",
 }
 GOAL_LABEL = r"^(?:年度总体目标|总体目标|年度绩效目标|年度目标)$"
-GOAL_EXPECTED = r"^(?:预期目标|年度预期目标|项目年度目标|目标)$"
-GOAL_ACTUAL = r"^(?:实际完成情况|实际完成|完成情况|目标完成情况|年度目标完成情况)$"
+GOAL_EXPECTED = r"^(?:预期目标|年度预期目标|项目年度目标|目标|年初绩效目标|年初设定目标)$"
+GOAL_ACTUAL = (r"^(?:实际完成情况|实际完成|完成情况|目标完成情况|年度目标完成情况|全年目标实际完成情况|年度总体目标完成情况|"
+               r"全年完成情况)$")
 INDICATOR_FIELDS = [  # (field, pattern) matched against each heading column's label, in this order
     ("level1", r"^一级指标"),
     ("level2", r"^二级指标"),

@@ -35,7 +35,7 @@ DEPT_FIELDS = [  # (field, pattern): the first free column matching decides, in 
     ("target_adjusted", r"^(?:调整指标值|调整后指标值|全年\(调整\)指标值)"),
     ("target", r"^(?:年度指标值|指标值|年度目标值|目标值|年度目标|预期值|年初指标值|年初目标值)"),
     ("score_coefficient", r"^(?:得分系数|得分率|评分系数)"),
-    ("criterion", r"(?:评分|计分|评价|评\(扣\)分|扣分)标准|^评分(?:依据|办法|细则)"),
+    ("criterion", r"(?:评分|计分|评价|评\(扣\)分|扣分)标准|^评分(?:依据|办法|细则)|^(?:得分|计分)计算方法"),
     ("explanation", r"^(?:指标解释|指标说明)"),
     ("points", r"^(?:分值|权重|标准分|满分|指标权重|指标分值)"),
     ("score", r"^(?:得分|自评得分|自评分|实际得分|指标得分|评分$|评分\()"),
@@ -46,7 +46,7 @@ _PATTERNS = dict(DEPT_FIELDS)
 LEVELS = ("level1", "level2", "level3")
 NAME_POINTS = re.compile(r"\s*[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]\s*$")  # "产出指标（20分）" → 20
 EXTRA_COLUMNS = ["criterion", "explanation", "level1_points", "level2_points", "score_coefficient",
-                 "target_adjusted", "core", "unit_name"]
+                 "target_initial", "target_adjusted", "core", "unit_name"]
 
 
 def dept_heading(g: Grid, start: int = 0) -> int | None:
@@ -141,9 +141,16 @@ def read_dept_rows(g: Grid, h: int, notes: list[str]) -> IndicatorTable:
             rows[col] = np.where(np.isnan(rows[col].to_numpy(dtype=float)), found, rows[col])
             notes.append(f"{'一级' if level == 'level1' else '二级'}指标的分值写在标签中（如“{rows[level][has].iloc[0]}"
                          f"（{found[has][0]:g}分）”），已读出并从名称中去掉")
+    _adjusted_targets(rows, notes)
+    _template_prefix(rows, notes)
+    _actual_units(rows, notes)
+    optional = rows["level3"].fillna("").str.contains(r"[(（]可选项?[)）]")
+    if optional.any():
+        notes.append(f"第{'、'.join(map(str, rows['source_row'][optional]))}行为可选项指标（名称注明“可选项”），按表内分值计分")
     _points_from_groups(rows, notes)
     _coefficients(g, R, cols, rows, notes)
     if "points" not in cols and rows["points"].isna().all():
+        notes[:] = [n for n in notes if n != "表内无分值列，各行分值为空"]
         notes.append("表内没有分值列，指标分值未列出（只有满分的行可以推知分值）；不据此推算，这些行不评定等级")
     _group_checks(rows, notes)
     return IndicatorTable(rows=rows, end=table.end, columns=cols)
@@ -163,6 +170,44 @@ def _points_from_groups(rows: pd.DataFrame, notes: list[str]) -> None:
     if multi.any():
         notes.append(f"第{'、'.join(map(str, rows['source_row'][multi]))}行的分值只写在分组标签中，组内有多个指标，"
                      "各行分值无法确定（不平均分摊），这些行不评定等级")
+
+
+def _template_prefix(rows: pd.DataFrame, notes: list[str]) -> None:
+    """The MOF template's "指标1：" before the indicator's name is dropped (the name is what follows)."""
+    name = rows["level3"].fillna("").astype(str)
+    prefixed = name.str.match(r"^指标\d+\s*[:：]\s*\S")
+    if prefixed.any():
+        rows["level3"] = name.str.replace(r"^指标\d+\s*[:：]\s*", "", regex=True).where(rows["level3"].notna(), None)
+        notes.append(f"三级指标名称前的模板编号（如“{name[prefixed].iloc[0]}”中的“指标N：”）已去掉")
+
+
+def _actual_units(rows: pd.DataFrame, notes: list[str]) -> None:
+    """A bare number under 全年完成值/实际完成值 with the unit in a 计量单位 column gets that unit, as the target does."""
+    unit = rows["target_unit"].fillna("").astype(str).str.strip().replace({"％": "%", "百分比": "%"})
+    actual = rows["actual"]
+    bare = actual.fillna("").astype(str).str.fullmatch(r"-?\d+(?:\.\d+)?") & (unit != "")
+    if bare.any():
+        rows["actual"] = actual.where(~bare, actual.astype(str) + unit)
+        notes.append("实际完成值为不带单位的数字，已按计量单位列补上单位（如“"
+                     f"{actual[bare].iloc[0]}{unit[bare].iloc[0]}”）")
+
+
+def _adjusted_targets(rows: pd.DataFrame, notes: list[str]) -> None:
+    """年初指标值 vs 调整指标值 (重庆): where an adjusted target is written it is the target the year is
+    judged against; the year-start target is kept in ``target_initial``."""
+    rows["target_initial"] = rows["target"]
+    adjusted = rows["target_adjusted"]
+    has = adjusted.notna().to_numpy()
+    if not has.any():
+        return
+    unit = rows["target_unit"].fillna("").astype(str).str.strip().replace({"％": "%"})
+    shown = adjusted.astype(str)
+    with_unit = np.where(has & (unit != "").to_numpy() & ~np.strings.endswith(shown.to_numpy(dtype=str),
+                                                                              unit.to_numpy(dtype=str)),
+                         shown + unit, shown)
+    rows["target_adjusted"] = pd.Series(with_unit, index=rows.index).where(has, None)
+    rows["target"] = rows["target_adjusted"].where(has, rows["target"])
+    notes.append(f"第{'、'.join(map(str, rows['source_row'][has]))}行有调整指标值，按调整后的指标值评价（年初指标值另列）")
 
 
 def _coefficients(g: Grid, R: np.ndarray, cols: dict, rows: pd.DataFrame, notes: list[str]) -> None:

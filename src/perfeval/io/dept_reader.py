@@ -13,7 +13,7 @@ form object, so ``perfeval score`` reads department forms too.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -43,7 +43,7 @@ FOOTER_TEXTS = {"problems": r"偏差大或目标未完成原因分析|存在的�
 NATURE = r"基本支出|项目支出|人员经费|公用经费|按支出性质"
 SOURCE = r"财政拨款|一般公共预算|政府性基金|专户|非税|其他资金|其他|上年结转|结转|自筹|按收入性质|资金来源"
 SPLIT_LABEL = r"^(?:其中:?)?(?:资金(?:来源|结构):?)?(?:\(\d\))?(基本支出|项目支出|人员经费|公用经费|一般公共预算|政府性基金拨款|" \
-              r"纳入专户管理的非税收入拨款|其他资金)(?:总额)?:?$"
+              r"纳入专户管理的非税收入拨款|其他资金|按收入性质分|按支出性质分)(?:总额)?:?$"
 ENTITY_LABELS = {"department": "部门", "unit": "单位", "project": "项目"}
 MONEY_FRAME = ["entity_id", "entity", "entity_name", "row_unit", "label", "kind", "budget_initial",
                "budget_full_year", "spent", "amount", "points", "rate", "score", "is_total", "source_file",
@@ -128,11 +128,18 @@ class _DeptReader(_FormReader):
         money = MoneyReader(g, h, self.notes)
         found = money.heading_row()
         block = money.read(self._money_unit(h, found[0] if found else None), found)
-        consolidated = header["subunits"] is not None or bool(
+        n_sub = pd.to_numeric(pd.Series([str(header["subunits"] or "").rstrip("个")]), errors="coerce").iloc[0]
+        consolidated = bool(pd.notna(n_sub) and n_sub > 0) or bool(
             found and C.match(g.norm[found[0]], r"^(?:预算单位|单位名称|所属单位)$").any())
         table = block.table.copy()
-        splits = self._splits(h, block)
+        side = [i for i, x in enumerate(table.index) if re.match(r"^按(?:收入|支出)性质分", re.sub(r"\s+", "", str(x)))]
+        if side:  # 湖南: two lists side by side under the total row are splits, not money rows
+            table = table.iloc[: side[0]]
+            self.notes[:] = [n for n in self.notes if "性质分" not in n]  # their cells are labels, not junk amounts
+            self.notes.append("资金表下方并列“按收入性质分”“按支出性质分”两组分项，作为分项读取，不与年度资金总额相加")
+        splits = self._splits(h, table)
         header["goal_expected"], header["goal_actual"] = self._goals(block.end, h)
+        header["goal_points"] = self._goal_points(h, header)
         ind = read_dept_rows(g, h, self.notes)
         total, grade = self._footer(ind.end, ind.columns)
         header.update({k: self._footer_text(p, ind.end) for k, p in FOOTER_TEXTS.items()})
@@ -140,22 +147,41 @@ class _DeptReader(_FormReader):
             value = pd.to_numeric(pd.Series([str(header["header_total"]).rstrip("分")]), errors="coerce").iloc[0]
             total = None if pd.isna(value) else float(value)
         self._money_checks(table, consolidated, header)
+        if header["goal_points"] is not None:
+            got = ind.rows.loc[ind.rows["counted"], "points"]
+            if got.notna().all() and not got.empty and abs(got.sum() - header["goal_points"]) > 1e-9:
+                self.notes.append(f"问题：年度目标标签写明 {header['goal_points']:g} 分，各指标分值合计 {got.sum():g}，不一致")
+            elif got.isna().any():
+                self.notes.append(f"各指标分值未列出，无法核对其合计是否等于年度目标的 {header['goal_points']:g} 分")
         entity, name = ("department", header["department"]) if header["department"] else ("unit", header["unit"])
         if name is None:
             self.notes.append("表内未写部门或单位名称，按文件名和工作表名标识")
         stem = re.sub(r"\.\w+$", "", str(g.file))
         entity_id = header["code"] or name or (f"{stem}:{g.sheet}" if g.sheet is not None else stem)
         return DeptForm(entity=entity, entity_id=str(entity_id), entity_name=name, department=header["department"],
-                        unit=header["unit"], layout=_layout(ind.columns, table), year=year,
+                        unit=header["unit"], layout=_layout(ind.columns, g.norm[h], ind.rows), year=year,
                         money_unit=block.unit, money=table, splits=splits, rows=ind.rows, header=header,
                         published_total=total, published_grade=grade, source_file=g.file, source_sheet=g.sheet,
                         notes=tuple(self.notes), money_problem=block.problem, consolidated=consolidated)
 
-    def _splits(self, h: int, block) -> pd.DataFrame:
+    def _goal_points(self, h: int, header: dict) -> float | None:
+        """湖北 20 + 80: "年度目标1：（80分）" gives the indicators' points and the goal text beside it."""
+        hits = self.find(r"^年度目标\d*:?\((\d+(?:\.\d+)?)分\):?$", (0, h))
+        if not hits:
+            return None
+        r, c = hits[0]
+        points = float(re.search(r"\((\d+(?:\.\d+)?)分\)", self.g.norm[r, c]).group(1))
+        if header.get("goal_expected") is None:
+            header["goal_expected"] = self.right_value(r, c, stop_at_labels=False)[0]
+            self.notes[:] = [n for n in self.notes if n != "未找到年度总体目标"]
+        self.notes.append(f"年度目标的分值写在标签“{self.g.text[r, c]}”中：指标合计 {points:g} 分")
+        return points
+
+    def _splits(self, h: int, table: pd.DataFrame) -> pd.DataFrame:
         """基本/项目 and income amounts written as "label | amount" beside or above the money block
         (湖北 基本支出总额 | 500万; 湖南 按支出性质分 lists), not already rows of the money table."""
         g = self.g
-        in_table = {re.sub(r"\s+", "", str(x)) for x in block.table.index}
+        in_table = {re.sub(r"\s+", "", str(x)).replace("：", ":") for x in table.index}
         hits = np.argwhere(self.anchor[:h] & C.match(g.norm[:h], SPLIT_LABEL))
         out = []
         for r, c in hits:  # a handful of cells
@@ -184,6 +210,8 @@ class _DeptReader(_FormReader):
         total = table[[k == "total" for k in kinds]]
         if not total.empty:
             t = total.iloc[0]
+            if pd.isna(t["points"]) and pd.isna(t["score"]):
+                self.notes.append("资金表没有执行分值和执行得分：该版式不单独计预算执行得分（执行率只作说明）")
             if pd.isna(t["score"]) and pd.notna(t["points"]):
                 over = "，执行率超过 100%" if pd.notna(t["rate"]) and t["rate"] > 1 else ""
                 self.notes.append(f"资金表年度资金总额行的得分为空{over}：按“未填”处理（缺失，不作 0 分）")
@@ -209,18 +237,20 @@ class _DeptReader(_FormReader):
         return self.right_value(r, c, stop_at_labels=False)[0]
 
 
-def _layout(cols: dict, money: pd.DataFrame) -> str:
+def _layout(cols: dict, heading: np.ndarray, rows: pd.DataFrame) -> str:
     """A short name of the layout, from the heading fields (for notes and the header frame)."""
+    labels = set(str(x) for x in heading)
     if "level1_weight" in cols:
         return "分解目标+自评权重（江西）"
-    if "score_coefficient" in cols or "target_adjusted" in cols or "core" in cols:
+    if "score_coefficient" in cols or "target_adjusted" in cols or "core" in cols or "指标权重" in labels:
         return "指标权重+得分系数（重庆）"
-    if "target_nature" in cols and "level1" not in cols:
+    if "计算符号" in labels:
         return "系统表格（计算符号）"
-    if "criterion" in cols or "explanation" in cols:
-        return "评分表（评分标准+自评得分）"
     if "points" not in cols:
-        return "20+80（分值在标签中）"
+        labelled = rows[["level1_points", "level2_points"]].notna().any().any()
+        return "得分表（分值写在标签中）" if labelled else "20+80（无分值列）"
+    if ("criterion" in cols or "explanation" in cols) and "target" not in cols and "target_value" not in cols:
+        return "评分表（评分标准+自评得分）"
     return "财政部格式（一级/二级/三级指标）"
 
 
@@ -245,6 +275,12 @@ def dept_forms_to_frames(forms) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFram
         r.insert(1, "project_name", f.entity_name)
         r = r.assign(source_file=f.source_file, source_sheet=f.source_sheet, **who, department=f.department,
                      unit=f.unit, layout=f.layout)
+        named = r["unit_name"].notna() & ~r["unit_name"].astype(str).str.contains(r"部门|合计|全部|所属单位|整体")
+        if named.any():  # a consolidated table: rows of one subordinate unit belong to that unit
+            r.loc[named, "entity"] = "unit"
+            r.loc[named, "entity_id"] = r.loc[named, "unit_name"]
+            r.loc[named, "entity_name"] = r.loc[named, "unit_name"]
+            r.loc[named, "unit"] = r.loc[named, "unit_name"]
         rows.append(r)
         factor = MONEY_FACTORS.get(f.money_unit, 1.0)
         m = f.money.copy()
@@ -288,4 +324,18 @@ def read_dept_forms(path) -> list[DeptForm]:
                          where=Location(file=path.name, sheet=grids[0].sheet, row=1, column="A"),
                          expected="无“项目名称”、含“部门/单位名称”“部门整体支出”等标签的工作表",
                          found="工作表：" + "、".join(str(g.sheet) for g in grids))
-    return [read_dept_grid(g) for g in dept]
+    return read_dept_sheets(grids, dept)
+
+
+def read_dept_sheets(grids: list[Grid], dept: list[Grid]) -> list[DeptForm]:
+    """The department sheets of one file: those with an indicator table are read; the others (a
+    基础数据表, an analysis tab) are skipped with a note, or, when no sheet has a table, the first one's
+    error names where the table is missing."""
+    with_table = [g for g in dept if dept_heading(g) is not None]
+    if not with_table:
+        read_dept_grid(dept[0])  # raises: no indicator heading
+    taken = "、".join(f"“{g.sheet}”" for g in with_table)
+    skipped = [f"工作表“{g.sheet}”没有绩效指标表（如基础数据表、分析说明），已跳过；自评表取自工作表{taken}"
+               for g in grids if g not in with_table]
+    forms = [read_dept_grid(g) for g in with_table]
+    return [replace(f, notes=f.notes + tuple(skipped)) for f in forms]

@@ -38,11 +38,11 @@ def read_self_evaluation(path) -> list[SelfEvaluationForm]:
     """
     path = Path(path)
     grids, extra_notes = load_grids(path)
-    from .dept_reader import is_dept_form, read_dept_grid  # department-overall forms (dept_reader imports us)
+    from .dept_reader import is_dept_form, read_dept_sheets  # department-overall forms (dept_reader imports us)
 
     dept = [g for g in grids if is_dept_form(g)]
     if dept:  # a department form: read by the department reader, scored like a project form
-        return [read_dept_grid(g).as_selfeval() for g in dept]
+        return [f.as_selfeval() for f in read_dept_sheets(grids, dept)]
     like_forms = [g for g in grids if _looks_like_form(g)]
     with_table = [g for g in like_forms if indicator_heading(g) is not None]
     if not like_forms:
