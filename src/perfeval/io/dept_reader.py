@@ -48,9 +48,9 @@ ENTITY_LABELS = {"department": "部门", "unit": "单位", "project": "项目"}
 MONEY_FRAME = ["entity_id", "entity", "entity_name", "row_unit", "label", "kind", "budget_initial",
                "budget_full_year", "spent", "amount", "points", "rate", "score", "is_total", "source_file",
                "source_sheet"]
-HEADER_FRAME = ["entity_id", "entity", "entity_name", "department", "unit", "year", "layout", "subunits",
+HEADER_FRAME = ["form_id", "entity_id", "entity", "entity_name", "department", "unit", "year", "layout", "subunits",
                 "finance_office", "contact", "published_total", "published_grade", "goal_expected", "goal_actual",
-                "problems", "measures", "remarks", "money_unit", "money_problem", "reader_notes", "source_file",
+                "problems", "measures", "remarks", "goal_points", "money_unit", "money_problem", "reader_notes", "source_file",
                 "source_sheet"]
 
 
@@ -78,6 +78,11 @@ class DeptForm:
     notes: tuple[str, ...] = ()
     money_problem: str | None = None
     consolidated: bool = field(default=False)
+    form_id: str | None = None  # entity_id, or entity_id:sheet when one file holds two sheets of one entity
+
+    @property
+    def key(self) -> str:
+        return self.form_id or self.entity_id
 
     def as_selfeval(self) -> SelfEvaluationForm:
         """The form as a :class:`SelfEvaluationForm` (for ``perfeval score``): the entity in place of
@@ -85,7 +90,7 @@ class DeptForm:
         name = self.entity_name or self.entity_id
         notes = (f"部门整体绩效自评表（{ENTITY_LABELS[self.entity]}：{name}；版式：{self.layout}）",) + self.notes
         return SelfEvaluationForm(
-            project_id=self.entity_id, project_name=name, department=self.department, unit=self.unit,
+            project_id=self.key, project_name=name, department=self.department, unit=self.unit,
             manager=None, year=self.year, money_unit=self.money_unit, money=self.money,
             goal_expected=self.header.get("goal_expected"), goal_actual=self.header.get("goal_actual"),
             rows=self.rows[ROW_COLUMNS].copy(), published_total=self.published_total,
@@ -260,8 +265,8 @@ def read_dept_grid(g: Grid) -> DeptForm:
 
 
 def dept_forms_to_frames(forms) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(rows, money, header) of department forms: ``rows`` the project row frame (``project_id`` =
-    entity_id) plus entity, entity_id, entity_name, department, unit, layout and the department
+    """(rows, money, header) of department forms: ``rows`` the project row frame (``project_id`` = the
+    form: entity_id, or entity_id:sheet when one file has two sheets of one entity) plus entity, entity_id, entity_name, department, unit, layout and the department
     columns (criterion, explanation, level1/2_points, score_coefficient, target_adjusted, core,
     unit_name); ``money`` one row per money-block row and per split amount, in 元, with its kind
     (total / nature / source / unit / other); ``header`` one row per form."""
@@ -271,7 +276,7 @@ def dept_forms_to_frames(forms) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFram
     for f in forms:  # one step per form
         who = {"entity_id": f.entity_id, "entity": f.entity, "entity_name": f.entity_name}
         r = f.rows.copy()
-        r.insert(0, "project_id", f.entity_id)
+        r.insert(0, "project_id", f.key)
         r.insert(1, "project_name", f.entity_name)
         r = r.assign(source_file=f.source_file, source_sheet=f.source_sheet, **who, department=f.department,
                      unit=f.unit, layout=f.layout)
@@ -295,9 +300,10 @@ def dept_forms_to_frames(forms) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFram
         s = f.splits.assign(amount=f.splits["amount"] * factor, row_unit=f.entity_name, is_total=False)
         both = pd.concat([m, s.drop(columns="row")], ignore_index=True) if not s.empty else m
         money.append(both.assign(**who, source_file=f.source_file, source_sheet=f.source_sheet))
-        header.append({**who, "department": f.department, "unit": f.unit, "year": f.year, "layout": f.layout,
+        header.append({"form_id": f.key, **who, "department": f.department, "unit": f.unit, "year": f.year, "layout": f.layout,
                        **{k: f.header.get(k) for k in ("subunits", "finance_office", "contact", "goal_expected",
-                                                        "goal_actual", "problems", "measures", "remarks")},
+                                                        "goal_actual", "problems", "measures", "remarks",
+                                                        "goal_points")},
                        "published_total": f.published_total, "published_grade": f.published_grade,
                        "money_unit": f.money_unit, "money_problem": f.money_problem,
                        "reader_notes": "\n".join(f.notes) or None, "source_file": f.source_file,
@@ -338,4 +344,7 @@ def read_dept_sheets(grids: list[Grid], dept: list[Grid]) -> list[DeptForm]:
     skipped = [f"工作表“{g.sheet}”没有绩效指标表（如基础数据表、分析说明），已跳过；自评表取自工作表{taken}"
                for g in grids if g not in with_table]
     forms = [read_dept_grid(g) for g in with_table]
-    return [replace(f, notes=f.notes + tuple(skipped)) for f in forms]
+    ids = pd.Series([f.entity_id for f in forms])
+    shared = ids.duplicated(keep=False).to_numpy()  # 评分表 and 指标表 of one department: one form each
+    return [replace(f, notes=f.notes + tuple(skipped), form_id=f"{f.entity_id}:{f.source_sheet}" if dup else None)
+            for f, dup in zip(forms, shared)]
