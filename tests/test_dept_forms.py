@@ -264,3 +264,19 @@ def test_fixtures_are_reproducible(tmp_path):
     assert len(written) == 13
     for name in written:
         assert (tmp_path / name).read_bytes() == (FORMS / name).read_bytes(), name
+
+
+def test_two_splits_are_not_checked_as_one_detail_sum():
+    """江西: 资金来源 and 资金结构 rows both add up to 500; summing all four would say 1,000 (a false warning)."""
+    card = score(*forms_to_frames(read_self_evaluation(FORMS / "dept_jiangxi.xlsx")), get_scheme("mof-2020"))
+    assert "TOTALS_ROW_INCONSISTENT" not in set(card.flags["code"])
+    assert card.totals["exec_rate"].iloc[0] == pytest.approx(0.96)
+
+
+def test_score_sheet_without_money_graded_under_exec_0():
+    forms = [f for f in read_self_evaluation(FORMS / "dept_sichuan_score.xlsx") if f.source_sheet == "2017得分表"]
+    rows, budget = forms_to_frames(forms)
+    assert "--scheme exec-0" in budget["reader_notes"].iloc[0]
+    assert not score(rows, budget, get_scheme("mof-2020")).totals["graded"].iloc[0]  # no money: refused
+    t = score(rows, budget, get_scheme("exec-0")).totals.iloc[0]
+    assert t["graded"] and t["total"] == 90 and t["grade"] == "优"

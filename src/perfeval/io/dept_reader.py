@@ -89,9 +89,16 @@ class DeptForm:
         the project; only the money block's total row gives the execution score."""
         name = self.entity_name or self.entity_id
         notes = (f"部门整体绩效自评表（{ENTITY_LABELS[self.entity]}：{name}；版式：{self.layout}）",) + self.notes
+        money = self.money
+        kinds = pd.Series([_kind(x, self.consolidated) for x in money.index], dtype=object)
+        if {"nature", "source"} <= set(kinds):  # two splits of one total: keep one, or the details count twice
+            money = money[(kinds != "source").to_numpy()]
+            notes += ("资金表同时按资金来源和支出性质分列：与年度资金总额核对时只用按支出性质（基本/项目）的明细行",)
+        if money.empty:
+            notes += ("该表没有预算执行资金表：如预算执行已作为指标计入表内分值，请用 --scheme exec-0 评分",)
         return SelfEvaluationForm(
             project_id=self.key, project_name=name, department=self.department, unit=self.unit,
-            manager=None, year=self.year, money_unit=self.money_unit, money=self.money,
+            manager=None, year=self.year, money_unit=self.money_unit, money=money,
             goal_expected=self.header.get("goal_expected"), goal_actual=self.header.get("goal_actual"),
             rows=self.rows[ROW_COLUMNS].copy(), published_total=self.published_total,
             published_grade=self.published_grade, source_file=self.source_file, source_sheet=self.source_sheet,
