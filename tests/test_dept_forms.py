@@ -261,7 +261,7 @@ def test_fixtures_are_reproducible(tmp_path):
     script["main"].__globals__["OUT"] = tmp_path
     script["main"]()
     written = sorted(p.name for p in tmp_path.iterdir())
-    assert len(written) == 13
+    assert len(written) == 14
     for name in written:
         assert (tmp_path / name).read_bytes() == (FORMS / name).read_bytes(), name
 
@@ -280,3 +280,20 @@ def test_score_sheet_without_money_graded_under_exec_0():
     assert not score(rows, budget, get_scheme("mof-2020")).totals["graded"].iloc[0]  # no money: refused
     t = score(rows, budget, get_scheme("exec-0")).totals.iloc[0]
     assert t["graded"] and t["total"] == 90 and t["grade"] == "优"
+
+
+def test_scan_hazards_are_noted_not_corrected():
+    rows, _, header = frames("dept_hazards.xlsx")
+    notes = header["reader_notes"].iloc[0]
+    assert list(rows["target"][:2]) == ["295%", "Q5%"]  # as written
+    assert "第4行年度指标值“295%”疑为“≥95%”" in notes and "第5行年度指标值“Q5%”疑为“≤5%”" in notes
+    assert "第8行分值“55”而得分为空" in notes and "（5 与 5）" in notes
+    assert rows["target"].iloc[2] == "按规定公开" and rows["score"].iloc[3] == 5
+    card = score(*forms_to_frames(read_self_evaluation(FORMS / "dept_hazards.xlsx")), get_scheme("mof-2020"))
+    assert not card.totals["graded"].iloc[0]  # blank score, points 145: never a grade
+
+
+def test_analysis_tab_texts_kept_with_the_form():
+    _, _, header = frames("dept_system_grid.xlsx")
+    assert header["problems"].iloc[0] == "两项重点工作跨年度实施。"
+    assert header["measures"].iloc[0] == "加强进度管理。"

@@ -362,6 +362,22 @@ def project_subtotals(name: str, benefit_subtotal: int) -> None:
     save(name, [("自评表", rows, merges)])
 
 
+def hazards() -> None:
+    """§4.9 hazards: OCR "295%" (≥95%) and "Q5%" (≤5%), qualitative targets, a two-part target scored half,
+    分值 and 得分 glued into "55" with the score blank; 5 rows, Σ points 145 as written, Σ scores 85."""
+    rows = [
+        ["部门整体支出绩效自评表"], ["部门", "示例县教育局"],
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"],
+        ["产出指标", "质量指标", "教师培训合格率", "295%", "97%", 30, 30, ""],
+        ["", "成本指标", "公用经费超支率", "Q5%", "3%", 30, 30, ""],
+        ["效益指标", "社会效益指标", "预决算信息公开", "按规定公开", "按规定公开", 20, 20, ""],
+        ["", "社会效益指标", "签约率提高2%、知晓率提高3%", "两项均达成", "签约率提高2.5%、知晓率提高1%", 10, 5,
+         "知晓率未达标，按一半计分"],
+        ["满意度指标", "服务对象满意度指标", "群众满意度", "≥90%", "92%", "55", "", ""],
+    ]
+    save("dept_hazards.xlsx", [("自评表", rows, ["A1:H1", "B2:H2", "A4:A5", "A6:A7"])])
+
+
 def main() -> None:
     mof()
     guizhou()
@@ -373,6 +389,7 @@ def main() -> None:
     hunan_score()
     sichuan_anhui_score()
     consolidated()
+    hazards()
     project_subtotals("project_subtotals.xlsx", 30)
     project_subtotals("project_subtotal_mismatch.xlsx", 35)
 

@@ -143,6 +143,7 @@ def read_dept_rows(g: Grid, h: int, notes: list[str]) -> IndicatorTable:
                          f"（{found[has][0]:g}分）”），已读出并从名称中去掉")
     _adjusted_targets(rows, notes)
     _template_prefix(rows, notes)
+    _hazard_notes(rows, notes)
     _actual_units(rows, notes)
     optional = rows["level3"].fillna("").str.contains(r"[(（]可选项?[)）]")
     if optional.any():
@@ -170,6 +171,34 @@ def _points_from_groups(rows: pd.DataFrame, notes: list[str]) -> None:
     if multi.any():
         notes.append(f"第{'、'.join(map(str, rows['source_row'][multi]))}行的分值只写在分组标签中，组内有多个指标，"
                      "各行分值无法确定（不平均分摊），这些行不评定等级")
+
+
+OCR_GE = r"^2(\d{2}(?:\.\d+)?%)$"  # "≥95%" read by OCR as "295%" (dept-overall.md §4.9)
+OCR_LE = r"^[QqＱ](\d+(?:\.\d+)?%?)$"  # "≤" read as "Q"
+NAME_TYPOS = {"日效性指标": "时效指标"}
+
+
+def _hazard_notes(rows: pd.DataFrame, notes: list[str]) -> None:
+    """Hazards of scanned and typed forms, noted and left as written (never silently corrected)."""
+    target = rows["target"].fillna("").astype(str).str.replace(r"\s+", "", regex=True)
+    for pattern, op, what in ((OCR_GE, "≥", "“≥”被识别为“2”"), (OCR_LE, "≤", "“≤”被识别为“Q”")):
+        hit = target.str.match(pattern)
+        if pattern == OCR_GE:
+            hit &= pd.to_numeric(target.str.rstrip("%"), errors="coerce").gt(100) & target.str.endswith("%")
+        for i in np.flatnonzero(hit.to_numpy()):
+            guess = op + re.match(pattern, target.iloc[i]).group(1)
+            notes.append(f"第{rows['source_row'].iloc[i]}行年度指标值“{target.iloc[i]}”疑为“{guess}”（扫描件{what}），"
+                         "按原文读取，请核对原表")
+    total = rows.loc[rows["counted"], "points"].sum()
+    glued = rows["score"].isna() & rows["points"].ge(11) & rows["points"].lt(100) & (total > 100)
+    for i in np.flatnonzero(glued.to_numpy()):
+        p = f"{rows['points'].iloc[i]:g}"
+        notes.append(f"第{rows['source_row'].iloc[i]}行分值“{p}”而得分为空，各行分值合计 {total:g} 超过 100："
+                     f"疑为分值与得分写进同一单元格（{p[:-1]} 与 {p[-1]}），按原文读取，请核对原表")
+    for typo, meant in NAME_TYPOS.items():
+        hit = rows["level2"].fillna("").eq(typo)
+        if hit.any():
+            notes.append(f"第{'、'.join(map(str, rows['source_row'][hit]))}行二级指标写作“{typo}”，应为“{meant}”，按原文保留")
 
 
 def _template_prefix(rows: pd.DataFrame, notes: list[str]) -> None:

@@ -38,7 +38,7 @@ DEPT_HEADER = {
     "contact": r"部门联系人|联系人",
     "header_total": r"自评总分|自评总分\(分\)|综合评分|总得分",
 }
-FOOTER_TEXTS = {"problems": r"偏差大或目标未完成原因分析|存在的问题.*|问题及原因",
+FOOTER_TEXTS = {"problems": r"偏差大或目标未完成的?原因分析|存在的问题.*|问题及原因",
                 "measures": r"改进措施及结果应用方案|改进措施.*", "remarks": r"备注|注|说明"}
 NATURE = r"基本支出|项目支出|人员经费|公用经费|按支出性质"
 SOURCE = r"财政拨款|一般公共预算|政府性基金|专户|非税|其他资金|其他|上年结转|结转|自筹|按收入性质|资金来源"
@@ -351,6 +351,15 @@ def read_dept_sheets(grids: list[Grid], dept: list[Grid]) -> list[DeptForm]:
     skipped = [f"工作表“{g.sheet}”没有绩效指标表（如基础数据表、分析说明），已跳过；自评表取自工作表{taken}"
                for g in grids if g not in with_table]
     forms = [read_dept_grid(g) for g in with_table]
+    texts = {}  # 湖北 system: 原因分析 and 改进措施 on a tab of their own (自评分析)
+    for g in grids:
+        if g not in with_table:
+            reader = _DeptReader(g)
+            texts.update({k: v for k, p in FOOTER_TEXTS.items() if k != "remarks" and k not in texts
+                          and (v := reader._footer_text(p, 0)) is not None})
+    if texts:
+        forms = [replace(f, header={**f.header, **{k: v for k, v in texts.items() if f.header.get(k) is None}})
+                 for f in forms]
     ids = pd.Series([f.entity_id for f in forms])
     shared = ids.duplicated(keep=False).to_numpy()  # 评分表 and 指标表 of one department: one form each
     return [replace(f, notes=f.notes + tuple(skipped), form_id=f"{f.entity_id}:{f.source_sheet}" if dup else None)
