@@ -261,7 +261,7 @@ def test_fixtures_are_reproducible(tmp_path):
     script["main"].__globals__["OUT"] = tmp_path
     script["main"]()
     written = sorted(p.name for p in tmp_path.iterdir())
-    assert len(written) == 14
+    assert len(written) == 15
     for name in written:
         assert (tmp_path / name).read_bytes() == (FORMS / name).read_bytes(), name
 

@@ -378,6 +378,29 @@ def hazards() -> None:
     save("dept_hazards.xlsx", [("自评表", rows, ["A1:H1", "B2:H2", "A4:A5", "A6:A7"])])
 
 
+BUILDERS = {  # builder: the files it writes
+    "mof": "dept_mof.xlsx", "guizhou": "dept_guizhou.xlsx", "hunan_mof": "dept_hunan_mof.xlsx",
+    "hubei_20_80": "dept_hubei_20_80.xlsx", "system_grid": "dept_system_grid.xlsx",
+    "chongqing": "dept_chongqing.xlsx", "jiangxi": "dept_jiangxi.xlsx", "hunan_score": "dept_hunan_score.xlsx",
+    "sichuan_anhui_score": "dept_sichuan_score.xlsx, dept_anhui_score.xlsx",
+    "consolidated": "dept_consolidated.xlsx", "hazards": "dept_hazards.xlsx",
+    "project_subtotals": "project_subtotals.xlsx, project_subtotal_mismatch.xlsx (小计 35 on a group of 30)",
+}
+
+
+def readme() -> str:
+    lines = ["# Department-overall form fixtures (部门整体支出绩效自评表)", "",
+             "Written by `tests/data/make_dept_forms.py` (byte-reproducible; names and values made up) from the "
+             "layouts of dept-overall.md §4; read with `perfeval.io.read_dept_forms` / `dept_forms_to_frames`, "
+             "or `read_self_evaluation` (as forms of the department or unit). Amounts on the forms are in 万元; "
+             "the frames give 元. Hand-checked values (tests/test_dept_forms.py):", "",
+             "| files | layout and hand-checked values |", "|---|---|"]
+    for name, files in BUILDERS.items():
+        doc = " ".join(globals()[name].__doc__.split()).replace("|", "\\|")
+        lines.append(f"| {files} | {doc} |")
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
     mof()
     guizhou()
@@ -392,6 +415,7 @@ def main() -> None:
     hazards()
     project_subtotals("project_subtotals.xlsx", 30)
     project_subtotals("project_subtotal_mismatch.xlsx", 35)
+    (OUT / "README_dept.md").write_bytes(readme().encode("utf-8"))
 
 
 if __name__ == "__main__":
