@@ -297,3 +297,17 @@ def test_analysis_tab_texts_kept_with_the_form():
     _, _, header = frames("dept_system_grid.xlsx")
     assert header["problems"].iloc[0] == "两项重点工作跨年度实施。"
     assert header["measures"].iloc[0] == "加强进度管理。"
+
+
+def test_basic_data_sheet_read_long():
+    from perfeval.io import read_basic_data
+
+    data = read_basic_data(FORMS / "dept_hunan_score.xlsx")
+    people = data[data["block"] == "财政供养人员情况"].set_index("column")["value"]
+    assert people.to_dict() == {"编制数": 50, "实际在职人数": 52, "控制率": pytest.approx(1.04)}
+    money = data[data["block"] == "经费控制情况"]
+    assert money["item"].nunique() == 15 and set(money["kind"]) == {"money"}
+    sangong = money[money["item"] == "三公经费"].set_index("column")["value"]
+    assert sangong.to_dict() == {"上年决算数": 250_000, "本年预算数": 270_000, "本年决算数": 260_000}  # 万元 → 元
+    with pytest.raises(InputError, match="基础数据表"):
+        read_basic_data(FORMS / "dept_mof.xlsx")
