@@ -45,7 +45,7 @@ SUBHEADING = (r"^(?:指标性质|指标值|度量单位|计量单位|年度指�
               r"年度目标值|全年实际值)(?:\(.*\))?$")
 FOOTER_TOTAL = r"^(?:总分|总计|合计|自评总分|综合得分|综合评分|得分合计|自评得分)(?::(?P<v>.+))?$"
 FOOTER_GRADE = r"^(?:评价等级|自评等级|绩效等级|等级|评价结果|自评结果)(?::(?P<v>.+))?$"
-SUBTOTAL = r"^(?:小计|小合计|分项合计)(?::.*)?$"  # a group's subtotal row inside the table: never an indicator
+SUBTOTAL = r"^(?:\S{0,8}小计|小合计|分项合计)(?::.*)?$"  # 小计, 效益指标小计: a group's subtotal row, never an indicator
 TABLE_END = r"^(?:注|说明|备注|填表人|填报人|审核人|联系人|填报日期|单位负责人|财务负责人|填表说明)(?::.*|\d.*)?$"
 ALL_LABELS = "|".join([
     *(f"(?:{p})(?:\\(.*\\))?:?" for p in HEADER_LABELS.values()),
