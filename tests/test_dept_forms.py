@@ -311,3 +311,17 @@ def test_basic_data_sheet_read_long():
     assert sangong.to_dict() == {"上年决算数": 250_000, "本年预算数": 270_000, "本年决算数": 260_000}  # 万元 → 元
     with pytest.raises(InputError, match="基础数据表"):
         read_basic_data(FORMS / "dept_mof.xlsx")
+
+
+def test_department_form_as_csv_without_merges(tmp_path):
+    """The 江西 form saved as csv: merges lost, 分解目标 and 自评权重 written once per block."""
+    from openpyxl import load_workbook
+
+    ws = load_workbook(FORMS / "dept_jiangxi.xlsx").active
+    lines = [",".join("" if v is None else str(v) for v in row) for row in ws.iter_rows(values_only=True)]
+    (tmp_path / "jiangxi.csv").write_text("\n".join(lines), encoding="utf-8-sig")
+    rows, money, _ = dept_forms_to_frames(read_dept_forms(tmp_path / "jiangxi.csv"))
+    assert len(rows) == 9 and rows["points"].sum() == 100 and rows["score"].sum() == 88
+    assert rows.groupby("level1", sort=False)["level1_points"].apply(lambda s: s.notna().all()).all()
+    assert rows["level1_points"].tolist()[:4] == [30, 30, 30, 25]
+    assert money.loc[money["is_total"], "budget_full_year"].iloc[0] == 5_000_000

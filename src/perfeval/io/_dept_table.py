@@ -123,6 +123,10 @@ def read_dept_rows(g: Grid, h: int, notes: list[str]) -> IndicatorTable:
         rows[field] = pd.Series(text, dtype=object).where(lambda s: s != "", None)
     rows["level1_points"] = _numbers(g, R, level_points.get("level1", cols.get("level1_weight")), "一级指标分值")
     rows["level2_points"] = _numbers(g, R, level_points.get("level2"), "二级指标分值")
+    # unmerged forms (csv, Word) write a group's points once: they hold for the rows below in the group
+    rows["level1_points"] = rows.groupby(rows["level1"].fillna(""), sort=False)["level1_points"].ffill()
+    rows["level2_points"] = rows.groupby([rows["level1"].fillna(""), rows["level2"].fillna("")],
+                                         sort=False)["level2_points"].ffill()
     if "level1_weight" in cols:
         notes.append("表内“自评权重”为各分解目标（一级指标）的权重，用于核对其下各指标分值之和")
     for level in LEVELS:  # points written in the labels: "产出指标（20分）", "相关性(5分)"
