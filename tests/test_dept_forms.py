@@ -325,3 +325,22 @@ def test_department_form_as_csv_without_merges(tmp_path):
     assert rows.groupby("level1", sort=False)["level1_points"].apply(lambda s: s.notna().all()).all()
     assert rows["level1_points"].tolist()[:4] == [30, 30, 30, 25]
     assert money.loc[money["is_total"], "budget_full_year"].iloc[0] == 5_000_000
+
+
+def test_department_and_project_forms_in_one_workbook(tmp_path):
+    """A 决算 annex: 部门整体支出绩效自评表 and 项目支出绩效自评表 side by side, merges lost on the way."""
+    from openpyxl import load_workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, title in (("dept_mof.xlsx", "部门整体"), ("project_subtotals.xlsx", "项目")):
+        src = load_workbook(FORMS / name).active
+        ws = wb.create_sheet(title)
+        for row in src.iter_rows(values_only=True):
+            ws.append(list(row))
+    wb.save(tmp_path / "annex.xlsx")
+    forms = read_self_evaluation(tmp_path / "annex.xlsx")
+    rows, budget = forms_to_frames(forms)
+    assert list(budget["project_id"]) == ["示例县卫生健康委员会", "annex:项目"]
+    assert budget["budget_full_year"].tolist() == [4_200_000, 2_000_000]  # the unmerged title is no budget column
+    assert rows.groupby("project_id", sort=False)["points"].sum().tolist() == [90, 90]

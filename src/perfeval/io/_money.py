@@ -91,7 +91,8 @@ class MoneyReader:
             cells = [c for c in range(g.shape[1]) if self.anchor[r, c] and g.norm[r, c]]
             fields = classify_headings([g.norm[r, c] for c in cells])
             # a block title merged down the money rows ("预算资金(万元)") names the block, not a column
-            fields = [None if f is not None and self._is_block_title(r, c) else f for c, f in zip(cells, fields)]
+            fields = [None if f is not None and self._is_block_title(r, c, fields.count(f) > 1) else f
+                      for c, f in zip(cells, fields)]
             if "spent" in fields and ({"budget_full_year", "budget_initial"} & set(fields)):
                 cols: dict = {}
                 for c, f in zip(cells, fields):
@@ -100,10 +101,12 @@ class MoneyReader:
                 return r, cols
         return None
 
-    def _is_block_title(self, r: int, c: int) -> bool:
+    def _is_block_title(self, r: int, c: int, repeated: bool) -> bool:
+        """A block title (预算资金(万元)) merged down the money rows, or unmerged left of a real heading of
+        the same field (预算资金(万元) | … | 全年预算数)."""
         g = self.g
         merged_down = r + 1 < g.shape[0] and g.top[r + 1, c] == r and g.left[r + 1, c] == c
-        return bool(merged_down and re.match(BLOCK_TITLE, g.norm[r, c]))
+        return bool((merged_down or repeated) and re.match(BLOCK_TITLE, g.norm[r, c]))
 
     def _money_hint(self) -> tuple[int, int] | None:
         """A cell that says a money block should be here (block title or a money-row label)."""
