@@ -344,3 +344,16 @@ def test_department_and_project_forms_in_one_workbook(tmp_path):
     assert list(budget["project_id"]) == ["示例县卫生健康委员会", "annex:项目"]
     assert budget["budget_full_year"].tolist() == [4_200_000, 2_000_000]  # the unmerged title is no budget column
     assert rows.groupby("project_id", sort=False)["points"].sum().tolist() == [90, 90]
+
+
+def test_project_workbook_with_a_department_word_in_its_notes_stays_a_project_form(tmp_path):
+    from openpyxl import load_workbook
+
+    wb = load_workbook(FORMS / "project_subtotals.xlsx")
+    notes = wb.create_sheet("填表说明")
+    notes.append(["部门整体支出绩效自评表另行填报"])
+    notes.append(["单位名称", "示例市养老服务中心"])
+    wb.save(tmp_path / "with_notes.xlsx")
+    forms = read_self_evaluation(tmp_path / "with_notes.xlsx")
+    assert [f.project_name for f in forms] == ["示例市社区养老服务补助"]
+    assert any("填表说明" in n for n in forms[0].notes)

@@ -110,7 +110,8 @@ def is_dept_form(g: Grid) -> bool:
     anchor = g.is_anchor()
     if (anchor & C.match(g.norm, r"^项目名称")).any():
         return False
-    return bool((anchor & (C.match(g.norm, DEPT_LABEL) | C.match(g.norm, DEPT_TITLE))).any())
+    short = np.vectorize(len, otypes=[int])(g.norm) <= 40  # a title, not a sentence of instructions
+    return bool((anchor & (C.match(g.norm, DEPT_LABEL) | (short & C.match(g.norm, DEPT_TITLE)))).any())
 
 
 def _kind(label: str, consolidated: bool) -> str:
