@@ -39,9 +39,11 @@ class IndicatorTable:
     columns: dict        # field → 0-based column
 
 
-def heading_columns(g: Grid, h: int) -> tuple[dict, int, list[int]]:
+def heading_columns(g: Grid, h: int, fields=None) -> tuple[dict, int, list[int]]:
     """Field → column for the heading at row `h`, the first body row, and the other columns whose
-    heading also names a score (得分 and 自评分 side by side: the one holding numbers is used)."""
+    heading also names a score (得分 and 自评分 side by side: the one holding numbers is used).
+    ``fields`` is the (field, pattern) list (default: the project form's ``INDICATOR_FIELDS``)."""
+    fields = C.INDICATOR_FIELDS if fields is None else fields
     nrows, ncols = g.shape
     has_sub = h + 1 < nrows and bool(
         ((g.top[h + 1] == h + 1) & C.match(g.norm[h + 1], C.SUBHEADING) & g.is_anchor()[h + 1]).any())
@@ -50,14 +52,14 @@ def heading_columns(g: Grid, h: int) -> tuple[dict, int, list[int]]:
         own_sub = (g.top[h + 1] == h + 1) & (g.norm[h + 1] != "")
         labels = np.where(own_sub, g.norm[h + 1], labels)
     cols: dict[str, int] = {}
-    for field, pattern in C.INDICATOR_FIELDS:  # ten fields over a dozen columns
+    for field, pattern in fields:  # ten fields over a dozen columns
         free = [c for c in np.flatnonzero(C.match(labels, pattern)) if c not in cols.values()]
         if free:
             cols[field] = int(free[0])
     if "target_nature" in cols or "target_unit" in cols:
         if "target" in cols:
             cols["target_value"] = cols.pop("target")
-    score_pattern = dict(C.INDICATOR_FIELDS)["score"]
+    score_pattern = dict(fields)["score"]
     other_scores = [int(c) for c in np.flatnonzero(C.match(labels, score_pattern)) if c not in cols.values()]
     return cols, h + (2 if has_sub else 1), other_scores
 
@@ -227,6 +229,32 @@ def _sub_rows(b: _Body, keep: np.ndarray, points: np.ndarray, notes: list[str]) 
     return total_rows | sub_no_points
 
 
+def _subtotals(b: _Body, keep: np.ndarray, points: np.ndarray, score: np.ndarray, counted: np.ndarray,
+               notes: list[str]) -> np.ndarray:
+    """小计 rows: a group's subtotal, never an indicator. Their 分值 (and 得分) are checked against the
+    rows above them (back to the previous 小计); a mismatch is noted as a problem. Returns the mask."""
+    own = [b.own(f) for f in ("level1", "level2", "level3")]
+    label = np.logical_or.reduce([C.match(o.str.replace(r"\s+", "", regex=True), C.SUBTOTAL) for o in own])
+    sub = label & keep
+    if not sub.any():
+        return sub
+    group = np.concatenate([[0], np.cumsum(sub)[:-1]])  # rows up to and including a 小计 share its number
+    item = keep & ~sub & counted
+    frame = pd.DataFrame({"g": group, "p": np.where(item, points, np.nan), "s": np.where(item, score, np.nan)})
+    sums = frame.groupby("g")[["p", "s"]].sum(min_count=1)
+    at = np.flatnonzero(sub)
+    expected_p, expected_s = sums["p"].reindex(group[at]).to_numpy(), sums["s"].reindex(group[at]).to_numpy()
+    bad_p = ~np.isnan(points[at]) & ~np.isclose(points[at], np.nan_to_num(expected_p, nan=np.inf))
+    bad_s = ~np.isnan(score[at]) & ~np.isnan(expected_s) & ~np.isclose(score[at], expected_s)
+    notes.append(f"{b.rows_text(sub)}为小计行（分组合计），不是指标，不计分")
+    for i, bp, bs, ep, es in zip(at, bad_p, bad_s, expected_p, expected_s):
+        if bp or bs:
+            what = (f"分值 {points[i]:g} 与上方各指标分值合计 {0 if np.isnan(ep) else ep:g}" if bp else
+                    f"得分 {score[i]:g} 与上方各指标得分合计 {es:g}")
+            notes.append(f"问题：第{int(b.R[i]) + 1}行小计{what}不符，请核对该组指标的分值和得分")
+    return sub
+
+
 def _cell_notes(b: _Body, keep: np.ndarray, notes: list[str]) -> None:
     """Notes on percent and date cells read as shown, and on blank markers in the reasons."""
     g = b.g
@@ -251,9 +279,10 @@ def _none_if_empty(s: pd.Series) -> pd.Series:
     return s.where(s.notna() & (s != ""), None)
 
 
-def read_indicator_rows(g: Grid, h: int, notes: list[str]) -> IndicatorTable:
-    """The tidy rows of the indicator table whose heading is at row `h` (0-based)."""
-    cols, start, other_scores = heading_columns(g, h)
+def read_indicator_rows(g: Grid, h: int, notes: list[str], heading=None) -> IndicatorTable:
+    """The tidy rows of the indicator table whose heading is at row `h` (0-based); ``heading`` is
+    :func:`heading_columns`'s result when the caller mapped the columns itself."""
+    cols, start, other_scores = heading if heading is not None else heading_columns(g, h)
     end = body_end(g, start, cols)
     b = _Body(g, cols, np.arange(start, end))
     l1, l2, blank_filled, merged_names = _group_names(b)
@@ -261,6 +290,7 @@ def read_indicator_rows(g: Grid, h: int, notes: list[str]) -> IndicatorTable:
     points, score, counted = _points_and_scores(b, keep, notes, other_scores)
     target, split = _targets(b, keep, notes)
     counted &= ~_sub_rows(b, keep, points, notes)
+    keep = keep & ~_subtotals(b, keep, points, score, counted, notes)
     _cell_notes(b, keep, notes)
     if (merged_names & keep).any():
         notes.append("一级/二级指标为合并单元格，已按合并区域填充到各行")

@@ -24,8 +24,10 @@ from .selfeval_model import MONEY_COLUMNS, MONEY_TOTAL_ROW
 
 # (field, pattern) over normalised heading text; the first pattern a cell matches decides its field
 MONEY_HEADINGS = [
+    ("points", r"^执行率(?:权重|分值)"),   # 重庆: 执行率权重 is the execution points, 执行率得分 the score
+    ("score", r"^执行率得分"),
     ("rate", r"^(?:全年|本年|年度)?(?:预算)?执行率"),
-    ("score", r"^(?:执行)?得分"),
+    ("score", r"^(?:执行)?得分(?!计算|方法|说明)"),
     ("points", r"^(?:分值|权重|满分)"),
     ("spent", r"^(?:全年|本年|年度)?(?:实际)?(?:执行数|执行金额|执行额|支出数|支出金额|支出额|支出|决算数)|^(?:预算|实际)执行数"),
     ("received", r"^(?:全年|本年|实际)?(?:资金)?到位(?:数|资金|金额)?"),
@@ -39,8 +41,8 @@ FIELD_LABELS = {"budget_initial": "年初预算数", "budget_full_year": "全年
                 "received": "到位数", "points": "分值", "rate": "执行率", "score": "得分"}
 MONEY_ROW = (r"^(?:年度资金总额|年度总金额|总金额|资金总额|资金合计|总额|合计|总计|其中.*|.*资金.*|.*拨款.*|.*结转.*|"
              r".*经费.*|.*预算.*):?$")
-BLOCK_TITLE = r"^(?:项目资金|资金情况|项目资金情况|资金|预算资金|资金投入)"
-GOAL_OR_TABLE = r"^(?:年度总体目标|总体目标|年度绩效目标|年度目标|绩效指标|一级指标)"
+BLOCK_TITLE = r"^(?:项目资金|资金情况|项目资金情况|资金|预算资金|资金投入|年度预算申请|部门预算执行情况|预算执行情况|整体支出规模)"
+GOAL_OR_TABLE = r"^(?:年度总体目标|总体目标|年度绩效目标|年度目标|绩效指标|一级指标|年初绩效目标|年初设定目标|指标名称)"
 _POINTS_IN_HEADING = re.compile(r"(\d+(?:\.\d+)?)\s*分?\s*[*×xX]|^(?:分值|权重|满分):?\(?(\d+(?:\.\d+)?)分?\)?$")
 
 
@@ -88,6 +90,9 @@ class MoneyReader:
         for r in range(self.top_end):  # a few dozen header rows at most
             cells = [c for c in range(g.shape[1]) if self.anchor[r, c] and g.norm[r, c]]
             fields = classify_headings([g.norm[r, c] for c in cells])
+            # a block title merged down the money rows ("预算资金(万元)") names the block, not a column
+            fields = [None if f is not None and self._is_block_title(r, c, fields.count(f) > 1) else f
+                      for c, f in zip(cells, fields)]
             if "spent" in fields and ({"budget_full_year", "budget_initial"} & set(fields)):
                 cols: dict = {}
                 for c, f in zip(cells, fields):
@@ -95,6 +100,13 @@ class MoneyReader:
                         cols.setdefault(f, []).append(c)
                 return r, cols
         return None
+
+    def _is_block_title(self, r: int, c: int, repeated: bool) -> bool:
+        """A block title (预算资金(万元)) merged down the money rows, or unmerged left of a real heading of
+        the same field (预算资金(万元) | … | 全年预算数)."""
+        g = self.g
+        merged_down = r + 1 < g.shape[0] and g.top[r + 1, c] == r and g.left[r + 1, c] == c
+        return bool((merged_down or repeated) and re.match(BLOCK_TITLE, g.norm[r, c]))
 
     def _money_hint(self) -> tuple[int, int] | None:
         """A cell that says a money block should be here (block title or a money-row label)."""

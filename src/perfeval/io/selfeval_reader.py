@@ -38,6 +38,16 @@ def read_self_evaluation(path) -> list[SelfEvaluationForm]:
     """
     path = Path(path)
     grids, extra_notes = load_grids(path)
+    from ._dept_table import dept_heading
+    from .dept_reader import is_dept_form, read_dept_sheets  # department-overall forms (dept_reader imports us)
+
+    dept = [g for g in grids if is_dept_form(g)]
+    projects = [g for g in grids if g not in dept and _looks_like_form(g) and indicator_heading(g) is not None]
+    if any(dept_heading(g) is not None for g in dept) or (dept and not projects):
+        # department forms: read by the department reader, scored like project forms; project forms in
+        # the same file (部门决算: 部门整体支出绩效自评表 + 项目支出绩效自评表) read as projects
+        forms = [f.as_selfeval() for f in read_dept_sheets([g for g in grids if g not in projects], dept)]
+        return forms + [_FormReader(g).read() for g in projects]
     like_forms = [g for g in grids if _looks_like_form(g)]
     with_table = [g for g in like_forms if indicator_heading(g) is not None]
     if not like_forms:

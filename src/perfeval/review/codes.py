@@ -38,6 +38,7 @@ FLAG_INFO = {  # code: (severity, short Chinese title); the order is the order f
     "UNIT_MISMATCH": ("warning", "目标值与实际值单位不一致"),
     "UNIT_ASSUMED": ("warning", "实际值单位可疑"),
     "TOTALS_ROW_INCONSISTENT": ("warning", "年度资金总额与明细行不符"),
+    "FORM_SUBTOTAL_MISMATCH": ("warning", "表内小计或分组分值与分项不符"),
     "RATE_MISMATCH": ("info", "表内执行率与金额不符"),
     "EXEC_BASE_FALLBACK": ("info", "执行率按另一预算列计算"),
 }

@@ -2,7 +2,8 @@
 
 MONEY_UNREADABLE, MONEY_INVALID, NO_BUDGET, EXEC_BASE_FALLBACK, OVER_BUDGET, EXEC_SCORE_OVER_POINTS,
 SCHEME_MISMATCH, POINTS_TOTAL, NO_POINTS, NO_ROWS, SUM_MISMATCH, GRADE_MISMATCH, RATE_MISMATCH,
-TOTALS_ROW_INCONSISTENT, LOW_EXEC_ALL_MET — each a boolean mask over the totals frame.
+TOTALS_ROW_INCONSISTENT, LOW_EXEC_ALL_MET, FORM_SUBTOTAL_MISMATCH (the reader's 小计 and group-points checks) —
+each a boolean mask over the totals frame.
 """
 from __future__ import annotations
 
@@ -119,6 +120,10 @@ def project_findings(res: pd.DataFrame, tot: pd.DataFrame, scheme, codes) -> lis
     form_exec = pd.to_numeric(tot["form_exec_points"], errors="coerce").to_numpy(dtype=float)
     work["_exec_limit"] = np.where(np.isnan(form_exec), exec_pts, form_exec)
     problem = tot["money_problem"].notna().to_numpy() & (tot["money_problem"].astype(str).str.strip() != "").to_numpy()
+    # the reader's checks of subtotals and group points ("问题：…" notes): a 小计 or a group's points that
+    # disagree with its rows are flagged, never silently dropped
+    checks_text = tot["reader_notes"].fillna("").astype(str).str.findall(r"问题：[^\n]*").str.join("；")
+    work["_reader_checks"] = checks_text
     invalid = tot["money_invalid"].to_numpy(dtype=bool)
     counted = res["counted"].to_numpy(dtype=bool)
     is_output_name = np.array(["产出" in str(x) for x in codes.level1_names], dtype=bool)
@@ -135,6 +140,8 @@ def project_findings(res: pd.DataFrame, tot: pd.DataFrame, scheme, codes) -> lis
     checks = [
         ("MONEY_UNREADABLE", problem, lambda s: text(s["money_problem"]) + "；不计算执行得分、不评定等级", None,
          lambda s: s["money_problem"]),
+        ("FORM_SUBTOTAL_MISMATCH", (checks_text != "").to_numpy(), lambda s: s["_reader_checks"].str.replace(
+            "问题：", "", regex=False), None, None),
         ("MONEY_INVALID", invalid & ~problem, lambda s: _invalid_money(s, cfg.max_money), None, None),
         ("NO_BUDGET", np.isnan(rate) & (exec_pts > 0) & ~problem & ~invalid,
          lambda s: ("表内没有可用的预算数（全年预算数、年初预算数为空或为 0）或执行数，无法计算执行得分（执行分值 "
