@@ -452,7 +452,8 @@ def test_rule_objects_validate_and_fill_defaults():
 
 def test_rule_kinds_table_is_complete_and_documented():
     assert set(RULE_KINDS) == {"positive", "reverse", "equal", "qualitative", "binary", "step",
-                               "deduction", "checklist", "execution", "date", "expert", "auto"}
+                               "deduction", "checklist", "execution", "date", "expert", "auto",
+                               "step_reverse", "per_event", "linear_penalty", "share_met", "coefficient"}
     for kind, spec in RULE_KINDS.items():
         assert spec.kind == kind and spec.label and spec.description
         assert any("\u4e00" <= ch <= "\u9fff" for ch in spec.label + spec.description)
