@@ -5,7 +5,7 @@ Inputs (the data folder; see the ``dept`` stage in :mod:`perfeval.city.registry`
 
 * ``units.csv`` — :mod:`.units`: ``unit_id, unit_name, department_id, level, parent_id``;
 * ``dept_basic.csv`` — :mod:`.basic`: one row per unit and year, money in 元 (:data:`.basic.BASIC_FIELDS`);
-* ``dept_evaluation/rows.csv`` — :mod:`.rows`: the tidy indicator rows the department-form readers produce, the
+* ``dept_rows.csv`` — :mod:`.rows`: the tidy indicator rows the department-form readers produce, the
   project row table plus ``entity`` (project / unit / department) and ``unit_id`` / ``department_id``. Columns
   taken: required ``entity, unit_id, level1, level2, level3, points, score``; optional ``department_id,
   project_id, year, code, target, actual, target_value, actual_value, op, unit, measure, rule, rule_params,
