@@ -24,7 +24,8 @@ from perfeval.systems.yaml_reader import read_yaml
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED = ["mof-2020-self", "mof-2020-project", "dept-overall", "exante", "target-review",
            "sector-education", "sector-water", "sector-environment", "sector-agriculture",
-           "sector-urban"]
+           "sector-urban", "dept-hunan", "dept-chongqing", "dept-hubei-20-80", "dept-jiangxi", "dept-sichuan-2017",
+           "dept-mof-layout", "dept-two-wings"]
 SECTORS = {"sector-education": "education", "sector-water": "water",
            "sector-environment": "environment", "sector-agriculture": "agriculture",
            "sector-urban": "urban"}
