@@ -95,7 +95,7 @@ def derive(sheet: pd.DataFrame, id_column: str = "unit_id") -> pd.DataFrame:
     return pd.concat(out, ignore_index=True)
 
 
-_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_NUMBER = re.compile(r"(-?\d+(?:\.\d+)?)")
 
 
 def _number(text) -> pd.Series:
