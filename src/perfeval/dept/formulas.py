@@ -65,7 +65,10 @@ _QUOTES = re.compile(r"[\s“”\"'‘’「」『』]")
 
 def normalise_name(names) -> pd.Series:
     """Indicator names without quotes and blanks (“三公经费”变动率 → 三公经费变动率)."""
-    return pd.Series(names, dtype=object).fillna("").astype(str).str.replace(_QUOTES, "", regex=True)
+    s = pd.Series(names, dtype=object).fillna("").astype(str)
+    codes, uniques = pd.factorize(s)  # each distinct name once
+    clean = pd.Series(uniques, dtype=object).str.replace(_QUOTES, "", regex=True).to_numpy(dtype=object)
+    return pd.Series(clean[codes] if len(s) else [], index=s.index, dtype=object)
 
 
 NAME_TO_KEY = MappingProxyType({n: f.key for f in FORMULAS.values() for n in (f.name, *f.aliases)})

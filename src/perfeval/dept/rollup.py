@@ -92,16 +92,16 @@ def _weights(r: pd.DataFrame, sheet: pd.DataFrame, units: pd.DataFrame, weight: 
 
 def _aggregate(r: pd.DataFrame, rule: RollupRule, dept_derived: pd.DataFrame) -> pd.DataFrame:
     """One row per department and indicator, every candidate figure side by side."""
-    keys = ["department_id", "indicator"]
-    g = r.groupby(keys, sort=True)
+    keys = ["gid"]  # (department_id, indicator) numbered once, in sorted order
     r = r.assign(wa=r["weight"] * r["a"], wt=r["weight"] * r["t"], wr=r["weight"] * r["ratio"],
                  sp=r["share"] * r["points"])
     g = r.groupby(keys, sort=True)
-    first = g[["level1", "level2", "level3", "formula", "measure", "op", "rule", "rule_params", "standard"]].first()
+    first = g[["department_id", "indicator", "level1", "level2", "level3", "formula", "measure", "op", "rule",
+               "rule_params", "standard"]].first()
     n = g.size().rename("n_units")
     counts = g[["a", "t", "ratio", "weight", "sp"]].count().add_prefix("n_")
     sums = g[["a", "t", "wa", "wt", "wr", "sp"]].sum()
-    out = pd.concat([first, n, counts, sums, g["ratio"].mean().rename("ratio_mean")], axis=1).reset_index()
+    out = pd.concat([first, n, counts, sums, g["ratio"].mean().rename("ratio_mean")], axis=1).reset_index(drop=True)
     full = {c: out[f"n_{c}"] == out["n_units"] for c in ("a", "t", "ratio", "weight", "sp")}
     amount, rate = out["measure"] == "amount", out["measure"] == "rate"
     out["points"] = out["sp"].where(full["sp"])
@@ -121,8 +121,14 @@ def _aggregate(r: pd.DataFrame, rule: RollupRule, dept_derived: pd.DataFrame) ->
     quantitative = (out["measure"] != "qualitative").to_numpy()
     kind = out["rule"].where(out["rule"].notna(), out["op"].map(KIND_BY_OP)).fillna("positive").to_numpy(dtype=object)
     kind = np.where(quantitative, kind, "none")
-    scored = apply_rules(kind, out["points"], out["target"], out["actual"], None,
-                         params=[_params(p) for p in out["rule_params"]])
+    given = out["rule_params"].notna()
+    if given.any():  # parse each distinct parameter text once
+        codes, uniques = pd.factorize(out["rule_params"].astype(str).where(given))
+        parsed = [_params(u) for u in uniques]
+        params = [parsed[c] if c >= 0 else None for c in codes]
+    else:
+        params = None
+    scored = apply_rules(kind, out["points"], out["target"], out["actual"], None, params=params)
     out["score_aggregate_first"] = scored.reference
     out["rule_kind"] = kind
     agg = rule.order == "aggregate_first"
@@ -164,7 +170,8 @@ def rollup(units: pd.DataFrame, rows: pd.DataFrame, basic: pd.DataFrame, rule: "
     wi = weights.set_index("unit_id")
     r["money"] = r["unit_id"].map(wi["money"])
     r["share"] = r["unit_id"].map(wi["share"])
-    group_money = r.groupby(["department_id", "indicator"])["money"].transform("sum")
+    r["gid"] = r.groupby(["department_id", "indicator"], sort=True).ngroup()
+    group_money = r.groupby("gid")["money"].transform("sum")
     r["weight"] = (r["money"] / group_money).where(group_money > 0).where(r["share"].notna())
     with np.errstate(divide="ignore", invalid="ignore"):
         r["ratio"] = (r["score"] / r["points"]).where(r["points"] > 0)

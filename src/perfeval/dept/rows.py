@@ -33,10 +33,17 @@ _OPS = {"≥": ">=", ">=": ">=", "≧": ">=", "大于等于": ">=", "不低于":
         "小于等于": "<=", "不高于": "<=", "不超过": "<=", "=": "=", "＝": "="}
 
 
+def _per_distinct(values: pd.Series, fn) -> np.ndarray:
+    """``fn`` over each distinct text once (forms repeat their targets), spread back to every row; NaN stays NaN."""
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object))
+    done = np.asarray(fn(pd.Series(uniques, dtype=object).astype(str)), dtype=object)
+    return np.where(codes >= 0, done[np.maximum(codes, 0)] if len(done) else None, None)
+
+
 def _first_number(values) -> pd.Series:
-    s = pd.Series(values, dtype=object)
-    return pd.to_numeric(s.astype(str).str.extract(r"(-?\d+(?:\.\d+)?)", expand=False).where(s.notna()),
-                         errors="coerce")
+    """The first number written in each cell ("≥95%" → 95), NaN where none."""
+    found = _per_distinct(values, lambda u: u.str.extract(r"(-?\d+(?:\.\d+)?)", expand=False))
+    return pd.to_numeric(pd.Series(found, index=getattr(values, "index", None), dtype=object), errors="coerce")
 
 
 def prepare_rows(rows: pd.DataFrame, units: pd.DataFrame | None = None, file: str = "rows") -> pd.DataFrame:
@@ -70,10 +77,10 @@ def prepare_rows(rows: pd.DataFrame, units: pd.DataFrame | None = None, file: st
     r["formula"] = normalise_name(r["level3"]).map(NAME_TO_KEY).to_numpy()
     r["t"] = pd.to_numeric(r["target_value"], errors="coerce").fillna(_first_number(r["target"]))
     r["a"] = pd.to_numeric(r["actual_value"], errors="coerce").fillna(_first_number(r["actual"]))
-    op = r["target"].astype(str).str.extract(_OP, expand=False).map(_OPS)
+    op = pd.Series(_per_distinct(r["target"], lambda u: u.str.extract(_OP, expand=False).map(_OPS)), index=r.index)
     r["op"] = r["op"].where(r["op"].notna(), op)
-    percent = (r["unit"].astype(str).str.strip() == "%") | r["target"].astype(str).str.contains("%", regex=False) \
-        | r["formula"].notna()
+    in_target = _per_distinct(r["target"], lambda u: u.str.contains("%", regex=False)) == True  # noqa: E712
+    percent = (r["unit"].astype(str).str.strip() == "%") | in_target | r["formula"].notna()
     inferred = np.where(r["formula"].notna(), "rate",
                         np.where(r["a"].isna() | r["t"].isna(), "qualitative", np.where(percent, "rate", "amount")))
     r["measure"] = r["measure"].where(r["measure"].isin(list(MEASURES)), inferred)
