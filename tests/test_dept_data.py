@@ -1,5 +1,6 @@
-"""The department data model (dept-overall.md §8.1): units.csv checks, dept_basic.csv checks and consolidation, and
-the formula indicators against hand-computed values (§3 worked examples), a typed value kept and a difference flagged."""
+"""The department data model (dept-overall.md §8.1): units.csv checks, dept_basic.csv checks and consolidation,
+and the formula indicators against hand-computed values (§3 worked examples), a typed value kept and a difference
+flagged."""
 from __future__ import annotations
 
 import numpy as np

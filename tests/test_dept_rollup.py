@@ -66,6 +66,15 @@ def test_amounts_add_and_qualitative_rows_weigh_score_shares():
     assert g.loc["服务质量", "score"] == pytest.approx(5 * (0.75 * 1.0 + 0.25 * 0.8))
 
 
+def test_coefficient_rows_roll_up_by_score_shares_not_by_re_scoring():
+    """重庆 得分系数 rows [D14]: the unit's score is 权重 × 系数, a judgement; the department takes its money-weighted mean."""
+    units = hierarchy()
+    rows = procurement_rows().assign(rule="coefficient", coefficient=[100.0, 50.0], score=[4.0, 2.0])
+    g = rollup(units, rows, sheet(units, [0, 300, 100])).groups.iloc[0]
+    assert g["score"] == pytest.approx(0.75 * 4 + 0.25 * 2)
+    assert g["method"] == "得分系数或评议类规则：得分率按资金额度加权平均"
+
+
 def test_a_typed_rate_that_disagrees_with_the_data_sheet_is_kept_and_flagged():
     units = hierarchy()
     basic = sheet(units, [0, 300, 100], procurement_budget=[0, 100, 100], procurement_spent=[0, 98, 60])

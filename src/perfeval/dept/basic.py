@@ -68,7 +68,8 @@ def check_basic(frame: pd.DataFrame, units: pd.DataFrame | None = None, file: st
         parsed = pd.to_datetime(raw, errors="coerce")
         bad = np.flatnonzero((parsed.isna() & raw.notna()).to_numpy())
         if len(bad):
-            raise InputError(f"“{col}”须为日期 (must be a date)", where=Location(file=file, row=int(bad[0]) + 2, column=col),
+            raise InputError(f"“{col}”须为日期 (must be a date)",
+                             where=Location(file=file, row=int(bad[0]) + 2, column=col),
                              expected="如 2021-02-10", found=raw.iloc[bad[0]])
         df[col] = parsed
     neg = [(c, np.flatnonzero(compare.lt(df[c].to_numpy(), 0.0))) for c in AMOUNT_FIELDS if c != "adjustment"]
@@ -79,7 +80,8 @@ def check_basic(frame: pd.DataFrame, units: pd.DataFrame | None = None, file: st
     dup = np.flatnonzero(df.duplicated(list(KEYS)).to_numpy())
     if len(dup):
         raise InputError("同一单位同一年度只能有一行 (one row per unit and year)",
-                         where=Location(file=file, row=int(dup[0]) + 2, column="unit_id"), found=df["unit_id"].iloc[dup[0]])
+                         where=Location(file=file, row=int(dup[0]) + 2, column="unit_id"),
+                         found=df["unit_id"].iloc[dup[0]])
     if units is not None:
         unknown = np.flatnonzero(~df["unit_id"].isin(units["unit_id"]).to_numpy())
         if len(unknown):

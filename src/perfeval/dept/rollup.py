@@ -35,6 +35,7 @@ from .rows import prepare_rows
 from .rules import RollupRule, get_rule
 
 KIND_BY_OP = {">=": "positive", "<=": "reverse", "=": "equal"}
+JUDGED_KINDS = ("coefficient", "expert", "checklist", "qualitative")  # rolled up by score shares
 TOLERANCE_PP = 0.05  # percentage points between a typed rate and the data sheet's
 
 
@@ -118,7 +119,8 @@ def _aggregate(r: pd.DataFrame, rule: RollupRule, dept_derived: pd.DataFrame) ->
         out.loc[use, "actual_rule"] = "汇总后分子/分母重新计算"
     out["score_first"] = (out["wr"] * out["points"]).where(full["ratio"] & full["weight"])
     out["score_first_plain"] = (out["ratio_mean"] * out["points"]).where(full["ratio"])
-    quantitative = (out["measure"] != "qualitative").to_numpy()
+    judged = out["rule"].isin(JUDGED_KINDS).to_numpy()  # a coefficient or a panel's judgement is not re-scored
+    quantitative = (out["measure"] != "qualitative").to_numpy() & ~judged
     kind = out["rule"].where(out["rule"].notna(), out["op"].map(KIND_BY_OP)).fillna("positive").to_numpy(dtype=object)
     kind = np.where(quantitative, kind, "none")
     given = out["rule_params"].notna()
@@ -135,9 +137,10 @@ def _aggregate(r: pd.DataFrame, rule: RollupRule, dept_derived: pd.DataFrame) ->
     use_agg = agg & quantitative & ~np.isnan(scored.reference)
     out["score"] = np.where(use_agg, scored.reference, out["score_first"])
     out["method"] = np.where(use_agg, "先汇总完成数，再计算得分",
+                             np.where(judged, "得分系数或评议类规则：得分率按资金额度加权平均",
                              np.where(~quantitative, "定性：得分率按资金额度加权平均",
                                       np.where(agg, "先逐单位计分再加权平均（汇总完成数或指标值缺失）",
-                                               "先逐单位计分，再按资金额度加权平均")))
+                                               "先逐单位计分，再按资金额度加权平均"))))
     return out.drop(columns=["t", "a", "wa", "wt", "wr", "sp"])
 
 

@@ -60,7 +60,8 @@ def prepare_rows(rows: pd.DataFrame, units: pd.DataFrame | None = None, file: st
             r[col] = np.nan
     bad = np.flatnonzero(~r["entity"].isin(ENTITIES).to_numpy())
     if len(bad):
-        raise InputError("entity 须为 project / unit / department", where=Location(file=file, row=int(bad[0]) + 2, column="entity"),
+        raise InputError("entity 须为 project / unit / department",
+                         where=Location(file=file, row=int(bad[0]) + 2, column="entity"),
                          found=r["entity"].iloc[bad[0]])
     r["unit_id"] = r["unit_id"].astype(str).str.strip()
     r["points"] = numeric_column(r, "points", file=file, first_row=2)
@@ -73,7 +74,8 @@ def prepare_rows(rows: pd.DataFrame, units: pd.DataFrame | None = None, file: st
                              column="unit_id"), found=r["unit_id"].iloc[unknown[0]])
         r["department_id"] = r["department_id"].where(r["department_id"].notna(), dept)
     code = r["code"].astype(object).where(r["code"].notna())
-    r["indicator"] = code.fillna(r["level1"].astype(str) + "|" + r["level2"].astype(str) + "|" + r["level3"].astype(str))
+    names = r["level1"].astype(str) + "|" + r["level2"].astype(str) + "|" + r["level3"].astype(str)
+    r["indicator"] = code.fillna(names)
     r["formula"] = normalise_name(r["level3"]).map(NAME_TO_KEY).to_numpy()
     r["t"] = pd.to_numeric(r["target_value"], errors="coerce").fillna(_first_number(r["target"]))
     r["a"] = pd.to_numeric(r["actual_value"], errors="coerce").fillna(_first_number(r["actual"]))
