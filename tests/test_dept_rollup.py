@@ -197,7 +197,7 @@ def _case(n, money, targets, actuals, shares):
     return units, rows, basic
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(departments())
 def test_weights_sum_to_one(case):
     r = rollup(*_case(*case))
@@ -205,7 +205,7 @@ def test_weights_sum_to_one(case):
     assert r.rows.groupby("indicator")["weight"].sum().to_numpy() == pytest.approx(1.0)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(departments(max_units=1))
 def test_the_rollup_of_one_unit_is_that_unit(case):
     units, rows, basic = _case(*case)
@@ -221,7 +221,7 @@ def test_the_rollup_of_one_unit_is_that_unit(case):
     assert not d["grades_differ"]
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(departments(), st.randoms(use_true_random=False))
 def test_reordering_units_changes_nothing(case, rnd):
     units, rows, basic = _case(*case)
