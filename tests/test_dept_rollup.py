@@ -75,6 +75,18 @@ def test_coefficient_rows_roll_up_by_score_shares_not_by_re_scoring():
     assert g["method"] == "得分系数或评议类规则：得分率按资金额度加权平均"
 
 
+def test_rows_of_other_years_are_left_out_and_a_published_department_form_is_set_beside():
+    units = hierarchy()
+    rows = pd.concat([procurement_rows().assign(year=2021),
+                      procurement_rows().assign(year=2020, actual=["10%", "10%"], score=[0.4, 0.4]),
+                      pd.DataFrame({"entity": ["department"], "unit_id": ["D1"], "level1": "过程", "level2": "预算执行",
+                                    "level3": "政府采购执行率", "points": 4.0, "score": 3.5, "year": 2021})],
+                     ignore_index=True)
+    r = rollup(units, rows, sheet(units, [0, 300, 100]))
+    assert r.groups.iloc[0]["actual"] == pytest.approx(91.0)  # 2020's rows did not enter
+    assert r.departments.iloc[0]["published_total"] == 3.5 and r.departments.iloc[0]["consolidated_total"] == 4.0
+
+
 def test_a_typed_rate_that_disagrees_with_the_data_sheet_is_kept_and_flagged():
     units = hierarchy()
     basic = sheet(units, [0, 300, 100], procurement_budget=[0, 100, 100], procurement_spent=[0, 98, 60])

@@ -11,7 +11,8 @@ the data sheet (:mod:`.basic`) and returns a :class:`Rollup` holding every inter
   (Σ unit share × unit points: an indicator only one unit carries weighs by that unit's money), the
   aggregate-first score, the money-weighted and plain means of the unit score shares, the score used and how;
 * ``units``: unit totals; ``departments``: both views — the consolidated total (Σ group scores) and the
-  money-weighted mean of unit totals — their grades and a flag where the grades differ;
+  money-weighted mean of unit totals — their grades and a flag where the grades differ, and the total of the
+  department's own consolidated form where one was read (``entity == "department"`` rows: compared, not used);
 * ``coverage`` (:class:`.coverage.Coverage`): missing forms, money checks, typed-vs-computed differences.
 
 Everything is grouped frames (pandas/numpy), never a loop per unit. Worked example of §5.1 (tests): units with
@@ -159,6 +160,8 @@ def rollup(units: pd.DataFrame, rows: pd.DataFrame, basic: pd.DataFrame, rule: "
     bands = bands or GradeBands()
     sheet, year = _sheet_of_year(basic, year)
     prepared = prepare_rows(rows, units)
+    row_year = pd.to_numeric(prepared["year"], errors="coerce")
+    prepared = prepared[row_year.isna() | (row_year == year)].reset_index(drop=True)  # rows of other years out
     r = prepared[prepared["entity"] == "unit"].reset_index(drop=True)
     derived = derive(sheet, "unit_id")
     d = derived.dropna(subset=["value"])[["unit_id", "formula", "value"]].rename(columns={"value": "derived_actual"})
@@ -182,6 +185,9 @@ def rollup(units: pd.DataFrame, rows: pd.DataFrame, basic: pd.DataFrame, rule: "
     dept_derived = derive(consolidated, "department_id")
     groups = _aggregate(r, rule, dept_derived)
     units_table, departments = _totals(r, groups, weights, bands)
+    published = prepared[prepared["entity"] == "department"]  # the departments' own consolidated forms, as read
+    departments["published_total"] = departments["department_id"].map(
+        published.groupby("unit_id")["score"].sum(min_count=1)).astype(float)
     coverage = check_coverage(units, sheet, prepared, consolidated, r, blocks=blocks, projects=projects)
     return Rollup(rule, year, weights, r, groups, units_table, departments, consolidated, dept_derived,
                   coverage, bands)
