@@ -257,7 +257,7 @@ def test_header_only_payments_in_a_real_batch(city, tmp_path):
 
 def test_the_registry_names_real_notebooks_functions_and_inputs():
     names = [s.name for s in registry.STAGES]
-    assert names == ["self", "key", "exante", "targets", "priority", "monitoring", "results", "disclosure", "annual"]
+    assert names == ["self", "key", "exante", "targets", "priority", "monitoring", "results", "disclosure", "annual", "dept"]
     for s in registry.STAGES:
         for nb in (s.notebook, s.summary_notebook):
             assert not nb or (ROOT / "notebooks" / nb).is_file(), nb

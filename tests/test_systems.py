@@ -24,7 +24,8 @@ from perfeval.systems.yaml_reader import read_yaml
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED = ["mof-2020-self", "mof-2020-project", "dept-overall", "exante", "target-review",
            "sector-education", "sector-water", "sector-environment", "sector-agriculture",
-           "sector-urban"]
+           "sector-urban", "dept-hunan", "dept-chongqing", "dept-hubei-20-80", "dept-jiangxi", "dept-sichuan-2017",
+           "dept-mof-layout", "dept-two-wings"]
 SECTORS = {"sector-education": "education", "sector-water": "water",
            "sector-environment": "environment", "sector-agriculture": "agriculture",
            "sector-urban": "urban"}
@@ -452,7 +453,8 @@ def test_rule_objects_validate_and_fill_defaults():
 
 def test_rule_kinds_table_is_complete_and_documented():
     assert set(RULE_KINDS) == {"positive", "reverse", "equal", "qualitative", "binary", "step",
-                               "deduction", "checklist", "execution", "date", "expert", "auto"}
+                               "deduction", "checklist", "execution", "date", "expert", "auto",
+                               "step_reverse", "per_event", "linear_penalty", "share_met", "coefficient"}
     for kind, spec in RULE_KINDS.items():
         assert spec.kind == kind and spec.label and spec.description
         assert any("\u4e00" <= ch <= "\u9fff" for ch in spec.label + spec.description)

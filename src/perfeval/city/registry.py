@@ -1,6 +1,7 @@
 """The stage registry: every stage of the city's year, its input files and columns, and where its code lives.
 
-One entry per stage (单位自评, 重点评价, 事前评估, 目标审核, 择优排序, 运行监控, 结果应用, 信息公开, 年度报告):
+One entry per stage (单位自评, 重点评价, 事前评估, 目标审核, 择优排序, 运行监控, 结果应用, 信息公开, 年度报告,
+部门整体评价):
 the data files it reads (path relative to the data folder; a ``{project_id}`` in the path means one file
 per project), their required and optional columns and a Chinese description, and — as dotted names and
 plain strings, so that this module imports nothing heavy — its library function, its outline builder, its
@@ -115,6 +116,22 @@ INPUTS: tuple[Input, ...] = (
     Input("control", "next_year/control.csv", "下一年度资金控制数（元）", required=("cap",), optional=("year", "note")),
     Input("declarations", "next_year/declarations/{project_id}.xlsx", "下一年度绩效目标申报表（每个项目一个工作簿）",
           per_project=True),
+    Input("units", "units.csv", "预算单位层级：每个单位一行（一级预算单位即部门本身，二级预算单位填上级单位）",
+          required=("unit_id", "unit_name", "department_id", "level", "parent_id")),
+    Input("dept_basic", "dept_basic.csv", "部门整体支出基础数据表：每个单位每年一行（预算、执行、基本/项目支出、人员、三公经费、"
+          "政府采购、结转结余、固定资产、预决算公开，元）",
+          required=("unit_id", "year", "budget_initial", "budget_full_year", "spent"),
+          optional=("budget_personnel", "budget_public", "budget_project", "spent_personnel", "spent_public",
+                    "spent_project", "income_general", "income_fund", "income_special", "income_other", "adjustment",
+                    "staff_quota", "staff_actual", "sangong_budget", "sangong_budget_last", "sangong_spent",
+                    "sangong_spent_last", "procurement_budget", "procurement_spent", "carryover_start",
+                    "carryover_end", "assets_total", "assets_in_use", "key_project_spending", "budget_published",
+                    "final_published")),
+    Input("dept_rows", "dept_rows.csv", "部门（单位）整体支出绩效自评表的指标行（整理后的表；entity 区分项目/单位/部门）",
+          required=("entity", "unit_id", "level1", "level2", "level3", "points", "score"),
+          optional=("department_id", "project_id", "year", "code", "target", "actual", "target_value", "actual_value",
+                    "op", "unit", "measure", "rule", "rule_params", "coefficient", "standard", "reason", "counted",
+                    "source_file", "source_sheet", "source_row")),
 )
 
 STAGES: tuple[Stage, ...] = (
@@ -157,6 +174,10 @@ STAGES: tuple[Stage, ...] = (
           summary_notebook="annual_report.ipynb", command="perfeval annual / perfeval batch --kind annual",
           cli="perfeval.cli.annual",
           batch_kind="annual"),
+    # notebook "dept_report.ipynb", command "perfeval dept" (module perfeval.cli.dept) and batch kind "dept" are
+    # built by a later step; until they exist the entry names only the library function (see tests).
+    Stage("dept", "部门整体支出绩效评价", needs=("units", "dept_basic", "dept_rows"), uses=("projects",),
+          function="perfeval.dept.evaluate"),
 )
 
 _INPUTS = {i.key: i for i in INPUTS}

@@ -15,7 +15,11 @@ parameters; :func:`infer_kind` picks the kind of an ``auto`` row from its target
 * date: actual on or before the deadline → w; later → late_share × w
 * step: share of points from descending threshold bands on the actual or the rate a/t × 100
 * deduction: w − per_unit × deviation / unit_size, floored at 0 (扣完为止); deviation from the
-  rule's ``limit`` when it has one, else from the row's target
+  rule's ``limit`` when it has one, else from the row's target; ``whole_units`` counts full units only
+  ("每低于5%扣2分"), ``zero_above`` gives 0 beyond a deviation
+* department-overall kinds (:mod:`.kinds_dept`, dept-overall.md §3): step_reverse (lower-is-better bands,
+  upper bounds inclusive), per_event (w − per_event × count), linear_penalty ((1 − factor × a/scale) × w,
+  0 above a cap), share_met (w × share of the department's project indicators met), coefficient (w × 得分系数)
 * checklist: Σ points of the listed items the actual names
 * execution: 分值 × min(执行率, 1), per project (:func:`execution_score`)
 * expert: no reference; the panel's or assessor's score stands

@@ -121,11 +121,18 @@ def step(x: RuleInput, p: dict):
 
 def deduction(x: RuleInput, p: dict):
     """w − per_unit × deviation / unit_size, floored at 0 (扣完为止); deviation from ``limit``
-    when the rule has one, else from the row's target."""
+    when the rule has one, else from the row's target. ``whole_units``: only FULL units count
+    ("每低于5%扣2分": 7 points below is one step) [dept-overall.md §3 D5]; ``zero_above``: no points
+    once the deviation exceeds it."""
     base = np.full(len(x.w), float(p["limit"])) if p.get("limit") is not None else x.t
     deviation = (x.a - base) if p.get("direction", "over") == "over" else (base - x.a)
     deviation = np.clip(compare.snap(deviation), 0.0, None)
-    score = np.clip(x.w - float(p["per_unit"]) * deviation / float(p.get("unit_size", 1.0)), 0.0, None)
+    units = deviation / float(p.get("unit_size", 1.0))
+    if p.get("whole_units", False):
+        units = np.floor(compare.snap(units))
+    score = np.clip(x.w - float(p["per_unit"]) * units, 0.0, None)
+    if p.get("zero_above") is not None:
+        score = np.where(compare.gt(deviation, float(p["zero_above"])), 0.0, score)
     return _fixed(np.minimum(score, x.w), deviation <= 0, ~np.isnan(base) & ~np.isnan(x.a))
 
 

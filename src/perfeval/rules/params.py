@@ -19,6 +19,7 @@ PARAM_TYPES = {
     "bool": "布尔值 true/false (boolean)",
     "choice": "取值之一 (one of a fixed set)",
     "bands": "分档列表 [[阈值, 得分比例], …] (list of [threshold, share])",
+    "upper_bands": "反向分档列表 [[上限, 得分比例], …]，上限从低到高 (list of [upper bound, share], ascending)",
     "tiers": "定性档次 {full|basic|partial|none: [下限比例, 上限比例]} (qualitative tiers)",
     "items": "检查项列表 [{name, points}, …] (checklist items)",
     "grades": "等级与得分比例 {优: 1.0, 良: 0.8, …} (grade label → share)",
@@ -91,6 +92,30 @@ def _check_bands(value, path: str) -> list[str]:
     return problems
 
 
+def _check_upper_bands(value, path: str) -> list[str]:
+    """Lower-is-better bands [[upper bound, share], …]: bounds ascending, shares not increasing."""
+    if not isinstance(value, (list, tuple)) or not value:
+        return [f"{path}: 须为非空列表 [[上限, 得分比例], …] (must be a non-empty list of pairs)"]
+    problems = []
+    for i, band in enumerate(value):
+        if (not isinstance(band, (list, tuple)) or len(band) != 2
+                or not all(_is_number(v) for v in band)):
+            problems.append(f"{path}[{i}]: 须为 [上限, 得分比例] 两个数值 (must be [upper, share])，实际为 {band!r}")
+        elif not _share_ok(band[1]):
+            problems.append(f"{path}[{i}]: 得分比例须在 0–1 之间 (share must be in [0, 1])，实际为 {_fmt(band[1])}")
+    if problems:
+        return problems
+    uppers = [b[0] for b in value]
+    shares = [b[1] for b in value]
+    if any(a >= b for a, b in zip(uppers, uppers[1:])):
+        problems.append(f"{path}: 上限须从低到高排列 (upper bounds must ascend)，实际为 "
+                        f"[{', '.join(_fmt(t) for t in uppers)}]")
+    if any(a < b for a, b in zip(shares, shares[1:])):
+        problems.append(f"{path}: 得分比例须随上限升高而不增加 (shares must not increase)，实际为 "
+                        f"[{', '.join(_fmt(t) for t in shares)}]")
+    return problems
+
+
 def _check_tiers(value, path: str) -> list[str]:
     if not isinstance(value, Mapping) or not value:
         return [f"{path}: 须为映射 {{full: [下限, 上限], partial: …, none: …}} (must be a mapping)"]
@@ -154,7 +179,7 @@ def _check_grades(value, path: str) -> list[str]:
     return problems
 
 
-_STRUCTURED = {"bands": _check_bands, "tiers": _check_tiers, "items": _check_items,
+_STRUCTURED = {"bands": _check_bands, "upper_bands": _check_upper_bands, "tiers": _check_tiers, "items": _check_items,
                "grades": _check_grades}
 
 

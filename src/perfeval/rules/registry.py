@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from . import kinds as K
+from . import kinds_dept as KD
 from .params import ParamSpec, check_value
 
 SCORED_BY = {
@@ -89,7 +90,10 @@ _KINDS = [
                                 minimum=0.0, exclusive_minimum=True),
          "direction": ParamSpec("choice", "over：超过基准扣分；under：低于基准扣分",
                                 default="over", choices=("over", "under")),
-         "limit": ParamSpec("number", "扣分基准值；不写时用该行的指标值（年度指标值）")}, score=K.deduction),
+         "limit": ParamSpec("number", "扣分基准值；不写时用该行的指标值（年度指标值）"),
+         "whole_units": ParamSpec("bool", "true：只按完整的单位扣分（如“每低于5%扣2分”，低 7 个百分点扣一次）；"
+                                          "false 或不写：不足一个单位按比例扣"),
+         "zero_above": ParamSpec("number", "偏离超过该值时本项不得分（可选）", minimum=0.0)}, score=K.deduction),
     RuleKindSpec(
         "checklist", "要点计分", "逐项检查评分要点，满足一项得该项分值，各项分值之和等于指标分值",
         "panel",
@@ -109,6 +113,37 @@ _KINDS = [
     RuleKindSpec(
         "expert", "专家评分", "由评价组或专家组直接评分，无规则参考分", "panel",
         {"grades": ParamSpec("grades", "可选：等级与得分比例，如 {优: 1.0, 良: 0.8, 中: 0.6, 差: 0.4}")}),
+    RuleKindSpec(
+        "step_reverse", "反向分档计分", "数值越低越好：不超过某一档上限（含上限）得该档比例的分值；超过最高一档上限不得分",
+        "rule",
+        {"bands": ParamSpec(
+            "upper_bands", "[[上限, 得分比例], …]，上限从低到高，比例在 0–1 之间且不递增", required=True),
+         "on": ParamSpec(
+            "choice", "actual：按实际值本身分档；rate：按 实际值/指标值×100 分档", default="actual",
+            choices=("actual", "rate"))}, score=KD.step_reverse),
+    RuleKindSpec(
+        "per_event", "按次扣分", "以满分为起点，每发生一次（如一处违规）扣固定分值，扣完为止；实际值为次数",
+        "rule",
+        {"per_event": ParamSpec("number", "每次扣减的分值（>0）", required=True, minimum=0.0,
+                                exclusive_minimum=True)}, score=KD.per_event),
+    RuleKindSpec(
+        "linear_penalty", "线性扣减", "得分 = (1 − 系数 × 实际值/比例基数) × 分值，不低于 0；实际值超过上限时不得分",
+        "rule",
+        {"factor": ParamSpec("number", "系数（>0），如“(1 − 10 × 调剂数/年初预算数) × 分值”中的 10", required=True,
+                             minimum=0.0, exclusive_minimum=True),
+         "scale": ParamSpec("number", "实际值的比例基数：100 表示实际值以百分数记（8% 记为 8）", default=100.0,
+                            minimum=0.0, exclusive_minimum=True),
+         "zero_above": ParamSpec("number", "实际值超过该值时不得分（可选，与实际值同单位）")},
+        score=KD.linear_penalty),
+    RuleKindSpec(
+        "share_met", "项目指标完成比例", "得分 = 分值 × 部门所属项目数量指标中完成的个数/全部个数；"
+                                   "未完成或超过指标值过多（超出完成区间）均视为未完成；实际值为完成比例（%）",
+        "rule",
+        {"over_limit": ParamSpec("number", "完成区间上限（实际值/指标值），超过视为未完成，默认 1.3（超 30%）",
+                                 default=1.3, minimum=1.0)}, score=KD.share_met),
+    RuleKindSpec(
+        "coefficient", "得分系数", "指标得分 = 指标权重（分值）× 得分系数；实际值为得分系数（%），按 0–100% 截取",
+        "rule", score=KD.coefficient),
     RuleKindSpec(
         "auto", "按指标值自动识别", "按年度指标值的写法确定规则：≥ 正向、≤ 反向、= 等于、文字 定性、是/否、日期 时限",
         "inferred"),

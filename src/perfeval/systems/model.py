@@ -28,7 +28,7 @@ FRAME_LABELS = {
     "level2": "二级指标", "level3": "三级指标", "name": "指标名称", "points": "分值",
     "weight": "权重", "rule_kind": "评分规则", "rule_params": "规则参数", "scored_by": "评分方式",
     "open": "个性指标", "is_leaf": "末级", "description": "指标解释", "standard": "评分标准",
-    "formula": "计算公式", "evidence": "佐证材料",
+    "formula": "计算公式", "direction": "指标方向", "evidence": "佐证材料",
 }
 
 
@@ -123,6 +123,7 @@ class Node:
     description: str | None = None
     standard: str | None = None
     formula: str | None = None
+    direction: str | None = None   # higher | lower | equal | qualitative (DIRECTIONS)
     evidence: tuple[str, ...] = ()
     open: bool = False
     children: tuple[Node, ...] = ()
@@ -144,6 +145,7 @@ class Node:
             description=raw.get("description"),
             standard=raw.get("standard"),
             formula=raw.get("formula"),
+            direction=raw.get("direction"),
             evidence=tuple(raw.get("evidence") or ()),
             open=bool(raw.get("open", False)),
             children=tuple(cls.from_raw(c) for c in raw.get("children") or ()),
@@ -211,7 +213,7 @@ class IndicatorSystem:
         Columns: code, parent_code, depth, level1…level3 (names along the path, None below the
         node's depth; more level columns if the tree is deeper), name, points, weight (relative to
         the parent; level 1 relative to the total), rule_kind, rule_params (defaults filled in),
-        scored_by, open, is_leaf, description, standard, formula, evidence.
+        scored_by, open, is_leaf, description, standard, formula, direction, evidence.
         """
         rows = []
         max_depth = max((d for _, d, _ in self.walk()), default=1)
@@ -237,6 +239,7 @@ class IndicatorSystem:
                 "description": node.description,
                 "standard": node.standard,
                 "formula": node.formula,
+                "direction": node.direction,
                 "evidence": node.evidence,
             }
             rows.append(row)

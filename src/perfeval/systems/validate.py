@@ -20,14 +20,14 @@ from pathlib import Path
 from .inherit import code_of as _code
 from .inherit import load_base, merge
 from .inherit import tag_of as _tag
-from .vocabulary import KINDS, SECTORS, WEIGHTINGS
+from .vocabulary import DIRECTIONS, KINDS, SECTORS, WEIGHTINGS
 from ..rules.registry import check_rule, split_rule
 from .yaml_reader import read_yaml
 
 TOLERANCE = 1e-9
 TOP_FIELDS = ("id", "title", "basis", "version", "kind", "sector", "extends", "total",
               "weighting", "nodes")
-NODE_FIELDS = ("code", "name", "points", "weight", "description", "standard", "formula",
+NODE_FIELDS = ("code", "name", "points", "weight", "description", "standard", "formula", "direction",
                "evidence", "rule", "open", "children")
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
@@ -149,6 +149,10 @@ def _check_nodes(nodes, path: str, weighting: str, partial_top: bool,
         if evidence is not None and (not isinstance(evidence, list) or not all(
                 isinstance(e, str) and e.strip() for e in evidence)):
             problems.append(f"{p}.evidence: 须为文字列表 (must be a list of strings)，实际为 {evidence!r}{tag}")
+        direction = node.get("direction")
+        if direction is not None and direction not in DIRECTIONS:
+            problems.append(f"{p}.direction: 指标方向须为 {' / '.join(DIRECTIONS)} 之一 (unknown direction)，"
+                            f"实际为 {direction!r}{tag}")
         is_open = node.get("open")
         if is_open is not None and not isinstance(is_open, bool):
             problems.append(f"{p}.open: 须为 true 或 false (must be a boolean)，实际为 {is_open!r}{tag}")

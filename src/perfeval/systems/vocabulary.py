@@ -1,4 +1,4 @@
-"""The closed vocabularies of an indicator system's header: kinds, sectors and weightings."""
+"""The closed vocabularies of an indicator system: kinds, sectors and weightings (header), directions (nodes)."""
 
 KINDS = {
     "self": "单位自评 (self-evaluation)",
@@ -15,4 +15,8 @@ SECTORS = {
 WEIGHTINGS = {
     "points": "分值制：下级分值之和等于上级分值 (absolute points)",
     "relative": "权重制：同一上级下的权重之和为 1 (relative weights)",
+}
+DIRECTIONS = {
+    "higher": "越高越好 (higher is better)", "lower": "越低越好 (lower is better)",
+    "equal": "等于指标值为好 (on target)", "qualitative": "定性 (qualitative)",
 }
