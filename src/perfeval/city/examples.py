@@ -38,6 +38,14 @@ EXAMPLES = {
     "requests": {"project_id": P, "project_name": "示例项目", "kind": "延续", "requested": "1000000",
                  "department": "某某市某某局", "unit": "某某市某某中心", "sector": "教育"},
     "control": {"cap": "250000000", "year": "2022", "note": "（说明）"},
+    "units": {"unit_id": "101", "unit_name": "某某市某某局（机关本级）", "department_id": "101", "level": "1",
+              "parent_id": ""},
+    "dept_basic": {"unit_id": "101", "year": "2021", "budget_initial": "12000000", "budget_full_year": "12500000",
+                   "spent": "12100000", "budget_personnel": "8000000", "budget_public": "1500000",
+                   "budget_project": "3000000", "staff_quota": "50", "staff_actual": "48"},
+    "dept_rows": {"entity": "department", "unit_id": "101", "department_id": "101", "year": "2021", "level1": "产出",
+                  "level2": "重点工作任务完成", "level3": "重点工作任务完成率", "target": "100%", "actual": "95%",
+                  "points": "10", "score": "9.5"},
 }
 
 __all__ = ["EXAMPLES"]
