@@ -6,23 +6,12 @@ has its meaning, so a new column cannot be left unexplained.
 """
 from __future__ import annotations
 
+from ..dept.basic import BASIC_FIELDS, DATE_FIELDS
+
 COLUMN_MEANINGS = {
     # department-overall evaluation (units.csv, dept_basic.csv, dept_rows.csv): amounts in 元
     "unit_id": "预算单位编码", "unit_name": "预算单位名称", "department_id": "所属部门（一级预算单位）编码",
     "level": "单位级次：1 一级预算单位（部门本身），2 二级预算单位", "parent_id": "上级单位编码（一级单位空白）",
-    "budget_personnel": "基本支出·人员经费（全年预算，元）", "budget_public": "基本支出·公用经费（全年预算，元）",
-    "budget_project": "项目支出（全年预算，元）", "spent_personnel": "基本支出·人员经费（执行，元）",
-    "spent_public": "基本支出·公用经费（执行，元）", "spent_project": "项目支出（执行，元）",
-    "income_general": "一般公共预算（元）", "income_fund": "政府性基金（元）", "income_special": "财政专户管理资金（元）",
-    "income_other": "其他资金（元）", "adjustment": "预算调整数（追加、调减的绝对额合计，元）",
-    "staff_quota": "编制数（人）", "staff_actual": "在职人数（人）",
-    "sangong_budget": "三公经费预算数（本年，元）", "sangong_budget_last": "三公经费预算数（上年，元）",
-    "sangong_spent": "三公经费支出数（本年，元）", "sangong_spent_last": "三公经费支出数（上年，元）",
-    "procurement_budget": "政府采购预算（元）", "procurement_spent": "政府采购执行金额（元）",
-    "carryover_start": "结转结余（年初，元）", "carryover_end": "结转结余（年末，元）",
-    "assets_total": "固定资产总额（元）", "assets_in_use": "在用固定资产（元）",
-    "key_project_spending": "重点项目支出（元）", "budget_published": "部门预算公开日期",
-    "final_published": "部门决算公开日期",
     "entity": "评价对象：project 项目、unit 单位、department 部门", "actual_value": "实际完成值（数值）",
     "measure": "计量口径", "rule": "评分规则", "coefficient": "得分系数", "standard": "评分标准（原文）",
     "project_id": "项目编码（与自评表的“项目编码”一致）",
@@ -94,5 +83,8 @@ COLUMN_MEANINGS = {
     "cap": "资金控制数（元）",
     "note": "说明",
 }
+# the department data sheet's fields, with the labels of perfeval.dept.basic (amounts in 元)
+_UNITS = {"staff_quota": "（人）", "staff_actual": "（人）", **{k: "" for k in DATE_FIELDS}}
+COLUMN_MEANINGS.update({k: label + _UNITS.get(k, "（元）") for k, label in BASIC_FIELDS.items() if k not in COLUMN_MEANINGS})
 
 __all__ = ["COLUMN_MEANINGS"]
