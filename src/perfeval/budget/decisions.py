@@ -164,14 +164,15 @@ class Decisions:
 
         return ledger_table(self)
 
-    def to_xlsx(self, path):
+    def to_xlsx(self, path, date: str | None = None):
         """决定台账 / 决定汇总 / 决定规则, formatted, atomic and byte-reproducible."""
         from ..export import write_sheets
         from .decisions_view import summary_table
 
         conv = self.conventions()
         return write_sheets(path, {"决定台账": self.chinese_table(), "决定汇总": summary_table(self),
-                                   "决定规则": pd.DataFrame({"规则": list(conv), "设置": list(conv.values())})})
+                                   "决定规则": pd.DataFrame({"规则": list(conv), "设置": list(conv.values())})},
+                           title="下一年度预算决定台账", date=date)
 
     def _repr_html_(self) -> str:
         from ..display import table_html

@@ -287,7 +287,10 @@ def write_applied_workbook(data_dir, path: Path) -> int:
     from ..errors import PerfevalError
 
     try:
-        decisions_from_data(data_folder(data_dir)).applied().to_xlsx(path)
+        from ..settings import load
+
+        data = data_folder(data_dir)
+        decisions_from_data(data).applied().to_xlsx(path, date=load(data).date_text)
     except PerfevalError as exc:
         print(f"结果应用工作簿未写出 (results-applied workbook not written)：{exc}", file=sys.stderr)
         return EXIT_FAILED

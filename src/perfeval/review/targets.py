@@ -167,7 +167,7 @@ class TargetReview:
             "严重问题": s["n_critical"], "须修改": s["n_major"], "建议修改": s["n_minor"],
             "审核结论": s["grade"], "结果应用": s["consequence"]})
 
-    def to_xlsx(self, path):
+    def to_xlsx(self, path, date: str | None = None):
         """The findings workbook: 审核结论 / 审核发现 / 申报指标 / 审核规则 (Chinese headers, atomic, reproducible)."""
         from ..export import write_sheets
 
@@ -178,7 +178,7 @@ class TargetReview:
                                  "行号") if c in rows]]
         conv = pd.DataFrame({"规则": list(self.conventions), "设置": [str(v) for v in self.conventions.values()]})
         return write_sheets(path, {"审核结论": self.summary_table(), "审核发现": self.findings_table(),
-                                   "申报指标": rows, "审核规则": conv})
+                                   "申报指标": rows, "审核规则": conv}, title="绩效目标审核结果", date=date)
 
     def _repr_html_(self) -> str:
         from ..display import table_html
