@@ -60,13 +60,14 @@ def test_results_applied_workbook_and_priority_table_agree_on_every_shared_proje
 
     assert write_applied_workbook(SAMPLE, tmp_path / "结果应用.xlsx") == 0
     rows = list(load_workbook(tmp_path / "结果应用.xlsx")["结果应用"].values)
-    applied = pd.DataFrame(rows[1:], columns=rows[0]).set_index("项目编码")
+    applied = pd.DataFrame(rows[3:], columns=rows[2]).set_index("项目编码")  # rows 1-2: title, unit and date
     report = build_priority_report(SAMPLE)
     ranked = report.result.ranked_table().set_index("项目编码")
     shared = applied.index.intersection(ranked.index)
     assert len(shared) == 12  # the continuing requests
     assert (applied.loc[shared, "处理"] == ranked.loc[shared, "处理"]).all()
-    assert (applied.loc[shared, "建议安排（万元）"] == ranked.loc[shared, "安排金额（万元）"]).all()
+    shown_amount = pd.to_numeric(ranked.loc[shared, "安排金额（万元）"].str.replace(",", ""))  # the report prints text
+    assert (applied.loc[shared, "建议安排（万元）"].astype(float) == shown_amount).all()
     shown = pd.concat([report.above(), report.below()])
     assert set(shown["处理"]) <= set(DECISION_ORDER) and "处理" in report.gated()
     assert "决定规则顺序" in set(report.rules_table()["规则"])
