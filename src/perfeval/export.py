@@ -150,3 +150,36 @@ def write_scorecard_xlsx(card, path) -> Path:
         "复核提示": flags[[c for c in ("项目编码", "代码", "级别", "行号", "三级指标", "说明") if c in flags]],
         "评分约定": pd.DataFrame({"约定": list(card.conventions),
                               "取值": [str(v) for v in card.conventions.values()]})}, title="绩效自评评分结果")
+
+
+def workbook_problems(path) -> list[str]:
+    """What a clerk would trip over in a workbook perfeval wrote, in Chinese (empty: none): a sheet without a
+    title row above its header, or a column whose header says 万元 / % / 率 / 比例 / （个） holding numbers as text
+    ("6,177.00", "10%": SUM gives 0)."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True)
+    found = []
+    try:
+        for ws in wb.worksheets:  # a handful of sheets
+            rows = list(ws.iter_rows(min_row=1, max_row=ws.max_row or 1, values_only=True))
+            head_at = next((i for i, r in enumerate(rows[:10]) if sum(v is not None for v in r) >= 2), None)
+            if head_at is None:
+                continue
+            if head_at == 0 or rows[0][0] in (None, ""):
+                found.append(f"{Path(path).name}（{ws.title}）：表头之上没有标题行")
+            head = rows[head_at]
+            frame = pd.DataFrame(rows[head_at + 1:], columns=range(len(head)))
+            for j, h in enumerate(head):  # a dozen columns
+                if h is None or column_kind(h) is None:
+                    continue
+                values = frame[j].dropna()
+                text = values[values.map(lambda v: isinstance(v, str))].astype(str).astype(object)
+                text = text.str.replace(",", "").str.rstrip("%")
+                as_text = pd.to_numeric(text.str.lstrip("+"), errors="coerce").notna()
+                if as_text.any():
+                    found.append(f"{Path(path).name}（{ws.title}）“{h}”列有 {int(as_text.sum())} 个数字以文本存储，"
+                                 f"如“{values[as_text.index[as_text]].iloc[0]}”")
+    finally:
+        wb.close()
+    return found
