@@ -78,7 +78,7 @@ def test_a_folder_without_issuer_or_date_leaves_blanks_to_fill_in(tmp_path):
     from perfeval.report.task import Task
 
     task = Task(task_id="key:X1", kind="key", template="t.ipynb", parameters={"data_dir": str(tmp_path)},
-                project_id="X1", name="某项目")
+                project_id="X1", name="某项目")  # a folder without city.yaml: no furniture
     cover = Cover.for_task(task)
     assert cover.issuer is None and cover.date_text is None and cover.number == "绩评〔　　〕X1号"
     assert BLANK_ISSUER and BLANK_DATE.strip() == "年　　月　　日"

@@ -182,7 +182,21 @@ def build_tasks(data_dir: str | os.PathLike, *, kind: str = "all", projects: lis
         tasks.append(Task(task_id="annual", kind="annual", template=resolve_template(None, ANNUAL_TEMPLATE),
                           parameters=params, stem="annual-report", inputs=tuple(files),
                           title="预算绩效管理工作开展情况说明", name="预算绩效管理工作开展情况说明"))
-    return tasks
+    return with_furniture(tasks, data)
+
+
+def with_furniture(tasks: list, data) -> list:
+    """The tasks with what their covers say from ``city.yaml``: the issuer (else the bureau), the report date in
+    Chinese and the year (for the report number; the date's year when the folder names no budget year)."""
+    import dataclasses
+
+    from ..settings import load
+
+    s = load(data)
+    year = s.year or (int(s.report_date[:4]) if s.report_date else None)
+    furniture = tuple((k, v) for k, v in (("issuer", s.issued_by), ("date_text", s.date_text), ("year", year))
+                      if v is not None)
+    return [dataclasses.replace(t, furniture=furniture) for t in tasks]
 
 
 # --------------------------------------------------------------------------- commands

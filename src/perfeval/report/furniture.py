@@ -1,8 +1,8 @@
 """The furniture of a report a bureau signs: cover, contents, responsibility statement, issuer and date block,
 and the technical appendix kept out of the reader's page.
 
-`Cover.for_task` reads the evaluating organisation and the report date from the folder's ``city.yaml``
-(`perfeval.settings`): the issuer, else the bureau; a folder that names neither leaves a blank line to be
+`Cover.for_task` takes the evaluating organisation and the report date the folder's ``city.yaml`` gives
+(`perfeval.settings`, read by the command into ``Task.furniture``): the issuer, else the bureau; a folder that names neither leaves a blank line to be
 filled in by hand (never an invented name), and likewise the date (never today's: the same inputs give the same
 bytes). The report number is stable: the kind, the year and the project's code.
 
@@ -41,15 +41,12 @@ class Cover:
 
     @classmethod
     def for_task(cls, task) -> "Cover":
-        from ..settings import load
+        """The cover of a task's report; ``task.furniture`` holds what the folder's settings say (issuer, date_text,
+        year — set by the command that builds the tasks: this room reads no settings)."""
         from .task import KIND_LABELS
 
-        data = task.parameters.get("data_dir") if isinstance(task.parameters, dict) else None
-        try:
-            s = load(data) if data else None
-        except Exception:  # noqa: BLE001 — a bad city.yaml is reported by the report itself, not here
-            s = None
-        year = (s.year if s and s.year else None) or (int(s.report_date[:4]) if s and s.report_date else None)
+        s = dict(task.furniture)
+        year = s.get("year")
         code = KIND_CODES.get(task.kind, "绩")
         serial = task.project_id or (task.task_id.split(":", 1)[1] if ":" in task.task_id else "1")
         number = f"{code}〔{year or '　　'}〕{serial}号"
@@ -60,7 +57,7 @@ class Cover:
             title = task.name or task.display_title
         return cls(title=title,
                    kind_label=KIND_LABELS.get(task.kind, task.kind), subject=subject,
-                   issuer=s.issued_by if s else None, date_text=s.date_text if s else None, number=number)
+                   issuer=s.get("issuer"), date_text=s.get("date_text"), number=number)
 
 
 def split_technical(body: str) -> tuple[str, str]:

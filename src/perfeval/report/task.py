@@ -50,6 +50,7 @@ class Task:
     project_id: str | None = None
     title: str | None = None
     name: str | None = None  # the project's name, shown in the index even when the task fails
+    furniture: tuple = ()    # (key, value) pairs for the cover: issuer, date_text, year (from city.yaml)
 
     @property
     def file_stem(self) -> str:
