@@ -87,9 +87,11 @@ def test_a_folder_without_issuer_or_date_leaves_blanks_to_fill_in(tmp_path):
 def test_short_label_columns_never_wrap_a_character_per_line(batch):
     _, out = batch
     page = (out / "reports" / "key-SZ2021-001.html").read_text(encoding="utf-8")
-    for label in ("一级指标", "二级指标"):
-        heads = re.findall(rf"<th([^>]*)>{label}</th>", page)
-        assert heads and all('class="nw"' in h for h in heads), label        # every such column, every table
+    for label in ("产出", "效益", "数量指标", "评价组评议"):  # 一级/二级 labels, the scoring method
+        cells = re.findall(rf"<td([^>]*)>{label}</td>", page)
+        assert cells and all('class="nw"' in c for c in cells), label        # every such cell, every table
+    long_text = re.findall(r'<th([^>]*)>评议意见或扣分说明</th>', page)
+    assert long_text and all('class="wide"' in h for h in long_text)        # sentences keep a readable width
     css = re.search(r"<style>(.*?)</style>", page, flags=re.S).group(1)
     assert "th.nw, td.nw { white-space: nowrap; }" in css and "min-width: 3em" in css
 

@@ -93,8 +93,9 @@ def table_html(frame: pd.DataFrame, empty: str | None = None) -> str:
         return paragraph_html(sentence(empty)) if empty else ""
     # a short label column (一级/二级 indicators, grades) never wraps a character per line in print
     longest = frame.astype(str).apply(lambda c: c.str.len().max()).to_numpy()
-    short = [bool(n <= SHORT_COLUMN) for n in longest]
-    head = "".join(f'<th style="text-align:left"{NOWRAP if s else ""}>{escape_html(c)}</th>'
+    short = [NOWRAP if n <= SHORT_COLUMN else MID_WIDTH if n <= MID_COLUMN else WIDE for n in longest]
+    # headers may wrap (a 5-character header over 2-character values), short values may not
+    head = "".join(f'<th style="text-align:left"{"" if s == NOWRAP and len(str(c)) > 4 else s}>{escape_html(c)}</th>'
                    for c, s in zip(frame.columns, short))
     numeric = [pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns]
     body = []
@@ -105,7 +106,7 @@ def table_html(frame: pd.DataFrame, empty: str | None = None) -> str:
             # inline alignment: JupyterLab right-aligns table cells unless told otherwise
             cells.append(f'<td class="num" style="text-align:right">{escape_html(text)}</td>'
                          if is_num or _looks_numeric(text) else
-                         f'<td style="text-align:left"{NOWRAP if s else ""}>{escape_html(text)}</td>')
+                         f'<td style="text-align:left"{s}>{escape_html(text)}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
     return (f'<table class="perfeval-table"><thead><tr>{head}</tr></thead><tbody>' + "".join(body)
             + "</tbody></table>")
@@ -113,6 +114,9 @@ def table_html(frame: pd.DataFrame, empty: str | None = None) -> str:
 
 SHORT_COLUMN = 10  # characters: a column no wider than this is printed without wrapping
 NOWRAP = ' class="nw"'
+MID_COLUMN = 20  # characters: a column of names no longer than this keeps a readable width (6em) in print
+MID_WIDTH = ' class="mid"'
+WIDE = ' class="wide"'  # a column of sentences: wide enough to read (12em), never squeezed by the label columns
 
 
 def technical_html(frame: pd.DataFrame, title: str = "输入文件") -> str:
