@@ -119,7 +119,7 @@ def test_without_requests_the_ledger_is_the_results_applied():
 def test_rules_are_printed_in_order_and_bad_rules_are_refused():
     d = DecisionRules().describe(250_000_000)
     assert list(d)[0] == "决定规则顺序" and d["资金控制数"] == "25,000.00 万元"
-    assert "perfeval 默认规则" in d["④ 收回统筹"] and "88号" in d["③ 目标审核"] and "perfeval 默认规则" in d["新增项目"]
+    assert "（按实际执行能力核定，默认规则）" in d["④ 收回统筹"] and "88号" in d["③ 目标审核"] and "（默认规则）" in d["新增项目"] and "perfeval" not in "".join(d.values())
     with pytest.raises(InputError, match="决定规则"):
         DecisionRules(revise_grades=("差",))
     with pytest.raises(InputError, match="决定规则"):
