@@ -514,7 +514,7 @@ def review_targets(declarations, history=None, rules: TargetRules | None = None,
     summary = pd.concat([summary.reset_index(drop=True), _grade(header, findings, rules)], axis=1)
     summary["source_file"] = header["source_file"].to_numpy()
     conventions = {**rules.describe(), "比较精度": compare.DESCRIPTION,
-                   "依据": "财预〔2015〕88号《中央部门预算绩效目标管理办法》（审核结果及应用）；审核要点和阈值为本工具的默认设置"}
+                   "依据": "财预〔2015〕88号《中央部门预算绩效目标管理办法》（审核结果及应用）；审核要点和阈值为默认设置，可按本地办法调整"}
     keep = ["project_id", "level1", "level2", "level3", "target", "category", "op", "value", "unit", "kind",
             "measurable", "history", "source_file", "source_row"]
     return TargetReview(summary=summary, findings=findings, rows=r[keep], header=header, rules=rules,
