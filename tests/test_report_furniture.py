@@ -146,3 +146,21 @@ def test_the_workbook_check_catches_numbers_stored_as_text(tmp_path):
     row = [c for c in load_workbook(new)["表"][4]]
     assert row[1].value == 6177.0 and row[1].number_format == "#,##0.00"
     assert row[2].value == pytest.approx(0.1) and row[2].number_format == "+0%;-0%;0%"
+
+
+def test_city_wide_covers_name_the_city_and_dashboards_are_dated_at_their_month_end():
+    from perfeval.report.furniture import Cover
+    from perfeval.report.task import Task
+
+    furniture = (("issuer", "示例市财政局"), ("date_text", "2022年3月31日"), ("year", 2022), ("city", "示例市"),
+                 ("budget_year", 2021))
+    annual = Cover.for_task(Task(task_id="annual", kind="annual", template="t", title="预算绩效管理工作开展情况说明",
+                                 furniture=furniture))
+    assert annual.title == "示例市2021年度预算绩效管理工作开展情况说明" and annual.number == "绩报〔2022〕1号"
+    priority = Cover.for_task(Task(task_id="priority", kind="priority", template="t", title="项目支出择优排序情况",
+                                   furniture=furniture))
+    assert priority.title == "示例市项目支出择优排序情况"            # next year's ranking: not “2021年度”
+    june = Cover.for_task(Task(task_id="monitor:2021-06", kind="monitor", template="t",
+                               parameters={"as_of": "2021-06"}, title="绩效运行监控情况（2021年6月底）",
+                               furniture=furniture))
+    assert june.date_text == "2021年6月30日" and june.number == "绩监〔2021〕2021-06号"

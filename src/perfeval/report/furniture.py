@@ -46,6 +46,12 @@ class Cover:
         from .task import KIND_LABELS
 
         s = dict(task.furniture)
+        as_of = re.fullmatch(r"(\d{4})-(\d{1,2})", str(task.parameters.get("as_of", "")))
+        if task.kind == "monitor" and as_of:  # a dashboard is dated at its month end, not at the year's report date
+            import calendar
+
+            y, m = int(as_of.group(1)), int(as_of.group(2))
+            s["date_text"], s["year"] = f"{y}年{m}月{calendar.monthrange(y, m)[1]}日", y
         year = s.get("year")
         code = KIND_CODES.get(task.kind, "绩")
         serial = task.project_id or (task.task_id.split(":", 1)[1] if ":" in task.task_id else "1")
@@ -53,8 +59,12 @@ class Cover:
         subject = f"{task.name}（{task.project_id}）" if task.name and task.project_id else task.project_id
         if task.project_id and task.name:  # a project's report: its name and the kind
             title = f"{task.name}{KIND_LABELS.get(task.kind, '')}报告"
-        else:  # a city-wide report is named by its own title (示例市 2021 年度…情况说明)
-            title = task.name or task.display_title
+        else:  # a city-wide report: the city and its own title (示例市绩效运行监控情况（2021年6月底）)
+            own = task.title or task.name or task.display_title
+            city = s.get("city") or ""
+            this_year = task.kind in ("annual", "portfolio")  # priority and target reviews are next year's
+            budget_year = f"{s['budget_year']}年度" if this_year and s.get("budget_year") and "年" not in own else ""
+            title = own if own.startswith(city) else f"{city}{budget_year}{own.removeprefix('全市')}"
         return cls(title=title,
                    kind_label=KIND_LABELS.get(task.kind, task.kind), subject=subject,
                    issuer=s.get("issuer"), date_text=s.get("date_text"), number=number)
