@@ -67,8 +67,8 @@ def test_reader_notes_in_every_output_format(tmp_path, capsys):
     out_xlsx = tmp_path / "s.xlsx"
     assert main(["score", form, "--xlsx", str(out_xlsx)]) == 0
     ws = load_workbook(out_xlsx)["汇总"]
-    header = [c.value for c in ws[1]]
-    assert COVER_NOTE in ws.cell(row=2, column=header.index("读表说明") + 1).value
+    header = [c.value for c in ws[3]]
+    assert COVER_NOTE in ws.cell(row=4, column=header.index("读表说明") + 1).value
 
 
 def test_json_of_a_form_that_cannot_be_graded_is_valid_and_says_why(capsys):

@@ -60,13 +60,14 @@ def test_results_applied_workbook_and_priority_table_agree_on_every_shared_proje
 
     assert write_applied_workbook(SAMPLE, tmp_path / "结果应用.xlsx") == 0
     rows = list(load_workbook(tmp_path / "结果应用.xlsx")["结果应用"].values)
-    applied = pd.DataFrame(rows[1:], columns=rows[0]).set_index("项目编码")
+    applied = pd.DataFrame(rows[3:], columns=rows[2]).set_index("项目编码")  # rows 1-2: title, unit and date
     report = build_priority_report(SAMPLE)
     ranked = report.result.ranked_table().set_index("项目编码")
     shared = applied.index.intersection(ranked.index)
     assert len(shared) == 12  # the continuing requests
     assert (applied.loc[shared, "处理"] == ranked.loc[shared, "处理"]).all()
-    assert (applied.loc[shared, "建议安排（万元）"] == ranked.loc[shared, "安排金额（万元）"]).all()
+    shown_amount = pd.to_numeric(ranked.loc[shared, "安排金额（万元）"].str.replace(",", ""))  # the report prints text
+    assert (applied.loc[shared, "建议安排（万元）"].astype(float) == shown_amount).all()
     shown = pd.concat([report.above(), report.below()])
     assert set(shown["处理"]) <= set(DECISION_ORDER) and "处理" in report.gated()
     assert "决定规则顺序" in set(report.rules_table()["规则"])
@@ -118,7 +119,7 @@ def test_without_requests_the_ledger_is_the_results_applied():
 def test_rules_are_printed_in_order_and_bad_rules_are_refused():
     d = DecisionRules().describe(250_000_000)
     assert list(d)[0] == "决定规则顺序" and d["资金控制数"] == "25,000.00 万元"
-    assert "perfeval 默认规则" in d["④ 收回统筹"] and "88号" in d["③ 目标审核"] and "perfeval 默认规则" in d["新增项目"]
+    assert "（按实际执行能力核定，默认规则）" in d["④ 收回统筹"] and "88号" in d["③ 目标审核"] and "（默认规则）" in d["新增项目"] and "perfeval" not in "".join(d.values())
     with pytest.raises(InputError, match="决定规则"):
         DecisionRules(revise_grades=("差",))
     with pytest.raises(InputError, match="决定规则"):

@@ -16,7 +16,7 @@ STORY = json.loads((SAMPLE / "story.json").read_text(encoding="utf-8"))["monitor
 
 def _rows(ws) -> list[dict]:
     values = list(ws.values)
-    return [dict(zip(values[0], row)) for row in values[1:]]
+    return [dict(zip(values[2], row)) for row in values[3:]]  # rows 1-2: title, unit and date
 
 
 def test_june_run_prints_the_summary_and_writes_the_workbook(tmp_path, capsys):
@@ -33,11 +33,12 @@ def test_june_run_prints_the_summary_and_writes_the_workbook(tmp_path, capsys):
     assert _rows(wb["重点关注台账"]) == [{"说明": "截至2021年6月底，尚未到10月底监控节点"}]
     assert "11月底起" in _rows(wb["收回建议"])[0]["说明"]
     status = wb["运行监控"]
-    assert status.max_row == 188 and status["A1"].value == "项目编码"
-    head = [c.value for c in status[1]]
+    assert status.max_row == 190 and status["A3"].value == "项目编码"
+    assert status["A1"].value == "预算执行监控台账—运行监控" and "截至2021年6月底" in status["A2"].value
+    head = [c.value for c in status[3]]
     money = head.index("预算数（万元）") + 1
-    assert status.cell(2, money).number_format == "#,##0.00"
-    assert status.cell(2, head.index("执行率") + 1).number_format == "0.00%"
+    assert status.cell(4, money).number_format == "#,##0.00"
+    assert status.cell(4, head.index("执行率") + 1).number_format == "0.00%"
     assert status.column_dimensions["B"].width > 20          # project names fit
     assert _rows(wb["双监控"]) and any(r["是否偏离"] == "是" for r in _rows(wb["双监控"]))
 

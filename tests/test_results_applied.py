@@ -79,9 +79,19 @@ def test_apply_results_cli_prints_and_writes_a_reproducible_workbook(tmp_path, c
     assert main(["apply-results", "--data", str(SAMPLE), "--xlsx", str(b), "--notice-date", "2022-06-30"]) == 0
     assert a.read_bytes() == b.read_bytes()
     wb = load_workbook(a)
-    assert wb.sheetnames == ["结果应用", "处理汇总", "应用规则"] and wb["结果应用"].max_row == 188
-    head = [c.value for c in wb["结果应用"][1]]
+    assert wb.sheetnames == ["结果应用", "处理汇总", "应用规则"] and wb["结果应用"].max_row == 190
+    ws = wb["结果应用"]
+    assert ws["A1"].value == "绩效评价结果应用—结果应用" and ws["A2"].value.startswith("单位：万元")
+    assert ws.freeze_panes == "A4" and ws.print_title_rows == "$3:$3" and ws.page_setup.orientation == "landscape"
+    head = [c.value for c in ws[3]]
     assert head[:6] == ["项目编码", "项目名称", "主管部门", "采用等级", "等级来源", "处理"]
+    col = head.index("本年度全年预算（万元）") + 1
+    budget = [r[0] for r in ws.iter_rows(min_row=4, min_col=col, max_col=col) if r[0].value is not None]
+    # amounts are numbers a clerk can add (they were text such as '6,177.00': SUM gave 0)
+    assert len(budget) == 187 and all(isinstance(c.value, (int, float)) for c in budget)
+    assert {c.number_format for c in budget} == {"#,##0.00"}
+    total = [c.value for c in wb["处理汇总"]["C"] if isinstance(c.value, (int, float))][-1]  # 合计
+    assert round(sum(c.value for c in budget), 2) == round(total, 2)
     assert "2022-07-20" in [c.value for c in wb["结果应用"]["J"]]  # feedback 20 days after the notice
     with pytest.raises(SystemExit):
         main(["apply-results", "--data", str(SAMPLE), "--notice-date", "30/06/2022"])

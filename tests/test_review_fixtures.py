@@ -111,7 +111,7 @@ def test_cli_options_change_conventions(capsys, tmp_path):
     from openpyxl import load_workbook
     wb = load_workbook(out)
     assert wb.sheetnames == ["汇总", "指标得分", "复核提示", "评分约定"]
-    assert wb["汇总"]["A1"].value == "项目编码"
+    assert wb["汇总"]["A3"].value == "项目编码" and wb["汇总"]["A1"].value == "绩效自评评分结果—汇总"
     assert main(["score", f]) == 0
     text = capsys.readouterr().out
     assert "评价等级" in text and "总分" in text

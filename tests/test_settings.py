@@ -35,6 +35,9 @@ def test_settings_are_read_and_named(tmp_path):
     ("year: 21\n", "year", "21"),
     ("money_unit: 元\n", "money_unit", "元"),
     ("score_basis: 随便\n", "score_basis", "随便"),
+    ("report_date: '2022-13-40'\n", "report_date", "2022-13-40"),
+    ("report_date: 2022-13-40\n", None, "month"),
+    ("report_date: 明年三月\n", "report_date", "明年三月"),
     ("- city\n- 青山市\n", None, "list"),
     ("city: [unclosed\n", None, None),
 ])
@@ -48,6 +51,14 @@ def test_bad_settings_name_the_file_and_the_key(tmp_path, text, key, found):
         assert key in message
     if found:
         assert found in message
+
+
+def test_the_report_date_is_read_as_a_date_and_printed_in_chinese(tmp_path):
+    (tmp_path / "city.yaml").write_text("report_date: 2022-03-31\n", encoding="utf-8")
+    s = settings.load(tmp_path)
+    assert s.report_date == "2022-03-31" and s.date_text == "2022年3月31日"
+    assert s.describe()["报告日期"] == "2022-03-31"
+    assert settings.CitySettings().date_text is None
 
 
 def test_the_city_name_reaches_the_city_wide_reports(tmp_path):

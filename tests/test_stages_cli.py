@@ -33,7 +33,7 @@ def test_exante_prints_every_conclusion_writes_the_workbook_and_the_reports_with
     n06 = (reports / "exante-SZ2022-N06.html").read_text(encoding="utf-8")
     assert "总分 ≤ 60 分，结论为“不予立项”" in n06 and "建议不予安排" in n06
     wb = load_workbook(tmp_path / "事前评估.xlsx")
-    assert wb.sheetnames == ["评估结论", "维度得分", "评估约定"] and wb["评估结论"].max_row == 7
+    assert wb.sheetnames == ["评估结论", "维度得分", "评估约定"] and wb["评估结论"].max_row == 9
 
 
 def test_review_targets_reviews_the_files_it_can_read_and_names_the_one_it_cannot(tmp_path, capsys):
@@ -50,7 +50,7 @@ def test_review_targets_reviews_the_files_it_can_read_and_names_the_one_it_canno
     assert "审核结论“优”——直接进入预算编审流程" in captured.out
     assert "目标值不高于上年实际完成值" in captured.out  # 131, thanks to --history
     assert "broken.xlsx" in captured.err
-    assert load_workbook(tmp_path / "审核.xlsx")["审核结论"].max_row == 4
+    assert load_workbook(tmp_path / "审核.xlsx")["审核结论"].max_row == 6
 
 
 def test_review_targets_without_history_and_a_csv(tmp_path, capsys):

@@ -248,8 +248,8 @@ def test_the_findings_workbook(sample_review, tmp_path):
     wb = load_workbook(path)
     assert wb.sheetnames == ["审核结论", "审核发现", "申报指标", "审核规则"]
     findings = wb["审核发现"]
-    assert [c.value for c in findings[1]][:4] == ["项目编码", "项目名称", "问题性质", "审核内容"]
-    assert findings.max_row == len(sample_review.findings) + 1
+    assert [c.value for c in findings[3]][:4] == ["项目编码", "项目名称", "问题性质", "审核内容"]
+    assert findings.max_row == len(sample_review.findings) + 3
     again = sample_review.to_xlsx(tmp_path / "again.xlsx")
     assert again.read_bytes() == path.read_bytes()  # byte-reproducible
 

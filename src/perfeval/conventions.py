@@ -122,4 +122,4 @@ class GradeBands:
                 parts.append(f"{lab} {lo:g}–<{upper:g}")
             upper = lo if lo is not None else upper
         basis = "未取舍总分" if self.on == "unrounded" else "取舍后总分"
-        return f"{'；'.join(parts)}（按{basis}定级，比较前按 {compare.DECIMALS} 位小数取整）"
+        return f"{'；'.join(parts)}（按{basis}定级，恰好等于分数线的按达到计）"

@@ -91,19 +91,39 @@ def table_html(frame: pd.DataFrame, empty: str | None = None) -> str:
     """
     if frame is None or len(frame) == 0:
         return paragraph_html(sentence(empty)) if empty else ""
-    head = "".join(f'<th style="text-align:left">{escape_html(c)}</th>' for c in frame.columns)
+    # a short label column (一级/二级 indicators, grades) never wraps a character per line in print
+    longest = frame.astype(str).apply(lambda c: c.str.len().max()).to_numpy()
+    short = [NOWRAP if n <= SHORT_COLUMN else MID_WIDTH if n <= MID_COLUMN else WIDE for n in longest]
+    # headers may wrap (a 5-character header over 2-character values), short values may not
+    head = "".join(f'<th style="text-align:left"{"" if s == NOWRAP and len(str(c)) > 4 else s}>{escape_html(c)}</th>'
+                   for c, s in zip(frame.columns, short))
     numeric = [pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns]
     body = []
     for row in frame.itertuples(index=False):  # report tables have tens of rows
         cells = []
-        for value, is_num in zip(row, numeric):
+        for value, is_num, s in zip(row, numeric, short):
             text = "" if _missing(value) else (f"{value:g}" if isinstance(value, float) else str(value))
             # inline alignment: JupyterLab right-aligns table cells unless told otherwise
             cells.append(f'<td class="num" style="text-align:right">{escape_html(text)}</td>'
-                         if is_num or _looks_numeric(text) else f'<td style="text-align:left">{escape_html(text)}</td>')
+                         if is_num or _looks_numeric(text) else
+                         f'<td style="text-align:left"{s}>{escape_html(text)}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
     return (f'<table class="perfeval-table"><thead><tr>{head}</tr></thead><tbody>' + "".join(body)
             + "</tbody></table>")
+
+
+SHORT_COLUMN = 10  # characters: a column no wider than this is printed without wrapping
+NOWRAP = ' class="nw"'
+MID_COLUMN = 20  # characters: a column of names no longer than this keeps a readable width (6em) in print
+MID_WIDTH = ' class="mid"'
+WIDE = ' class="wide"'  # a column of sentences: wide enough to read (12em), never squeezed by the label columns
+
+
+def technical_html(frame: pd.DataFrame, title: str = "输入文件") -> str:
+    """A technical table (input file names, sizes, SHA-256) in a section the report export moves out of the
+    reader's page into the technical appendix file (`perfeval.report.furniture.split_technical`)."""
+    return (f'<section class="perfeval-technical"><h3>{escape_html(title)}</h3>' + table_html(frame)
+            + "</section>")
 
 
 _NUMERIC_TEXT = re.compile(r"^[−\-+]?[\d,]+(?:\.\d+)?%?$")
@@ -126,5 +146,5 @@ def paragraphs_html(texts) -> str:
     return "".join(paragraph_html(t) for t in texts if t)
 
 
-__all__ = ["wan", "wan_text", "yi_text", "score", "points", "pct", "sentence", "clause", "chinese", "numbered",
+__all__ = ["technical_html", "wan", "wan_text", "yi_text", "score", "points", "pct", "sentence", "clause", "chinese", "numbered",
            "table_html", "html_list", "paragraphs_html", "paragraph_html", "heading_html", "escape_html", "grade_label"]

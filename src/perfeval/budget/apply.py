@@ -190,13 +190,15 @@ class ResultsApplied:
                              "本年度全年预算（万元）": s["budget"].map(_wan), "建议安排（万元）": s["suggested"].map(_wan),
                              "增减（万元）": s["change"].map(_wan)})
 
-    def to_xlsx(self, path):
-        """结果应用 / 处理汇总 / 应用规则, formatted, atomic and byte-reproducible."""
+    def to_xlsx(self, path, date: str | None = None):
+        """结果应用 / 处理汇总 / 应用规则, formatted, atomic and byte-reproducible (``date``: the report date in
+        Chinese, from the settings)."""
         from ..export import write_sheets
 
         conv = self.conventions()
         return write_sheets(path, {"结果应用": self.chinese_table(), "处理汇总": self.summary_table(),
-                                   "应用规则": pd.DataFrame({"规则": list(conv), "设置": list(conv.values())})})
+                                   "应用规则": pd.DataFrame({"规则": list(conv), "设置": list(conv.values())})},
+                           title="绩效评价结果应用", date=date)
 
     def _repr_html_(self) -> str:
         from ..display import table_html

@@ -57,7 +57,7 @@ def _grade(L: pd.DataFrame, rules) -> tuple[np.ndarray, np.ndarray]:
             what = _WHAT.get(act, cut if act == "cut" else act)
             stands = outcome in dict(rules.exante_actions)  # a rejected one is gated, it stands for no action
             return (f"新增项目事前绩效评估结论为“{label}”" + (f"（{score} 分）" if score else "")
-                    + (f"，按 perfeval 默认规则视同{'压减（按事前评估建议金额）' if act == 'cut' else what}" if stands else "")), \
+                    + (f"，按默认规则视同{'压减（按事前评估建议金额）' if act == 'cut' else what}" if stands else "")), \
                 f"EXANTE_{str(outcome).upper()}"
         if not used:
             basis = "单位自评未定级（复核暂不定级）" if in_year else "上年没有评价等级"

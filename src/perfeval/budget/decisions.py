@@ -98,25 +98,25 @@ class DecisionRules:
                       "先适用的规则决定结果，其后的规则仍列为理由；每个项目只有一个决定和一个金额",
             f"{STEPS[0]}": "；".join(f"{GATE_TITLES[g]}（{GATE_SOURCES[g]}）" for g in self.gates) + "：不予安排，不论评价等级"
             if self.gates else "不设",
-            f"{STEPS[1]}": a["评价等级与处理"] + "（domain.md §6）；“差”的取消或暂停，不参加排序",
+            f"{STEPS[1]}": a["评价等级与处理"] + "；“差”的取消或暂停，不参加排序",
             "未定级的项目": a["未定级的项目"],
             "采用的等级": a["采用的等级"],
-            "新增项目": "没有评价等级，以事前评估结论代替（perfeval 默认规则）："
+            "新增项目": "没有评价等级，以事前评估结论代替（默认规则）："
                     + "；".join(f"{'予以支持' if o == 'support' else '部分支持'}→{DECISIONS[c]}" for o, c in ex.items())
                     + "；核定金额为事前评估建议安排金额",
             f"{STEPS[2]}": (f"下一年度绩效目标审核结论为{revise}的，退回单位修改后重新报送（财预〔2015〕88号），审核通过前不安排、不参加排序"
                             if revise else "不设") + "；“良”的商定目标后进入预算编审",
-            f"{STEPS[3]}": ("本年度收回统筹的延续项目，下一年度核定金额不超过收回后的全年预算数（按实际执行能力核定，perfeval 默认规则）；"
+            f"{STEPS[3]}": ("本年度收回统筹的延续项目，下一年度核定金额不超过收回后的全年预算数（按实际执行能力核定，默认规则）；"
                             "未提供资金支付数据时不适用" if self.recovery_cap else "不设"),
             "核定金额": "延续项目为申请金额（经④限额）按②的增减比例调整（四舍五入到分）；新增项目为事前评估建议安排金额"
             if self.priority.amount == "suggested" else "申请金额（经④限额）按②的增减比例调整",
             f"{STEPS[4]}": p["排序依据"] + "；" + p["优先档次"] + "；" + p["资金安排"],
-            "资金控制线以下": "不予安排（控制数不足，不须整改），部分安排的记为压减（perfeval 默认规则）",
+            "资金控制线以下": "不予安排（控制数不足，不须整改），部分安排的记为压减（默认规则）",
             "资金控制数": "—" if cap is None else f"{cap / 1e4:,.2f} 万元",
-            "未申报下一年度预算的项目": "不参加排序，按本年度全年预算数（收回统筹后）×（1 + ②的增减比例）测算建议安排金额（perfeval 默认规则）",
+            "未申报下一年度预算的项目": "不参加排序，按本年度全年预算数（收回统筹后）×（1 + ②的增减比例）测算建议安排金额（默认规则）",
             "建议安排金额": "决定的金额：参加排序的为安排金额，未申报的为测算金额；不予安排、取消或暂停、退回修改的为 0",
             "结果反馈": a["结果反馈"],
-            "整改计划": a["整改计划"].replace("的项目", "、退回修改的项目", 1) + "；退回修改的期限同整改计划（perfeval 默认规则）",
+            "整改计划": a["整改计划"].replace("的项目", "、退回修改的项目", 1) + "；退回修改的期限同整改计划（默认规则）",
             "比较精度": a["比较精度"],
         }
 
@@ -164,14 +164,15 @@ class Decisions:
 
         return ledger_table(self)
 
-    def to_xlsx(self, path):
+    def to_xlsx(self, path, date: str | None = None):
         """决定台账 / 决定汇总 / 决定规则, formatted, atomic and byte-reproducible."""
         from ..export import write_sheets
         from .decisions_view import summary_table
 
         conv = self.conventions()
         return write_sheets(path, {"决定台账": self.chinese_table(), "决定汇总": summary_table(self),
-                                   "决定规则": pd.DataFrame({"规则": list(conv), "设置": list(conv.values())})})
+                                   "决定规则": pd.DataFrame({"规则": list(conv), "设置": list(conv.values())})},
+                           title="下一年度预算决定台账", date=date)
 
     def _repr_html_(self) -> str:
         from ..display import table_html

@@ -156,13 +156,14 @@ class Priority:
             table["处理"] = t["decision"]
         return table
 
-    def to_xlsx(self, path):
+    def to_xlsx(self, path, date: str | None = None):
         from ..export import write_sheets
 
         reasons = self.table[["project_id", "project_name", "status", "reason"]].rename(
             columns={"project_id": "项目编码", "project_name": "项目名称", "status": "结果", "reason": "说明"})
         rules = pd.DataFrame({"规则": list(self.conventions), "设置": list(self.conventions.values())})
-        return write_sheets(path, {"排序结果": self.ranked_table(), "逐项说明": reasons, "排序规则": rules})
+        return write_sheets(path, {"排序结果": self.ranked_table(), "逐项说明": reasons, "排序规则": rules},
+                            title="下一年度项目排序", date=date)
 
     def summary(self) -> str:
         n_full = int((self.table["status"] == STATUS["full"]).sum())

@@ -182,7 +182,24 @@ def build_tasks(data_dir: str | os.PathLike, *, kind: str = "all", projects: lis
         tasks.append(Task(task_id="annual", kind="annual", template=resolve_template(None, ANNUAL_TEMPLATE),
                           parameters=params, stem="annual-report", inputs=tuple(files),
                           title="预算绩效管理工作开展情况说明", name="预算绩效管理工作开展情况说明"))
-    return tasks
+    return with_furniture(tasks, data, [r.get("department") for r in read_projects(data)])
+
+
+def with_furniture(tasks: list, data, departments=()) -> list:
+    """The tasks with what their covers say from ``city.yaml``: the issuer (else the bureau), the report date in
+    Chinese, the year of issue (for the report number: the date's year, else the budget year), the city's name and
+    the budget year (for the titles of this year's city-wide reports)."""
+    import dataclasses
+
+    from ..settings import city_name, load
+
+    s = load(data)
+    year = int(s.report_date[:4]) if s.report_date else s.year  # a number carries the year it is issued
+    city = city_name(data, [d for d in departments if d])
+    furniture = tuple((k, v) for k, v in (("issuer", s.issued_by), ("date_text", s.date_text), ("year", year),
+                                          ("city", None if city == "本市" else city), ("budget_year", s.year))
+                      if v is not None)
+    return [dataclasses.replace(t, furniture=furniture) for t in tasks]
 
 
 # --------------------------------------------------------------------------- commands
@@ -287,7 +304,10 @@ def write_applied_workbook(data_dir, path: Path) -> int:
     from ..errors import PerfevalError
 
     try:
-        decisions_from_data(data_folder(data_dir)).applied().to_xlsx(path)
+        from ..settings import load
+
+        data = data_folder(data_dir)
+        decisions_from_data(data).applied().to_xlsx(path, date=load(data).date_text)
     except PerfevalError as exc:
         print(f"结果应用工作簿未写出 (results-applied workbook not written)：{exc}", file=sys.stderr)
         return EXIT_FAILED

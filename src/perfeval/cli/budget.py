@@ -48,9 +48,16 @@ def cmd_prioritise(args) -> int:
         for r in rows.itertuples():
             print(f"  - {r.project_name}：{r.reason}")
     if args.xlsx:
-        result.to_xlsx(args.xlsx)
+        result.to_xlsx(args.xlsx, date=_report_date(data))
         print(f"\n已写出排序结果工作簿：{args.xlsx}")
     return EXIT_OK
+
+
+def _report_date(data) -> str | None:
+    """The report date of the folder's settings in Chinese (None when not set): a workbook's date line."""
+    from ..settings import load
+
+    return load(data).date_text
 
 
 def cmd_apply_results(args) -> int:
@@ -79,7 +86,7 @@ def cmd_apply_results(args) -> int:
     else:
         print("\n没有压减、取消或暂停、不予安排、退回修改的项目。")
     if args.xlsx:
-        applied.to_xlsx(args.xlsx)
+        applied.to_xlsx(args.xlsx, date=_report_date(data))
         print(f"\n已写出结果应用工作簿：{args.xlsx}")
     return EXIT_OK
 

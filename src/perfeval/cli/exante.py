@@ -28,10 +28,13 @@ def cmd_exante(args) -> int:
     table = result.to_frame()
     print(format_table(table.assign(总分=table["总分"].map(lambda v: f"{v:.2f}")), max_width=30))
     if args.xlsx:
+        from ..settings import load
+
         dims = result.dimensions.rename(columns={"project_id": "项目编码", "dimension": "评估维度", "points": "分值",
                                                  "score": "得分", "rate": "得分率", "weak": "薄弱维度"})
         write_sheets(args.xlsx, {"评估结论": table, "维度得分": dims.drop(columns="code"),
-                                 "评估约定": _conventions(result)})
+                                 "评估约定": _conventions(result)}, title="事前绩效评估结论",
+                    date=load(data).date_text)
         print(f"已写出 Excel：{args.xlsx}")
     projects = [p.strip() for p in args.projects.split(",") if p.strip()] if args.projects else None
     tasks = build_tasks(data, kind="exante", projects=projects, portfolio=False, exante_method=args.method,

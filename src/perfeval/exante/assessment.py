@@ -367,7 +367,7 @@ def assess(expert_scores, system="exante", method: str = "mean", thresholds="def
                                      f"任一维度得分低于该维度分值的 {floor:.0%} 时，结论不高于“{rule.labels[min(1, len(rule.labels) - 1)]}”"),
         "建议安排金额 (suggested amount)": "申请金额减去专家组认定不经济的核减项目；结论为不予支持的，建议安排 0",
         "得分取舍 (rounding)": ROUNDINGS[rounding].split(" (")[0],
-        "定级依据 (graded on)": "按未取舍总分得出结论，比较前按 9 位小数取整",
+        "定级依据 (graded on)": "按未取舍总分得出结论，恰好等于分数线的按达到计",
     }
     return ExanteAssessment(totals=totals.assign(total_shown=show["total"]), dimensions=dims_t, items=items,
                             experts=experts, scores=long, cuts=cut[cut["project_id"].isin(ids)].reset_index(drop=True),

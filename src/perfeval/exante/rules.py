@@ -85,7 +85,7 @@ THRESHOLDS = {
         key="default", title="通行做法（80 分以上予以支持，60–80 分部分支持，60 分以下不予支持）",
         lower_bounds=(80.0, 60.0), inclusive=(True, True),
         labels=("予以支持", "部分支持（调整完善后支持）", "不予支持"), outcomes=("support", "partial", "reject"),
-        source="常见做法；未查到规定该分数线的省级文件原文，作为可设置的默认规则"),
+        source="常见做法，作为可设置的默认规则（可按本省办法调整）"),
     "local-60": ConclusionRule(
         key="local-60", title="地方规定（平均分 60 分以下含 60 分不予立项，60 分以上建议立项）",
         lower_bounds=(60.0,), inclusive=(False,), labels=("建议立项", "不予立项"), outcomes=("support", "reject"),

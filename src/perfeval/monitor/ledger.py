@@ -154,9 +154,12 @@ class Ledgers:
         return workbook_frames(self)
 
     def to_xlsx(self, path) -> Path:
+        """The monitoring workbook; its date line is the as-of month (截至2021年6月底), never today."""
         from .sheets import write_workbook
 
-        return write_workbook(self.sheets(), path)
+        year = self.view.year if self.view is not None else None
+        date = f"截至{f'{year}年' if year else ''}{self.last_month}月底"
+        return write_workbook(self.sheets(), path, date=date)
 
 
 def with_bureau_schedule(settings: StatusSettings | None, data_dir) -> StatusSettings | None:

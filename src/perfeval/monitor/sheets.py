@@ -83,9 +83,9 @@ def _number_format(header: str) -> str | None:
     return MONEY if header.endswith("（万元）") else X.RATE_FORMAT if header.endswith(RATE_SUFFIXES) else None
 
 
-def write_workbook(sheets: dict, path) -> Path:
-    """Write the sheets to ``path`` (.xlsx), atomically and byte-reproducibly."""
-    return write_sheets(path, sheets, number_format=_number_format)
+def write_workbook(sheets: dict, path, date: str | None = None) -> Path:
+    """Write the sheets to ``path`` (.xlsx), atomically and byte-reproducibly (title 预算执行监控台账)."""
+    return write_sheets(path, sheets, number_format=_number_format, title="预算执行监控台账", date=date)
 
 
 __all__ = ["workbook_frames", "write_workbook"]

@@ -349,9 +349,11 @@ def conventions_table(card) -> pd.DataFrame:
             shown[system_key] = load_system(shown[system_key]).title
         except Exception:  # noqa: BLE001  (a custom system not on this machine: keep its name)
             pass
-    return pd.DataFrame({"约定": [k.split(" (")[0] for k in shown],
-                         "取值": [fmt.clause(v) if isinstance(v, str) else fmt.points(v) if isinstance(v, (int, float))
-                                else str(v) for v in shown.values()]})
+    values = pd.Series([fmt.clause(v) if isinstance(v, str) else fmt.points(v) if isinstance(v, (int, float))
+                        else str(v) for v in shown.values()], dtype=object)
+    # the reader's appendix is Chinese only: "(half-up, 2 dp)", "(form's own)" are the scorecard's own glosses
+    values = values.str.replace(r"\s*[（(][A-Za-z0-9 ,.'’:;/_+\-]*[A-Za-z][A-Za-z0-9 ,.'’:;/_+\-]*[)）]", "", regex=True)
+    return pd.DataFrame({"约定": [k.split(" (")[0] for k in shown], "取值": values.str.strip().tolist()})
 
 
 def fingerprint(paths) -> pd.DataFrame:

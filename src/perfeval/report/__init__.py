@@ -30,7 +30,7 @@ _LAZY = {
     "BatchResult": "batch", "run_batch": "batch", "WorkerPool": "batch",
     "Ledger": "ledger", "BatchLock": "ledger", "BatchLockedError": "ledger", "OutputFolderError": "ledger",
     "open_cluster": "cluster", "ClusterError": "cluster",
-    "render_index": "index",
+    "render_index": "index", "render_public_index": "index",
     "ReusableKernel": "kernels",
     "safe_stem": "storage",
     "brief_errors": "interactive",

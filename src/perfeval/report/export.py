@@ -60,20 +60,47 @@ def _without_result_outputs(nb):
     return nb
 
 
-def notebook_to_html(nb, *, title: str) -> str:
-    """The report page for an executed notebook (a `NotebookNode` or a path)."""
+TECHNICAL_DIR = "技术附录"  # beside the report pages: <reports>/技术附录/<stem>-技术附录.html
+
+
+def report_pages(nb, *, title: str, cover=None) -> tuple[str, str | None]:
+    """(the reader's page, the technical appendix page or None) for an executed notebook (a `NotebookNode`
+    or a path). With a `furniture.Cover`: cover, contents, responsibility statement and issuer block; the
+    technical sections (input files and hashes) go to the appendix, never into the reader's page."""
     import nbformat
+
+    from .furniture import BLANK_DATE, BLANK_ISSUER, RESPONSIBILITY, contents, split_technical
 
     if not hasattr(nb, "cells"):
         nb = nbformat.read(os.fspath(nb), as_version=4)
     nb = _without_result_outputs(nb)
     body, _ = _html_exporter().from_notebook_node(nb, resources={"metadata": {"name": str(title)}})
-    return render_page("report.html", title=str(title), body=trusted(body.strip()))
+    body, technical = split_technical(body.strip())
+    body, toc = contents(body)
+    page = render_page("report.html", title=str(title), body=trusted(body), cover=cover,
+                       toc=toc if cover is not None else None, technical=bool(technical),
+                       responsibility=RESPONSIBILITY, blank_issuer=BLANK_ISSUER, blank_date=BLANK_DATE)
+    appendix = render_page("technical.html", title=f"{title}（技术附录）", body=trusted(technical)) if technical else None
+    return page, appendix
 
 
-def export_html(nb, out_html: str | os.PathLike, *, title: str) -> str:
-    """Write the report page atomically; returns its sha256."""
-    return atomic_write(out_html, notebook_to_html(nb, title=title).encode("utf-8"), make_parents=True)
+def notebook_to_html(nb, *, title: str, cover=None) -> str:
+    """The reader's report page for an executed notebook (see `report_pages`)."""
+    return report_pages(nb, title=title, cover=cover)[0]
+
+
+def technical_path(out_html) -> Path:
+    """Where the technical appendix of a report page goes."""
+    out_html = Path(out_html)
+    return out_html.parent / TECHNICAL_DIR / f"{out_html.stem}-技术附录.html"
+
+
+def export_html(nb, out_html: str | os.PathLike, *, title: str, cover=None) -> str:
+    """Write the report page (and its technical appendix, if any) atomically; returns the page's sha256."""
+    page, appendix = report_pages(nb, title=title, cover=cover)
+    if appendix is not None:
+        atomic_write(technical_path(out_html), appendix.encode("utf-8"), make_parents=True)
+    return atomic_write(out_html, page.encode("utf-8"), make_parents=True)
 
 
 # --------------------------------------------------------------------------- PDF

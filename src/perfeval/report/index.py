@@ -17,6 +17,9 @@ from .task import KIND_LABELS, UNGRADED_KINDS
 
 INDEX_NAME = "index.html"
 INDEX_TITLE = "预算绩效评价报告索引"
+PUBLIC_INDEX_NAME = "报告目录.html"   # the readers' list: made reports only, no status, no notebooks
+PUBLIC_INDEX_TITLE = "预算绩效评价报告目录"
+PUBLIC_LINKS = (("html", "网页版"), ("pdf", "PDF 版"))
 STATUS_LABELS = {"ok": "成功", "failed": "失败", "missing": "文件缺失", "changed": "文件已改动"}
 PROBLEM_LABELS = {"missing": "已删除", "changed": "与记录不符"}
 LINKS = (("html", "报告"), ("pdf", "PDF"), ("ipynb", "笔记本"))
@@ -75,6 +78,26 @@ def basis_note(entries: list[dict]) -> str:
     if len(bases) > 1:
         return f"注意：本目录中的单位自评报告采用了不同的得分口径（{labels}），请以同一口径重新生成。"
     return f"单位自评报告的总分和等级为{labels}，与全市综合报告、结果应用和公开表的口径一致。"
+
+
+def public_rows(entries: list[dict]) -> list[dict]:
+    """The reports a reader can open: made (status ok) and present, with the page and the PDF only."""
+    rows = []
+    for entry in entries:  # tens to hundreds of reports
+        if entry.get("status") != "ok":
+            continue
+        row = index_row(entry)
+        outputs = entry.get("outputs") or {}
+        row["links"] = [{"href": quote(outputs[fmt]["path"]), "label": label} for fmt, label in PUBLIC_LINKS
+                        if fmt in outputs]
+        row["title"] = entry.get("project_name") or row["kind"]
+        rows.append(row)
+    return rows
+
+
+def render_public_index(entries: list[dict], *, title: str = PUBLIC_INDEX_TITLE) -> str:
+    """The readers' index page: no run status, no error messages, no notebooks (see `render_index` for operators)."""
+    return render_page("public_index.html", title=title, rows=public_rows(entries))
 
 
 def render_index(entries: list[dict], *, title: str = INDEX_TITLE) -> str:

@@ -33,7 +33,7 @@ from pathlib import Path
 from .. import __version__
 from .._files import atomic_write_text
 from ..errors import PerfevalError
-from .index import INDEX_NAME, render_index, status_counts
+from .index import INDEX_NAME, PUBLIC_INDEX_NAME, render_index, render_public_index, status_counts
 from .lifeline import pid_alive
 from .storage import sha256_bytes, sha256_file
 from .task import KIND_ORDER, Task, TaskOutcome
@@ -251,12 +251,14 @@ class Ledger:
         return build_manifest(self.entries(), formats=formats, run=run)
 
     def write(self, *, formats: tuple, run: dict) -> dict:
-        """Write manifest.json and index.html atomically; returns the manifest."""
+        """Write manifest.json, index.html (for operators) and 报告目录.html (for readers) atomically; returns
+        the manifest."""
         manifest = self.manifest(formats=formats, run=run)
         try:
             atomic_write_text(self.out_dir / MANIFEST_NAME,
                               json.dumps(manifest, sort_keys=True, ensure_ascii=False, indent=2) + "\n")
             atomic_write_text(self.out_dir / INDEX_NAME, render_index(manifest["projects"]))
+            atomic_write_text(self.out_dir / PUBLIC_INDEX_NAME, render_public_index(manifest["projects"]))
         except OSError as exc:
             raise _unwritable(self.out_dir, exc) from None
         return manifest

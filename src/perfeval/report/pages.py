@@ -38,4 +38,7 @@ def trusted(markup: str):
 
 def render_page(template: str, **context) -> str:
     """Render one of the page templates with ``context`` (title, body, rows, …)."""
-    return _environment().get_template(template).render(css=trusted(stylesheet()), **context)
+    cover = context.get("cover")
+    title = str(cover.title if cover is not None else context.get("title", ""))
+    running = trusted("".join(c for c in title if c not in '"\\<>{}\n'))  # a CSS string in the print header
+    return _environment().get_template(template).render(css=trusted(stylesheet()), running_title=running, **context)

@@ -50,6 +50,7 @@ class Task:
     project_id: str | None = None
     title: str | None = None
     name: str | None = None  # the project's name, shown in the index even when the task fails
+    furniture: tuple = ()    # (key, value) pairs for the cover: issuer, date_text, year (from city.yaml)
 
     @property
     def file_stem(self) -> str:
@@ -213,8 +214,14 @@ def _run_task(task, out_dir: Path, kernel, formats, timeout, task_fingerprint, r
                            fingerprint=task_fingerprint, name=task.name)
     outputs = {"ipynb": {"path": paths["ipynb"].relative_to(out_dir).as_posix(),
                          "sha256": sha256_file(paths["ipynb"])}}
-    html_sha = export_html(result.notebook, paths["html"], title=task.display_title)
+    from .export import technical_path
+    from .furniture import Cover
+
+    html_sha = export_html(result.notebook, paths["html"], title=task.display_title, cover=Cover.for_task(task))
     outputs["html"] = {"path": paths["html"].relative_to(out_dir).as_posix(), "sha256": html_sha}
+    appendix = technical_path(paths["html"])
+    if appendix.is_file():  # input files and hashes: the manifest and the appendix, never the reader's page
+        outputs["technical"] = {"path": appendix.relative_to(out_dir).as_posix(), "sha256": sha256_file(appendix)}
     if "pdf" in formats:
         try:
             pdf_sha = export_pdf(paths["html"], paths["pdf"])

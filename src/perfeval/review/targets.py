@@ -167,7 +167,7 @@ class TargetReview:
             "严重问题": s["n_critical"], "须修改": s["n_major"], "建议修改": s["n_minor"],
             "审核结论": s["grade"], "结果应用": s["consequence"]})
 
-    def to_xlsx(self, path):
+    def to_xlsx(self, path, date: str | None = None):
         """The findings workbook: 审核结论 / 审核发现 / 申报指标 / 审核规则 (Chinese headers, atomic, reproducible)."""
         from ..export import write_sheets
 
@@ -178,7 +178,7 @@ class TargetReview:
                                  "行号") if c in rows]]
         conv = pd.DataFrame({"规则": list(self.conventions), "设置": [str(v) for v in self.conventions.values()]})
         return write_sheets(path, {"审核结论": self.summary_table(), "审核发现": self.findings_table(),
-                                   "申报指标": rows, "审核规则": conv})
+                                   "申报指标": rows, "审核规则": conv}, title="绩效目标审核结果", date=date)
 
     def _repr_html_(self) -> str:
         from ..display import table_html
@@ -514,7 +514,7 @@ def review_targets(declarations, history=None, rules: TargetRules | None = None,
     summary = pd.concat([summary.reset_index(drop=True), _grade(header, findings, rules)], axis=1)
     summary["source_file"] = header["source_file"].to_numpy()
     conventions = {**rules.describe(), "比较精度": compare.DESCRIPTION,
-                   "依据": "财预〔2015〕88号《中央部门预算绩效目标管理办法》（审核结果及应用）；审核要点和阈值为本工具的默认设置"}
+                   "依据": "财预〔2015〕88号《中央部门预算绩效目标管理办法》（审核结果及应用）；审核要点和阈值为默认设置，可按本地办法调整"}
     keep = ["project_id", "level1", "level2", "level3", "target", "category", "op", "value", "unit", "kind",
             "measurable", "history", "source_file", "source_row"]
     return TargetReview(summary=summary, findings=findings, rows=r[keep], header=header, rules=rules,
