@@ -12,13 +12,22 @@ import re
 from pathlib import Path
 
 FORMS_FOLDER = "forms"
-FORM_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".et", ".ods", ".csv", ".docx", ".html", ".htm", ".txt", ".tsv")
+FORM_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".et", ".ods", ".csv", ".docx", ".html", ".htm")
+# a text export (.txt/.tsv) is read like any form but kept as .csv in the data folder, where a plain .txt is
+# a note or another per-project input, not a form
+STORED_SUFFIX = {".txt": ".csv", ".tsv": ".csv"}
 _FORM_NAME = re.compile(r"\.(?:" + "|".join(s[1:] for s in FORM_SUFFIXES) + r")$", re.I)
 
 
 def is_form_name(name: str) -> bool:
     """True for a file name one of the form containers reads (lock and hidden files excluded)."""
     return _FORM_NAME.search(name) is not None and not name.startswith(("~$", "."))
+
+
+def stored_suffix(suffix: str) -> str:
+    """The suffix a form sent as ``suffix`` is kept under in ``forms/`` (lower case; text exports as .csv)."""
+    suffix = suffix.lower()
+    return STORED_SUFFIX.get(suffix, suffix)
 
 
 def form_files(folder) -> list[Path]:
@@ -34,4 +43,4 @@ def project_forms(folder, project_id: str) -> list[Path]:
     return [p for p in form_files(folder) if p.stem == str(project_id)]
 
 
-__all__ = ["FORMS_FOLDER", "FORM_SUFFIXES", "form_files", "is_form_name", "project_forms"]
+__all__ = ["FORMS_FOLDER", "FORM_SUFFIXES", "form_files", "is_form_name", "project_forms", "stored_suffix"]

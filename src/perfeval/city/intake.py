@@ -29,7 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from .._files import atomic_write, atomic_write_text
-from .._formfiles import FORMS_FOLDER, form_files
+from .._formfiles import FORMS_FOLDER, form_files, stored_suffix
 from ..errors import InputError, Location, PerfevalError
 from . import registry
 from .folder import data_folder
@@ -165,7 +165,7 @@ class _Run:
             return self.refuse(source, f"无法读取 (cannot read)：{exc.strerror or exc}")
         digest = hashlib.sha256(data).hexdigest()
         known = self.stored.get(digest)
-        if known is not None and known.suffix == source.suffix.lower() and known.stem in self.stored_ids \
+        if known is not None and known.suffix == stored_suffix(source.suffix) and known.stem in self.stored_ids \
                 and len(self.by_id.get(known.stem, ())) == 1:
             return self._unchanged(source, known.stem, digest, self.names.get(known.stem),
                                    f"{FORMS_FOLDER}/{known.name}")
@@ -201,7 +201,7 @@ class _Run:
         if self.year and form.year and int(form.year) != int(self.year):
             return self.refuse(source, f"{where}，表头年度：自评表年度 {form.year} 与 city.yaml 的预算年度 {self.year} 不符 "
                                        "(another year)；请导入本年度的自评表，或改正 city.yaml", form, pid)
-        stored = f"{FORMS_FOLDER}/{pid}{source.suffix.lower()}"
+        stored = f"{FORMS_FOLDER}/{pid}{stored_suffix(source.suffix)}"
         if pid in self.claimed:
             if self.claimed[pid][1] == digest:
                 return self._unchanged(source, pid, digest, form.project_name, stored)
