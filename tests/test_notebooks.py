@@ -91,7 +91,7 @@ def test_the_priority_report_shows_the_line_and_why(demo):
     _, out, by = demo
     html = _page(out, by, None, "priority")
     text = _text(html)
-    assert "控制数 25,000.00 万元：全额安排 11 个" in text and "资金控制线以下的项目" in text  # 3 returned for revision
+    assert "控制数 23,000.00 万元：全额安排 11 个" in text and "资金控制线以下的项目" in text  # 3 returned for revision
     assert "排在线下是因为" in text and "事前绩效评估结论为不予支持，按否决规则不予安排" in text
     assert html.count("<img") >= 1
 

@@ -78,7 +78,7 @@ PARTIAL = {  # an answer with some right and some wrong
     "m5-deadlines": {"反馈评价结果": 20, "报送整改计划": 20},
     "m5-june": {"提醒项目数": 15, "最多的部门": "示例市文化和旅游局"},
     "m5-october": ["SZ2021-011", "SZ2021-001"],
-    "m5-priority": ["SZ2021-002", "SZ2022-N02"],  # the park fits once the flagged loan is cut (issue 20)
+    "m5-priority": ["SZ2021-002"],
 }
 # single-answer exercises have no "partly right"; m6-manifest's partial case needs a batch (notebook test)
 NO_PARTIAL = {"m2-grade", "m4-robust", "m6-manifest"}
@@ -86,7 +86,7 @@ NO_PARTIAL = {"m2-grade", "m4-robust", "m6-manifest"}
 SECRETS = {
     "m1-recovery": ["707.63", "7 个"], "m3-rules": ["8.5", "7.5"], "m3-selfeval": ["16.8", "92.91", "12.7"],
     "m4-robust": ["项目乙"], "m5-october": ["SZ2021-011", "SZ2021-018", "SZ2021-137", "SZ2021-175"],
-    "m5-priority": ["SZ2021-002"], "m5-june": ["15 个", "示例市教育局"], "m1-exante": ["SZ2022-N04"],
+    "m5-priority": ["SZ2021-002", "SZ2022-N02"], "m5-june": ["15 个", "示例市教育局"], "m1-exante": ["SZ2022-N04"],
     "m3-form-a": ["目标未完成却得满分", "扣分未填写偏差原因"], "m5-deadlines": ["20 天", "30 天"],
 }
 

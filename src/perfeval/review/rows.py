@@ -73,8 +73,8 @@ def row_findings(res: pd.DataFrame, scheme) -> list[pd.DataFrame]:
             & group.isin(shortfalls.index).to_numpy()
 
     def qual_of(sel):
-        return ("“" + text(sel["actual"]) + "”得 " + num(sel["score"]) + "/" + num(sel["points"]) + " 分，而同一二级指标的 "
-                + text(group[sel.index].map(shortfalls)) + " 未达标")
+        return ("“" + text(sel["actual"]) + "”得 " + num(sel["score"]) + "/" + num(sel["points"]) + " 分；"
+                + text(group[sel.index].map(shortfalls)))
 
     with np.errstate(invalid="ignore"):
         too_easy = counted & (rule == "positive") & (t_base > 0) & compare.ge(a_base, cfg.too_easy_ratio * t_base)

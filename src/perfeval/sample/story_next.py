@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 NEXT_YEAR = 2022
-CAP_YUAN = 250_000_000.0          # 2.50 亿元 for the 2022 requests below
+CAP_YUAN = 230_000_000.0          # 2.30 亿元 for the 2022 requests below
 EXPERTS = ("专家1", "专家2", "专家3", "专家4", "专家5")
 # each expert's leaning, as a share of an item's points (专家2 strict, 专家5 lenient)
 EXPERT_BIAS = (0.0, -0.04, 0.01, -0.01, 0.04)
