@@ -125,11 +125,14 @@ def work_text(kind: str, card, *, n_experts: int | None = None, system_title: st
             fmt.sentence("复核内容包括分值与总分、评价等级、预算执行率与金额、偏差原因说明和目标设置的合理性；"
                          "复核发现的问题列入本报告“存在的问题”"),
         ]
+    rows = card.rows[card.rows["counted"]] if "counted" in card.rows else card.rows
+    n_panel = int((rows["scored_by"] == "panel").sum()) if "scored_by" in rows else 0
+    n_data = len(rows) - n_panel
     return [
         fmt.sentence(f"受财政部门委托，对该项目 {year or ''} 年度预算资金开展重点绩效评价，评价对象为项目资金的决策、过程、"
                      "产出和效益情况"),
-        fmt.sentence(f"评价依据“{system_title or scheme.title}”指标体系：定量指标按年度指标值与实际完成值计分；决策、组织实施"
-                     f"和效益中的定性指标由 {n_experts or '若干'} 名专家组成的评价组独立评分"
+        fmt.sentence(f"评价依据“{system_title or scheme.title}”指标体系：{n_data} 项定量指标按年度指标值与实际完成值计分；"
+                     f"决策、组织实施和效益中的 {n_panel} 项定性指标由 {n_experts or '若干'} 名专家组成的评价组独立评分"
                      + (f"，专家分按“{aggregation}”合成" if aggregation else "")),
         fmt.sentence("评价工作包括资料核查、数据分析和专家评议，评价组意见列入本报告“存在的问题”"),
     ]
@@ -264,7 +267,9 @@ def experience(card, project_id, kind: str = "self", comments: pd.DataFrame | No
                    + "、".join(_with_actual(r) for r in mine.sort_values("points", ascending=False, kind="stable")
                               .head(2).itertuples()))
     sat = one.rows[one.rows["level1"].astype(str).str.contains("满意度") & one.rows["counted"]]
-    if len(sat) and (sat["met"] == 1).all() and not any("满意度" in x for x in full):  # not said twice
+    sat_short = bool(short[[k for k in short.index if "满意度" in str(k)]].any()) if len(short) else False
+    # a lesson only from indicators that kept all their points, and not said twice
+    if len(sat) and (sat["met"] == 1).all() and not sat_short and not any("满意度" in x for x in full):
         out.append("服务对象满意度达到年度指标值（" + "，".join(f"{r.level3} {r.actual}" for r in sat.itertuples()) + "）")
     if comments is not None and len(comments):
         mine = comments[(comments["project_id"] == str(project_id))
