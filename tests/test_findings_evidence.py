@@ -43,7 +43,7 @@ def _check_project(card, pid, budget=None, comments=None) -> None:
     names = _names(card.project(pid).rows)
     # the panel's own words quoted in a suggestion may name an example (“受益人口”等效益指标缺少基期值): what the
     # suggestion itself names is what follows the quotation
-    own = [dataclasses.replace(f, advice=re.sub(r"^针对评价组指出的“.*”，", "", f.advice)) for f in found]
+    own = [dataclasses.replace(f, advice=re.sub(r"^针对评价组指出的“.*”（评分 [^）]*），", "", f.advice)) for f in found]
     advice = "".join(x for _, items in outline.suggestions(own) for x in items)
     named = {n for n in names if f"“{n}”" in advice}
     assert named <= allowed, f"{pid}: suggestions name {named - allowed}, which kept their points and were not flagged"

@@ -152,7 +152,8 @@ def lost_points(card, project_id, panel_comments: pd.DataFrame | None = None) ->
             cause = None
             weak = weak_point(comment)
             if weak:  # the suggestion answers what the panel found wanting, in its words
-                advice = "针对评价组指出的“" + weak.replace("{", "{{").replace("}", "}}") + "”，" + advice
+                advice = ("针对评价组指出的“" + weak.replace("{", "{{").replace("}", "}}") + f"”（评分 {got}），"
+                          + advice)
         else:
             target = "" if pd.isna(r.target) else str(r.target)
             actual = "" if pd.isna(r.actual) else str(r.actual)
