@@ -72,7 +72,8 @@ def test_ex_ante_reports_follow_their_outline_and_match_the_library(demo):
     assert by[("SZ2022-N02", "exante")]["total"] == pytest.approx(round(t["total"], 2))
     assert by[("SZ2022-N02", "exante")]["grade"] == "部分支持（调整完善后支持）"
     assert "核减“标准化厂房建设”4,500.00 万元" in text and "建议安排 3,900.00 万元" in text
-    assert "结论为“建议立项”" in text  # what the local rule would say, printed beside the rule used
+    # one conclusion (issue 20): the other rule is only named in the settings appendix, never applied
+    assert "结论为“建议立项”" not in text and "地方规定" in text and "（本报告未采用）" in text
 
 
 def test_target_reviews_and_their_summary(demo):
