@@ -203,8 +203,9 @@ def test_the_sample_citys_requests_under_its_cap(sample):
     assert set(t.index[t["status"] == "不予安排"]) == {"SZ2022-N04", "SZ2022-N06", "SZ2021-162"}
     # the key evaluation's 良 takes precedence over the self-evaluation's 优 (SZ2021-002)
     assert t.at["SZ2021-002", "last_grade"] == "良" and t.at["SZ2021-002", "last_source"] == "重点评价"
-    # the park's suggested amount is its request less the items found uneconomic (12 000 − 5 100 万元)
-    assert t.at["SZ2022-N02", "amount"] == pytest.approx(69_000_000)
+    # the park's suggested amount is its request less every item the experts flagged (12 000 − 8 100 万元: the
+    # factory, the showroom and the 3 000 万元 platform loan flagged as a hidden-debt risk, issue 20)
+    assert t.at["SZ2022-N02", "amount"] == pytest.approx(39_000_000)
     assert r.used <= r.cap and (t["status"] == "未安排（资金线以下）").sum() == 2
     assert t.loc[["SZ2022-N02", "SZ2021-002"], "status"].eq("未安排（资金线以下）").all()
     partial = prioritise(evidence.candidates, evidence.cap, PriorityRules(funding="partial")).table.set_index("project_id")

@@ -71,8 +71,9 @@ def test_ex_ante_reports_follow_their_outline_and_match_the_library(demo):
     t = exante.assess(SAMPLE).totals.set_index("project_id").loc["SZ2022-N02"]
     assert by[("SZ2022-N02", "exante")]["total"] == pytest.approx(round(t["total"], 2))
     assert by[("SZ2022-N02", "exante")]["grade"] == "部分支持（调整完善后支持）"
-    assert "核减“标准化厂房建设”4,500.00 万元" in text and "建议安排 6,900.00 万元" in text
-    assert "结论为“建议立项”" in text  # what the local rule would say, printed beside the rule used
+    assert "核减“标准化厂房建设”4,500.00 万元" in text and "建议安排 3,900.00 万元" in text
+    # one conclusion (issue 20): the other rule is only named in the settings appendix, never applied
+    assert "结论为“建议立项”" not in text and "地方规定" in text and "（本报告未采用）" in text
 
 
 def test_target_reviews_and_their_summary(demo):
@@ -91,7 +92,7 @@ def test_the_priority_report_shows_the_line_and_why(demo):
     _, out, by = demo
     html = _page(out, by, None, "priority")
     text = _text(html)
-    assert "控制数 25,000.00 万元：全额安排 11 个" in text and "资金控制线以下的项目" in text  # 3 returned for revision
+    assert "控制数 23,000.00 万元：全额安排 11 个" in text and "资金控制线以下的项目" in text  # 3 returned for revision
     assert "排在线下是因为" in text and "事前绩效评估结论为不予支持，按否决规则不予安排" in text
     assert html.count("<img") >= 1
 

@@ -137,7 +137,12 @@ def test_review_finds_each_planted_imperfection_and_nothing_else(card, story):
     assert found == planted
     lenient = {p for p, c, _ in planted if c in ("UNMET_FULL_MARKS", "MET_BUT_DEDUCTED")}
     assert set(flags.loc[flags["code"] == "AWARD_DEVIATES", "project_id"]) == lenient
-    assert set(flags["code"]) == PLANTED_CODES | {"AWARD_DEVIATES"}
+    # and one the story did not plant but the evidence shows (issue 20): 林草覆盖状况 “明显改善” at full marks
+    # while coverage reached 27.9 % against 45 %
+    qual = flags[flags["code"] == "QUALITATIVE_VS_QUANTITATIVE"]
+    assert list(zip(qual["project_id"], qual["level3"])) == [("SZ2021-039", "项目区林草覆盖状况")]
+    assert "项目区林草植被覆盖率 27.9%" in qual["message"].iloc[0]
+    assert set(flags["code"]) == PLANTED_CODES | {"AWARD_DEVIATES", "QUALITATIVE_VS_QUANTITATIVE"}
 
 
 def test_self_evaluation_totals_grades_and_execution(card, projects):

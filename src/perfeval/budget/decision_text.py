@@ -101,7 +101,7 @@ def reasons(L: pd.DataFrame, rules, rank_reason: np.ndarray, *, requests_given: 
     codes.append(gcode)
     # ③ the target review returned for revision
     revise = asked & L["target_grade"].isin(rules.revise_grades).to_numpy()
-    steps.append(np.where(revise, "下一年度绩效目标审核结论为“" + L["target_grade"].astype(str)
+    steps.append(np.where(revise, "下一年度申请 " + _wan(L["requested"]) + " 万元的绩效目标审核结论为“" + L["target_grade"].astype(str)
                           + "”，按财预〔2015〕88号退回单位修改后重新报送，审核通过前不安排预算", ""))
     codes.append(np.where(revise, "TARGETS_REVISE", ""))
     # ④ the money recovered this year
@@ -128,7 +128,10 @@ def reasons(L: pd.DataFrame, rules, rank_reason: np.ndarray, *, requests_given: 
                            default=""))
     # the decision
     amount = L["amount"].to_numpy(dtype=float)
-    money = np.where(amount > 0, np.where(asked, "，安排 ", "，建议安排 ") + _wan(amount) + " 万元", "，下一年度不安排资金")
+    # the project's own figure even where nothing is arranged: the request, else this year's budget
+    money = np.where(amount > 0, np.where(asked, "，安排 ", "，建议安排 ") + _wan(amount) + " 万元",
+                     "，下一年度不安排资金（" + np.where(asked, "申请 " + _wan(L["requested"]), "本年度全年预算 " + budget)
+                     + " 万元）")
     after = np.where(code == "revise", "，须修改绩效目标后重新报送", np.where(L["rectify"].to_numpy(dtype=bool), "，须限期整改", ""))
     steps.append("决定：" + L["decision"].astype(str).to_numpy(dtype=object) + money + after)
     joined, joined_codes = _join(steps, SEP), _join(codes, ",")

@@ -453,20 +453,20 @@ def _reasons(c: pd.DataFrame, keys: dict, order: np.ndarray, line: int, cap: flo
         text = head[i]
         if status[i] == STATUS["full"] and position[i] < line:
             text += f"；位于资金控制线以上，全额安排 {_wan(funded[i])}"
-            text += f"。排在线上是因为：{moved[i]}" if moved[i] else ""
+            text += f"，排在线上是因为：{moved[i]}" if moved[i] else ""  # one sentence with the amount
         elif status[i] == STATUS["full"]:
             text += f"；虽在资金控制线以下，但剩余额度 {_wan(cap - before[i])} 足以全额安排 {_wan(funded[i])}"
         elif status[i] == STATUS["partial"]:
             text += (f"；位于资金控制线上，剩余额度 {_wan(funded[i])}不足以全额安排 {_wan(amount[i])}，按部分安排规则安排"
                      f" {_wan(funded[i])}（{funded[i] / amount[i]:.0%}）")
-            text += f"。排在线上是因为：{moved[i]}" if moved[i] else ""
+            text += f"，排在线上是因为：{moved[i]}" if moved[i] else ""  # one sentence with the amount
         elif compare.le(amount[i], cap - before[i]):
             text += (f"；位于资金控制线以下，未安排：剩余 {_wan(cap - before[i])} 虽足以安排本项目 {_wan(amount[i])}，"
                      "但按规则资金控制线以下的项目不再安排")
         else:
             text += (f"；位于资金控制线以下，未安排：前面已安排 {_wan(before[i])}，剩余 {_wan(max(cap - before[i], 0.0))}，"
                      f"不足以安排本项目 {_wan(amount[i])}")
-            text += f"。排在线下是因为：{moved[i]}" if moved[i] else ""
+            text += f"，排在线下是因为：{moved[i]}" if moved[i] else ""
         reason[i] = text + "。"
     return reason
 

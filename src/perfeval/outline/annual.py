@@ -223,7 +223,8 @@ class AnnualReport:
         n_hit = int(t["action_code"].isin(A.HIT).sum())
         use = (f"落实评价结果应用，对压减、取消或暂停、不予安排、退回修改的 {n_hit} 个项目督促限期整改" if n_hit else
                "落实评价结果应用，评价结果为“优”的项目优先保障，发现问题的项目督促限期整改")
-        use += f"；{fmt.clause(self.city_report.applied.conventions()['整改计划'])}，整改情况纳入下一年度绩效评价"
+        use += (f"；督促有关单位在 {self.city_report.applied.rules.plan_days} 日期限内报送整改计划（期限见第二部分），"
+                "整改情况纳入下一年度绩效评价")  # the rule itself is stated once, in 二
         out.append(("抓好评价结果应用和整改", use))
         return [f"（{'一二三四五六'[i]}）{h}。{fmt.sentence(p)}" for i, (h, p) in enumerate(out)]
 

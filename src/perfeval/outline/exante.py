@@ -26,12 +26,14 @@ DIMENSION_ADVICE = {  # advice for a weak dimension, by its name in the exante s
     "投入经济性": "按支出标准和市场询价重新测算预算明细，剔除非必要支出",
     "绩效目标合理性": "按产出、效益、满意度细化量化绩效目标，使目标与资金规模相匹配",
     "实施方案可行性": "细化实施步骤和进度安排，明确组织保障和风险应对措施",
-    "筹资合规性": "明确各渠道资金来源和落实情况，不得通过平台公司融资等方式形成隐性债务",
+    "筹资合规性": "明确各渠道资金来源和落实情况",
 }
-OUTCOME_ADVICE = {
-    "support": "建议按核减后的金额纳入下一年度预算，并在预算批复时一并批复绩效目标",
-    "partial": "建议项目单位按专家意见调整完善实施方案、预算和绩效目标，经财政部门审核后按调整后的金额安排",
-    "reject": "建议暂不纳入下一年度预算安排；项目单位可在补充论证、解决主要问题后重新申报",
+# said of 筹资合规性 only where the project counts on money other than the fiscal request
+OTHER_FUNDS_ADVICE = "，其他资金 {other} 须说明来源和还款安排，不得形成隐性债务"
+OUTCOME_ADVICE = {  # {amount}: the suggested amount (support, partial) or the request (reject)
+    "support": "建议按 {amount} 纳入下一年度预算，并在预算批复时一并批复绩效目标",
+    "partial": "建议项目单位按专家意见调整完善实施方案、预算和绩效目标，经财政部门审核后按不超过 {amount} 安排",
+    "reject": "建议申请的 {amount} 暂不纳入下一年度预算安排；项目单位可在补充论证、解决主要问题后重新申报",
 }
 
 
@@ -103,8 +105,10 @@ class ExanteReport:
                          f"实施方案可行性、筹资合规性五个维度（各 20 分）共 {n_items} 个评估要点评分；每个要点按"
                          + "、".join(r.ratings) + "评定，分别得该要点分值的 " + "、".join(f"{v:.0%}" for v in r.ratings.values())
                          + f"；{int(t['n_experts'])} 名专家独立评分，{how}"),
-            fmt.sentence("评估程序：审核项目申报书、实施方案、预算明细和绩效目标申报表等资料，与项目单位座谈了解情况，"
-                         "专家独立评分并提出意见，汇总形成评估结论"),
+            fmt.sentence("评估程序：审核项目申报书、实施方案、预算明细"
+                         + ("和绩效目标申报表等资料" if self.declaration is not None else "等资料（项目未编报绩效目标申报表）")
+                         + f"，与项目单位座谈了解情况，{int(t['n_experts'])} 名专家独立评分并提出 {len(self.one.opinions)} "
+                         "条书面意见，汇总形成评估结论"),
         ]
 
     # ---------------------------------------------------------------- 三、综合评估情况与评估结论
@@ -134,14 +138,15 @@ class ExanteReport:
 
     def conclusion(self) -> str:
         t, rule = self.t, self.result.rule
-        text = (f"综合专家组评分，项目总分 {fmt.score(t['total'])} 分（满分 100 分）。按“{rule.title}”，{fmt.clause(t['rule_text'])}")
+        text = (f"综合专家组评分，项目总分 {fmt.score(t['total'])} 分（满分 100 分），按“{rule.title}”，"
+                f"{fmt.clause(t['rule_text'])}")
         if t["weak"]:
             text += f"。薄弱维度：{t['weak']}"
         if pd.notna(t.get("requested")):
             if t["outcome"] == "reject":
                 text += f"。申请资金 {fmt.wan_text(t['requested'])}，建议不予安排"
             elif t["cut"] > 0:
-                text += (f"。申请资金 {fmt.wan_text(t['requested'])}，专家组认定不经济的支出 {fmt.wan_text(t['cut'])}，"
+                text += (f"。申请资金 {fmt.wan_text(t['requested'])}，专家组建议核减 {fmt.wan_text(t['cut'])}，"
                          f"建议安排 {fmt.wan_text(t['suggested'])}")
             else:
                 text += f"。申请资金 {fmt.wan_text(t['requested'])}，未发现不经济的支出，建议按申请金额安排"
@@ -166,25 +171,28 @@ class ExanteReport:
     # ---------------------------------------------------------------- 四、相关建议
     def suggestions(self) -> list[str]:
         t, one = self.t, self.one
-        out = [OUTCOME_ADVICE[t["outcome"]]]
+        amount = t["requested"] if t["outcome"] == "reject" else t["suggested"]
+        out = [OUTCOME_ADVICE[t["outcome"]].format(amount=fmt.wan_text(amount) if pd.notna(amount) else "核定的金额")]
         for c in one.cuts.itertuples():
             out.append(f"核减“{c.item}”{fmt.wan_text(c.amount)}：{fmt.clause(c.reason or '专家组认定为不经济支出')}")
         weak = one.dimensions[one.dimensions["weak"]].sort_values("rate", kind="stable")
-        out += [f"{d.dimension}方面：{DIMENSION_ADVICE.get(d.dimension, '按专家意见补充完善')}" for d in weak.itertuples()]
+        items = one.items[one.items["score"] < one.items["points"] - 1e-9].sort_values("score", kind="stable")
+        other = self.meta.get("other")
+        for d in weak.itertuples():  # each weak dimension answered at its weakest item, in the project's figures
+            advice = DIMENSION_ADVICE.get(d.dimension, "按专家意见补充完善")
+            if d.dimension == "筹资合规性" and other and other == other and float(other) > 0:
+                advice += OTHER_FUNDS_ADVICE.format(other=fmt.wan_text(other))
+            worst = items[items["dimension"] == d.dimension].head(1)
+            where = f"（得分率 {fmt.pct(d.rate, 1)}" + (f"，失分最多的要点为“{worst['item'].iloc[0]}”" if len(worst) else "") + "）"
+            out.append(f"{d.dimension}方面{where}：{advice}")
         if self.declaration is None:
             out.append("项目未编报绩效目标申报表，应按规定补报，经审核后方可进入预算编审流程")
         return [fmt.sentence(x) for x in out]
 
     # ---------------------------------------------------------------- 五、其他需要说明的问题
     def other_matters(self) -> list[str]:
-        from ..exante import THRESHOLDS
-
-        t, r = self.t, self.result
-        out = [f"评估结论按“{r.rule.title}”得出（{r.rule.describe()}），该规则为可设置的约定。规则来源：{r.rule.source}"]
-        others = [rule for key, rule in THRESHOLDS.items() if rule.key != r.rule.key]
-        for rule in others:  # the other presets: would the conclusion change?
-            label = rule.labels[int(rule.index([t["total"]])[0])]
-            out.append(f"如按“{rule.title}”，本项目总分 {fmt.score(t['total'])} 分的结论为“{label}”")
+        t = self.t
+        out = []  # one conclusion: the rule in force is stated in 三 and the appendix, no other rule here
         experts = self.one.experts["total"]
         if len(experts):
             out.append(f"{len(experts)} 名专家给出的总分在 {fmt.score(experts.min())}–{fmt.score(experts.max())} 分之间"
@@ -221,7 +229,12 @@ class ExanteReport:
         return table
 
     def conventions_table(self) -> pd.DataFrame:
-        conv = self.result.conventions
+        from ..exante import THRESHOLDS
+
+        conv = dict(self.result.conventions)
+        others = [rule.title for rule in THRESHOLDS.values() if rule.key != self.result.rule.key]
+        if others:  # named only, never applied: the report has one conclusion
+            conv["其他可选结论规则 (other rules)"] = "、".join(others) + "（本报告未采用）"
         return pd.DataFrame({"约定": [k.split(" (")[0] for k in conv],
                              "取值": [fmt.clause(fmt.chinese(v)) for v in conv.values()]})
 

@@ -32,6 +32,7 @@ class Finding:
     cause: str | None
     advice: str
     points_lost: float = 0.0
+    score: str | None = None  # "8.00/10": what the indicator got of its points (lost-point findings)
 
     @property
     def suggestion(self) -> str:
@@ -59,17 +60,21 @@ SUGGEST_BY_LEVEL2 = {
     "可持续影响": "建立健全长效管护机制，明确管护主体、责任和经费，保障{name}",
     "满意度": "开展满意度回访，针对意见集中的问题改进服务，提升{name}",
     "项目立项": "严格履行立项程序，充分论证立项依据（{name}），完善可行性研究和集体决策资料",
-    "绩效目标": "科学设置并细化量化绩效目标，补充质量、时效、成本等指标，使目标与预算规模相匹配（{name}）",
-    "资金投入": "加强预算编制的测算论证，使资金规模与任务量相匹配（{name}）",
+    "绩效目标": "科学设置并细化量化绩效目标，补充质量、时效、成本等指标（{name}）",
+    "资金投入": "加强预算编制的测算论证，按支出标准和实际需求核定预算（{name}）",
     "资金管理": "严格执行资金管理办法，按合同节点和进度支付资金，规范资金使用（{name}）",
     "组织实施": "完善项目管理制度并严格执行，规范合同、验收和档案管理（{name}）",
     "项目效益": "跟踪项目效益发挥情况，建立长效管护机制，巩固{name}",
 }
 SUGGEST_DEFAULT = "分析{name}未达预期的原因，制定整改措施并跟踪落实"
+# an indicator whose target was met yet lost points: nothing to put right in the work, only in the scoring
+SUGGEST_MET = "核实{name}的扣分依据：已达到年度指标值的按评分规则计分，确需扣分的在偏差原因中写明理由"
 
 # review code → (problem prefix, suggestion): findings on the form's quality (自评复核)
 REVIEW_TEXTS = {
     "UNMET_FULL_MARKS": ("未完成年度指标值却自评满分", "按实际完成比例如实评分；复核后该项按评分规则计分"),
+    "QUALITATIVE_VS_QUANTITATIVE": ("定性指标评为满分，与同一方面定量指标的完成情况不符",
+                                    "按同一方面定量指标的实际完成情况重新评定{name}，使定性评价与实际效果相符"),
     "MET_BUT_DEDUCTED": ("已完成年度指标值却扣分，且未说明理由", "在偏差原因分析中写明扣分理由，无理由的扣分应予更正"),
     "MISSING_REASON": ("扣分但未填写偏差原因", "逐项填写偏差原因分析及改进措施，说明未完成的原因和整改安排"),
     "AWARD_DEVIATES": ("自评得分与评分规则不一致", "对照评分规则复核自评得分，偏离规则的应说明理由"),
@@ -98,6 +103,8 @@ REVIEW_TEXTS = {
 }
 # row findings a lost point already explains: shown once, under the indicator's dimension
 _ABSORBED = {"AWARD_DEVIATES", "MISSING_REASON"}
+# row findings the lost-point finding of the same row states in full (target met, points lost, no reason)
+_SAID_BY_LOST_POINTS = {"MET_BUT_DEDUCTED"}
 
 
 def advice_for(level2) -> str:
@@ -105,6 +112,18 @@ def advice_for(level2) -> str:
     key = next((k for k in SUGGEST_BY_LEVEL2 if str(level2 or "").startswith(k)
                 or str(level2 or "").removeprefix("产出").startswith(k)), None)
     return SUGGEST_BY_LEVEL2[key] if key else SUGGEST_DEFAULT
+
+
+def weak_point(comment) -> str | None:
+    """What a panel comment finds wanting: the part after its last “但”, else the whole comment."""
+    if not isinstance(comment, str) or not comment.strip():
+        return None
+    text = fmt.clause(comment)
+    for mark in ("但", "然而", "不过"):
+        if mark in text:
+            text = text.rsplit(mark, 1)[-1]
+            break
+    return text.strip("，、；。 ") or None
 
 
 def lost_points(card, project_id, panel_comments: pd.DataFrame | None = None) -> list[Finding]:
@@ -126,25 +145,30 @@ def lost_points(card, project_id, panel_comments: pd.DataFrame | None = None) ->
         got = f"{fmt.score(score_used)}/{fmt.points(r.points)}"
         reason = r.reason if isinstance(r.reason, str) and r.reason.strip() not in ("", "—", "-", "/", "无", "0") \
             else None
+        advice = advice_for(r.level2)
         if getattr(r, "scored_by", None) == "panel":
             comment = comments.get(str(getattr(r, "code", ""))) or (
                 reason if reason and not reason.startswith("专家评议：") else None)  # not the experts' score list
             problem = f"{name}：评价组评分 {got}" + (f"，{fmt.clause(comment)}" if comment else "")
             cause = None
+            weak = weak_point(comment)
+            if weak:  # the suggestion answers what the panel found wanting, in its words
+                advice = ("针对评价组指出的“" + weak.replace("{", "{{").replace("}", "}}") + f"”（评分 {got}），"
+                          + advice)
         else:
             target = "" if pd.isna(r.target) else str(r.target)
             actual = "" if pd.isna(r.actual) else str(r.actual)
             detail = f"（年度指标值 {target}，实际完成 {actual}）"
             if r.met == 1:
                 problem = f"{name}已完成年度指标值{detail}，但得分 {got}"
+                advice = SUGGEST_MET
             elif r.met == 0:
                 problem = f"{name}未达到年度指标值{detail}，得分 {got}"
             else:
                 problem = f"{name}完成情况为“{actual}”（年度指标值 {target}），得分 {got}"
             cause = fmt.clause(reason) if reason else ("单位未说明偏差原因" if card.scheme.blank_scores == "not_scored"
                                                       else "未说明扣分原因")
-        out.append(Finding(dimension_of(r.level1), name, problem, cause, advice_for(r.level2),
-                           float(r.points - score_used)))
+        out.append(Finding(dimension_of(r.level1), name, problem, cause, advice, float(r.points - score_used), got))
     return out
 
 
@@ -159,7 +183,9 @@ def budget_findings(card, project_id, budget: dict | None = None) -> list[Findin
     if pts and pts > 0 and rate == rate and got == got and got < pts - card.scheme.review.tolerance:
         out.append(Finding("预算执行", "预算执行率", f"预算执行率 {fmt.pct(rate)}，全年预算未全部支出，执行得分 "
                            f"{fmt.points(got)}/{fmt.points(pts)}", None,
-                           "加快预算执行进度，按合同节点及时支付；对确实无法支出的资金及早按程序调整", float(pts - got)))
+                           f"加快预算执行进度，对未支出的 {fmt.wan_text(t.get('budget_full_year') - t.get('spent'))} 按合同节点"
+                           "及时支付；对确实无法支出的资金及早按程序调整", float(pts - got),
+                           f"{fmt.score(got)}/{fmt.points(pts)}"))
     b = budget or {}
     if b.get("recovered", 0) and b["recovered"] > 0:
         when = "10 月底仍未支出，" if b.get("october_zero") else ("6 月底执行进度滞后，" if b.get("june_lagging") else "")
@@ -167,11 +193,13 @@ def budget_findings(card, project_id, budget: dict | None = None) -> list[Findin
             "预算执行", None,
             f"{when}年底收回统筹 {fmt.wan_text(b['recovered'])}（占年初预算的 {fmt.pct(b['recovered_share'], 1)}），"
             f"全年预算调减为 {fmt.wan_text(b['budget_full_year'])}；执行率按调减后的预算计算",
-            None, "加强项目前期论证和准备，按序时进度执行预算；次年预算按实际需求核定，避免资金闲置"))
+            None, f"加强项目前期论证和准备，按序时进度执行预算；次年预算参考本年实际支出 {fmt.wan_text(b.get('spent'))} "
+                  "按实际需求核定，避免资金闲置"))
     elif b.get("june_lagging") or b.get("october_zero"):
         when = "10 月底仍未支出" if b.get("october_zero") else "6 月底预算执行进度滞后于序时进度"
         out.append(Finding("预算执行", None, f"{when}，经督促后年底执行率 {fmt.pct(rate)}", None,
-                           "按序时进度编制用款计划，加快前期工作，避免年底集中支出"))
+                           f"按序时进度编制 {fmt.wan_text(t.get('budget_full_year'))} 的用款计划，加快前期工作，"
+                           "避免年底集中支出"))
     return out
 
 
@@ -181,15 +209,16 @@ def review_findings(card, project_id) -> list[Finding]:
     rows_flagged = set(zip(flags["code"], flags["level3"]))
     out = []
     for f in flags.itertuples():
-        if f.code in ("OVER_BUDGET", "EXEC_BASE_FALLBACK") or f.code not in REVIEW_TEXTS:
+        if f.code in ("OVER_BUDGET", "EXEC_BASE_FALLBACK") or f.code not in REVIEW_TEXTS or f.code in _SAID_BY_LOST_POINTS:
             continue  # a budget fact, or a note on how the rate was computed (其他需要说明的问题)
         if f.code in _ABSORBED and any((c, f.level3) in rows_flagged for c in ("UNMET_FULL_MARKS", "MET_BUT_DEDUCTED")):
             continue  # the same row's sharper finding says it
         prefix, suggestion = REVIEW_TEXTS[f.code]
         detail = f.message.split("：", 1)[-1]
         where = f"“{f.level3}”" if isinstance(f.level3, str) and f.level3 else "自评表"
-        out.append(Finding(QUALITY, f.level3 if isinstance(f.level3, str) else None,
-                           f"{where}{prefix}（{fmt.clause(detail)}）", None, suggestion))
+        named = f.level3 if isinstance(f.level3, str) and f.level3 else None
+        out.append(Finding(QUALITY, named, f"{where}{prefix}（{fmt.clause(detail)}）", None,
+                           suggestion if "{name}" in suggestion else suggestion + ("（{name}）" if named else "")))
     return out
 
 
@@ -209,5 +238,5 @@ def grouped(findings: list[Finding]) -> list[tuple[str, list[Finding]]]:
     return list(groups.items())
 
 
-__all__ = ["Finding", "DIMENSION_ORDER", "QUALITY", "dimension_of", "advice_for", "lost_points", "budget_findings",
+__all__ = ["Finding", "DIMENSION_ORDER", "weak_point", "QUALITY", "dimension_of", "advice_for", "lost_points", "budget_findings",
            "review_findings", "all_findings", "grouped"]

@@ -125,11 +125,14 @@ def work_text(kind: str, card, *, n_experts: int | None = None, system_title: st
             fmt.sentence("复核内容包括分值与总分、评价等级、预算执行率与金额、偏差原因说明和目标设置的合理性；"
                          "复核发现的问题列入本报告“存在的问题”"),
         ]
+    rows = card.rows[card.rows["counted"]] if "counted" in card.rows else card.rows
+    n_panel = int((rows["scored_by"] == "panel").sum()) if "scored_by" in rows else 0
+    n_data = len(rows) - n_panel
     return [
         fmt.sentence(f"受财政部门委托，对该项目 {year or ''} 年度预算资金开展重点绩效评价，评价对象为项目资金的决策、过程、"
                      "产出和效益情况"),
-        fmt.sentence(f"评价依据“{system_title or scheme.title}”指标体系：定量指标按年度指标值与实际完成值计分；决策、组织实施"
-                     f"和效益中的定性指标由 {n_experts or '若干'} 名专家组成的评价组独立评分"
+        fmt.sentence(f"评价依据“{system_title or scheme.title}”指标体系：{n_data} 项定量指标按年度指标值与实际完成值计分；"
+                     f"决策、组织实施和效益中的 {n_panel} 项定性指标由 {n_experts or '若干'} 名专家组成的评价组独立评分"
                      + (f"，专家分按“{aggregation}”合成" if aggregation else "")),
         fmt.sentence("评价工作包括资料核查、数据分析和专家评议，评价组意见列入本报告“存在的问题”"),
     ]
@@ -228,15 +231,21 @@ def dimension_analysis(card, project_id, found: list, kind: str = "self") -> lis
         text = (f"{level1}分值 {fmt.points(pts)} 分，得分 {fmt.score(got)} 分，得分率 "
                 f"{fmt.pct(got / pts if pts else np.nan, 1)}。共 {n} 项指标，{full} 项得满分"
                 + (f"，{n - full} 项扣分" if n - full else "") + "。")
-        lost = [f for f in by_dim.get(dim, []) if f.indicator is not None]
-        if lost:
-            text += "扣分情况：" + "；".join(fmt.clause(f.problem) + (f"（原因：{fmt.clause(f.cause)}）" if f.cause else "")
-                                         for f in lost) + "。"
+        lost = [f for f in by_dim.get(dim, []) if f.indicator is not None and f.score]
+        if lost:  # names and scores only: the problems and their causes are said once, in 五
+            text += ("扣分指标为" + "、".join(f"{f.indicator}（{f.score} 分）" for f in lost)
+                     + "，问题及原因见第五部分。")
         else:
-            best = group.sort_values("points", ascending=False).head(3)["level3"].tolist()
-            text += fmt.sentence(f"各项指标均得满分，如{'、'.join(best)}")
+            best = group.sort_values("points", ascending=False).head(3)
+            text += fmt.sentence("各项指标均得满分，如" + "、".join(_with_actual(r) for r in best.itertuples()))
         out.append((str(level1), text))
     return out
+
+
+def _with_actual(r) -> str:
+    """“苗木成活率（实际 92%）”: an indicator named with what it achieved, when that is known."""
+    actual = getattr(r, "actual", None)
+    return f"{r.level3}（实际 {actual}）" if isinstance(actual, str) and actual.strip() else str(r.level3)
 
 
 def experience(card, project_id, kind: str = "self", comments: pd.DataFrame | None = None) -> list[str]:
@@ -249,12 +258,18 @@ def experience(card, project_id, kind: str = "self", comments: pd.DataFrame | No
     short = (used < rows["points"] - card.scheme.review.tolerance).groupby(rows["level1"], sort=False).any()
     out = []
     if t["exec_rate"] == t["exec_rate"] and t["exec_rate"] >= 0.95:
-        out.append(f"预算执行较好，全年执行率 {fmt.pct(t['exec_rate'])}，资金支付与项目实施进度基本匹配")
+        out.append(f"预算执行较好，全年预算 {fmt.wan_text(t['budget_full_year'])}，执行 {fmt.wan_text(t['spent'])}，"
+                   f"执行率 {fmt.pct(t['exec_rate'])}")
     full = [str(level1) for level1, lost in short.items() if not lost]
-    if full:
-        out.append(f"{'、'.join(full)}各项指标均达到年度指标值")
+    for level1 in full:  # an experience is drawn only from indicators that kept all their points
+        mine = rows[rows["level1"] == level1]
+        out.append(f"{level1}{len(mine)}项全部达到年度指标值，如"
+                   + "、".join(_with_actual(r) for r in mine.sort_values("points", ascending=False, kind="stable")
+                              .head(2).itertuples()))
     sat = one.rows[one.rows["level1"].astype(str).str.contains("满意度") & one.rows["counted"]]
-    if len(sat) and (sat["met"] == 1).all():
+    sat_short = bool(short[[k for k in short.index if "满意度" in str(k)]].any()) if len(short) else False
+    # a lesson only from indicators that kept all their points, and not said twice
+    if len(sat) and (sat["met"] == 1).all() and not sat_short and not any("满意度" in x for x in full):
         out.append("服务对象满意度达到年度指标值（" + "，".join(f"{r.level3} {r.actual}" for r in sat.itertuples()) + "）")
     if comments is not None and len(comments):
         mine = comments[(comments["project_id"] == str(project_id))
@@ -293,10 +308,28 @@ def suggestions(found: list) -> list[tuple[str, list[str]]]:
     return out
 
 
-def no_findings_text(kind: str = "self") -> tuple[str, str]:
-    """What 五 and 六 say when the evaluation found nothing to correct."""
-    return ("经评价和复核，该项目各项指标均达到年度指标值，预算执行正常，未发现需要整改的问题。",
-            "建议继续做好项目管理和资金支付，在申报下一年度绩效目标时参考本年度完成情况，合理设定并适当提高指标值。")
+def no_findings_text(kind: str = "self", card=None, project_id=None) -> tuple[str, str]:
+    """What 五 and 六 say when the evaluation found nothing to correct, in the project's own figures
+    (its number of indicators, execution rate and the indicator furthest above its target)."""
+    if card is None:
+        return ("经评价和复核，该项目各项指标均达到年度指标值，预算执行正常，未发现需要整改的问题。",
+                "建议继续做好项目管理和资金支付，在申报下一年度绩效目标时参考本年度完成情况，合理设定并适当提高指标值。")
+    one = card.project(project_id)
+    t = one.totals.iloc[0]
+    rows = one.rows[one.rows["counted"]]
+    problem = (f"经评价和复核，该项目 {len(rows)} 项绩效指标均达到年度指标值，全年执行 "
+               f"{fmt.wan_text(t.get('spent'))}、执行率 {fmt.pct(t.get('exec_rate'))}，本次评价未发现需要整改的问题。")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = rows["a_base"].astype(float) / rows["t_base"].astype(float) if "a_base" in rows else pd.Series(dtype=float)
+    ratio = ratio[(rows.get("rule") == "positive") & np.isfinite(ratio) & (ratio > 1)] if len(ratio) else ratio
+    if len(ratio):
+        r = rows.loc[ratio.idxmax()]
+        advice = (f"申报下一年度绩效目标时参考本年度完成情况，如“{r['level3']}”实际完成 {r['actual']}、年度指标值 "
+                  f"{r['target']}，可相应提高指标值；继续按进度支付 {fmt.wan_text(t.get('budget_full_year'))} 的项目资金。")
+    else:
+        advice = (f"保持“{rows['level3'].iloc[0] if len(rows) else '各项指标'}”等指标的完成水平，申报下一年度绩效目标时"
+                  f"结合本年度 {len(rows)} 项指标的完成情况细化量化目标。")
+    return problem, advice
 
 
 def other_matters(card, project_id, kind: str = "self") -> list[str]:

@@ -84,14 +84,22 @@ class TargetReport:
     def indicator_text(self) -> str:
         s = self.s
         return fmt.sentence(f"申报绩效指标 {int(s['n_indicators'])} 个，其中定量（含时间）指标 {int(s['n_measurable'])} 个，"
-                            f"占 {fmt.pct(s['measurable_share'], 1)}；涉及类别：{s['categories'] or '无'}")
+                            f"占 {fmt.pct(s['measurable_share'], 1)}，按类别为{self._category_counts()}")
+
+    def _category_counts(self) -> str:
+        """“数量 3 个、质量 2 个…”: the project's own indicators by category, in the order declared."""
+        c = self.one.rows["category"].fillna("其他").astype(str)
+        counts = c.value_counts(sort=False)
+        return "、".join(f"{k} {int(v)} 个" for k, v in counts.items()) or "无"
 
     def conclusion(self) -> str:
         s = self.s
         counts = [f"{label} {int(s[f'n_{key}'])} 项" for key, label in SEVERITIES.items() if s[f"n_{key}"]]
         found = "，".join(counts) if counts else "未发现问题"
-        return fmt.sentence(f"审核发现：{found}。审核结论为“{s['grade']}”（{s['grade_reason']}：{GRADE_MEANING[s['grade']]}）。"
-                            f"按审核结果应用规定，{s['consequence']}")
+        funds = f"申报资金 {fmt.wan_text(s['funds'])}，" if s.get("funds") == s.get("funds") and s.get("funds") else ""
+        found = f"发现{found}" if counts else found
+        return fmt.sentence(f"审核 {int(s['n_indicators'])} 个绩效指标，{found}。{funds}审核结论为“{s['grade']}”"
+                            f"（{s['grade_reason']}：{GRADE_MEANING[s['grade']]}），按审核结果应用规定{s['consequence']}")
 
     def families(self) -> pd.DataFrame:
         """Each family of checks: how many findings and the result (通过 / 建议修改 / 须修改 / 严重问题)."""
@@ -111,7 +119,9 @@ class TargetReport:
                              "修改建议": f["fix"].map(fmt.sentence)})
 
     def no_findings_text(self) -> str:
-        return "未发现问题：绩效目标要素完整，产出、效益和满意度指标齐全、可衡量，与申报资金相匹配。"
+        s = self.s
+        return (f"{int(s['n_indicators'])} 个绩效指标（{self._category_counts()}）均未发现问题：绩效目标要素完整、"
+                f"可衡量，与申报资金 {fmt.wan_text(s['funds'])} 相匹配。")
 
     def rules_table(self) -> pd.DataFrame:
         return _rules_table(self.review)

@@ -8,7 +8,9 @@ batch (``reports/*.html``) and the index. Rules (issue 8, real-reports.md §5–
   scheme or system ids (``mof-2020``), ``nan``/``None``/``inf``, numbers in scientific notation;
 - no "。。", no empty table, no "无" standing alone under 有关建议;
 - one money unit per table (万元 or 亿元, never 元 and 万元 mixed), no raw 元 amounts in a table;
-- a total within the scheme's maximum (100), SHA-256 fingerprints only in an appendix (附表/附录).
+- a total within the scheme's maximum (100), SHA-256 fingerprints only in an appendix (附表/附录);
+- no report a copy of another (:mod:`perfeval.report.copies`): no sentence shared by too many reports of
+  one kind, none repeated within one report.
 """
 from __future__ import annotations
 
@@ -172,13 +174,19 @@ class LintResult:
         return "\n".join(lines)
 
 
-def lint_folder(folder) -> LintResult:
-    """Lint every report of a batch output folder (``reports/*.html``) and its ``index.html``."""
+def lint_folder(folder, copy_share: float | None = None) -> LintResult:
+    """Lint every report of a batch output folder (``reports/*.html``) and its ``index.html``; sentences
+    copied across more than ``copy_share`` of the reports of one kind (default
+    :data:`perfeval.report.copies.COPY_SHARE`) or repeated within one report are problems too."""
     folder = Path(folder)
     pages = sorted((folder / "reports").glob("*.html")) if (folder / "reports").is_dir() else sorted(folder.glob("*.html"))
     if (folder / "index.html").is_file() and (folder / "index.html") not in pages:
         pages.append(folder / "index.html")
-    problems = []
+    from .copies import copy_problems
+
+    problems, texts = [], {}
     for page in pages:  # a few hundred pages
-        problems += lint_html(page.read_text(encoding="utf-8"), page.name)
+        texts[page.name] = page.read_text(encoding="utf-8")
+        problems += lint_html(texts[page.name], page.name)
+    problems += copy_problems({k: v for k, v in texts.items() if k != "index.html"}, share=copy_share)
     return LintResult(files=len(pages), problems=tuple(problems))

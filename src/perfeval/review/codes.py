@@ -30,6 +30,7 @@ FLAG_INFO = {  # code: (severity, short Chinese title); the order is the order f
     "OVER_BUDGET": ("warning", "执行数超过预算数"),
     "MET_BUT_DEDUCTED": ("warning", "目标已完成却扣分且未说明原因"),
     "UNMET_FULL_MARKS": ("warning", "目标未完成却得满分"),
+    "QUALITATIVE_VS_QUANTITATIVE": ("warning", "定性指标得满分而同一二级指标的定量指标未达标"),
     "MISSING_REASON": ("warning", "扣分未填写偏差原因"),
     "AWARD_DEVIATES": ("warning", "自评得分偏离评分规则"),
     "LOW_EXEC_ALL_MET": ("warning", "预算执行率低但产出指标全部完成"),

@@ -1,6 +1,7 @@
 """Row-level review checks: what a reviewer looks for on each indicator row.
 
-MET_BUT_DEDUCTED, UNMET_FULL_MARKS, MISSING_REASON, AWARD_DEVIATES, OVER_POINTS, TARGET_TOO_EASY,
+MET_BUT_DEDUCTED, UNMET_FULL_MARKS, QUALITATIVE_VS_QUANTITATIVE (a qualitative indicator awarded full
+marks while a quantitative indicator of the same 二级 dimension of the project fell short), MISSING_REASON, AWARD_DEVIATES, OVER_POINTS, TARGET_TOO_EASY,
 UNPARSED_TARGET, UNIT_MISMATCH, UNIT_ASSUMED, NOT_SCORED — each a boolean mask over all rows of all
 projects; messages are built on the flagged rows only.
 """
@@ -62,6 +63,19 @@ def row_findings(res: pd.DataFrame, scheme) -> list[pd.DataFrame]:
         ratio = sel["a_base"].to_numpy(dtype=float) / sel["t_base"].to_numpy(dtype=float)
         return target_actual(sel) + "，为目标的 " + num(np.round(ratio, 1)) + " 倍"
 
+    # a qualitative (or panel-scored) indicator at full marks beside an unmet quantitative one of its 二级
+    group = res["project_id"].astype(str) + "\x1f" + res["level2"].astype(str)
+    short_q = counted & (t_kind == "quantitative") & (met == 0)
+    shortfalls = (res.loc[short_q, "level3"].astype(str) + " " + text(res.loc[short_q, "actual"]).to_numpy()
+                  + "（年度指标值 " + text(res.loc[short_q, "target"]).to_numpy() + "）").groupby(group[short_q]).agg("、".join)
+    with np.errstate(invalid="ignore"):
+        qual_full = has_pts & np.isin(rule, ("qualitative", "expert")) & (final >= pts - tol) \
+            & group.isin(shortfalls.index).to_numpy()
+
+    def qual_of(sel):
+        return ("“" + text(sel["actual"]) + "”得 " + num(sel["score"]) + "/" + num(sel["points"]) + " 分；"
+                + text(group[sel.index].map(shortfalls)))
+
     with np.errstate(invalid="ignore"):
         too_easy = counted & (rule == "positive") & (t_base > 0) & compare.ge(a_base, cfg.too_easy_ratio * t_base)
     checks = [
@@ -69,6 +83,7 @@ def row_findings(res: pd.DataFrame, scheme) -> list[pd.DataFrame]:
          "points", "awarded_score"),
         ("UNMET_FULL_MARKS", has_pts & (met == 0) & (awarded >= pts - tol), score_of,
          "reference_score", "awarded_score"),
+        ("QUALITATIVE_VS_QUANTITATIVE", qual_full, qual_of, "points", "score"),
         ("MISSING_REASON", has_pts & (met != 1) & (final < pts - tol) & no_reason,
          lambda sel: "得分 " + num(sel["score"]) + "/" + num(sel["points"]) + "，偏差原因为空", "points", "score"),
         ("AWARD_DEVIATES", counted & ~np.isnan(awarded) & ~np.isnan(ref) & ((awarded < lo - tol) | (awarded > hi + tol)),

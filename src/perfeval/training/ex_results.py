@@ -143,9 +143,9 @@ def _october_check(answer, data):
 
 @lru_cache(maxsize=4)
 def _ranking(folder: str) -> pd.DataFrame:
-    """The sample's ranking under 2.50 亿元 (cached: the evidence takes seconds to gather)."""
+    """The sample's ranking under 2.30 亿元 (cached: the evidence takes seconds to gather)."""
     evidence = budget.candidates_from_data(folder)
-    result = budget.prioritise(evidence.candidates, cap=250_000_000)
+    result = budget.prioritise(evidence.candidates, cap=230_000_000)
     return result.table
 
 
@@ -154,7 +154,7 @@ def _below_line(data) -> pd.DataFrame:
 
 
 @exercise("m5-priority", 5, "择优排序：谁在资金控制线以下",
-          "按 budget.prioritise（控制数 2.50 亿元，全额安排）排序后，哪些项目在资金控制线以下（不是被否决的）？答案写成项目编码的列表。",
+          "按 budget.prioritise（控制数 2.30 亿元，全额安排）排序后，哪些项目在资金控制线以下（不是被否决的）？答案写成项目编码的列表。",
           placeholder=[], needs_data=True,
           solution=lambda data: _below_line(data).loc[lambda t: t["status"].str.contains("资金线以下"), "project_id"].tolist())
 def _priority(answer, data):
