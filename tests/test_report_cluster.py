@@ -133,7 +133,7 @@ def ledger_matches_disk(out: Path) -> dict:
             assert sha256_file(out / meta["path"]) == meta["sha256"], meta["path"]
             recorded.add(meta["path"])
     on_disk = {p.relative_to(out).as_posix() for folder in ("reports", "notebooks")
-               if (out / folder).is_dir() for p in (out / folder).iterdir()}
+               if (out / folder).is_dir() for p in (out / folder).rglob("*") if p.is_file()}
     assert on_disk == recorded, on_disk ^ recorded
     return manifest
 
@@ -265,9 +265,10 @@ def test_the_cli_batch_on_a_cluster_matches_the_local_run(local_run, cluster, tm
     assert rc == 0, stderr
     assert "Traceback" not in stderr
     local_out, local_stdout, local_stderr = local_run.result()
-    made = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.parent.name in ("reports", "notebooks"))
+    made = sorted(p.relative_to(out).as_posix() for p in out.rglob("*")
+                  if p.is_file() and p.parent.name in ("reports", "notebooks"))
     assert made == sorted(p.relative_to(local_out).as_posix() for p in local_out.rglob("*")
-                          if p.parent.name in ("reports", "notebooks"))
+                          if p.is_file() and p.parent.name in ("reports", "notebooks"))
     assert len(made) == 6  # two projects and the portfolio, html and ipynb each
     for name in made:
         assert (out / name).read_bytes() == (local_out / name).read_bytes(), name

@@ -131,7 +131,7 @@ def test_a_stop_without_grace_leaves_no_file_the_ledger_does_not_list(tmp_path):
     manifest = _assert_ledger_true(tmp_path)
     recorded = {meta["path"] for e in manifest["projects"] for meta in e["outputs"].values()}
     on_disk = {p.relative_to(tmp_path).as_posix() for folder in ("reports", "notebooks")
-               for p in (tmp_path / folder).iterdir()}
+               for p in (tmp_path / folder).rglob("*") if p.is_file()}  # technical appendices included
     assert on_disk == recorded and 1 <= len(manifest["projects"]) < 12
 
 
