@@ -58,3 +58,75 @@ def test_adapter_rows_roll_up():
                           "spent": [290.0, 95.0, 99.0]})
     result = dept.evaluate(units, dept.rows_from_forms(rows, header, units), basic, year=2023)
     assert list(result.rollup.departments["department_id"]) == ["D1"]
+
+
+# ------------------------------------------------------------------------------ the sample city's departments
+
+def _sample():
+    units = dept.read_units(SAMPLE / "units.csv")
+    basic = dept.read_basic(SAMPLE / "dept_basic.csv", units)
+    rows = pd.read_csv(SAMPLE / "dept_rows.csv", encoding="utf-8-sig", dtype={"unit_id": str, "department_id": str})
+    return units, basic, rows
+
+
+@pytest.fixture(scope="module")
+def sample_eval():
+    units, basic, rows = _sample()
+    return dept.evaluate(units, rows, basic, year=2021)
+
+
+def test_sample_has_40_departments_with_units_and_two_years():
+    import json
+    units, basic, rows = _sample()
+    story = json.loads((SAMPLE / "dept_story.json").read_text(encoding="utf-8"))
+    departments = pd.read_csv(SAMPLE / "departments.csv", encoding="utf-8-sig", dtype=str)
+    assert set(units.loc[units["level"] == 1, "unit_id"]) == set(departments["department_code"])
+    per = units.groupby("department_id").size() - 1
+    assert per.between(0, 4).all() and story["n_units"] == len(units)
+    assert sorted(basic["year"].unique()) == [2020, 2021]
+    assert basic.groupby("year").size().eq(len(units)).all()
+    assert dept.split_problems(basic).empty
+    assert set(rows["department_id"]) == set(units["department_id"])
+
+
+def test_sample_project_spending_covers_the_departments_projects():
+    units, basic, _ = _sample()
+    projects = pd.read_csv(SAMPLE / "projects.csv", encoding="utf-8-sig", dtype=str)
+    b = basic[basic["year"] == 2021].merge(units[["unit_id", "department_id"]], on="unit_id")
+    per_dept = b.groupby("department_id")[["budget_project", "spent_project"]].sum()
+    deps = pd.read_csv(SAMPLE / "departments.csv", encoding="utf-8-sig", dtype={"department_code": str})
+    deps = deps.set_index("department_code")
+    assert (per_dept["budget_project"] >= deps["budget_full_year"].reindex(per_dept.index)).all()
+    assert (per_dept["spent_project"] >= deps["spent"].reindex(per_dept.index)).all()
+    assert len(projects) == 187
+
+
+def test_sample_planted_problems_are_found(sample_eval):
+    import json
+    story = json.loads((SAMPLE / "dept_story.json").read_text(encoding="utf-8"))
+    cov = sample_eval.rollup.coverage
+    assert list(cov.missing_forms["unit_id"]) == [story["missing_form_unit"]]
+    assert list(cov.differs["unit_id"]) == [story["typed_differs_unit"]]
+    assert cov.differs["derived_actual"].iloc[0] > 100 > cov.differs["reported_actual"].iloc[0]
+    deps = sample_eval.rollup.departments.set_index("department_id")
+    gd = story["grades_differ_department"]
+    assert deps.at[gd, "grades_differ"] and deps.at[gd, "grade_consolidated"] == "良"
+    assert deps.at[gd, "grade_mean_of_units"] == "优"
+    derived = sample_eval.rollup.derived.set_index(["department_id", "formula"])["value"]
+    assert derived[(story["sangong_up_department"], "sangong_change")] > 30
+    adj = sample_eval.rollup.rows
+    adj = adj[(adj["unit_id"] == story["adjustment_department"]) & (adj["formula"] == "budget_adjustment")]
+    assert (adj["a"] > 30).all() and len(adj) == 1
+
+
+def test_sample_departments_are_reproducible():
+    from perfeval.sample import departments
+    from perfeval.sample.files import write_csv  # noqa: F401 (the writer the files came from)
+    projects = pd.read_csv(SAMPLE / "projects.csv", encoding="utf-8-sig")
+    # the generator's frame carries department_code; rebuild it from departments.csv
+    codes = pd.read_csv(SAMPLE / "departments.csv", encoding="utf-8-sig", dtype={"department_code": str})
+    projects["department_code"] = projects["department"].map(codes.set_index("department")["department_code"])
+    a, b = departments.build(2021, projects), departments.build(2021, projects)
+    pd.testing.assert_frame_equal(a["rows"], b["rows"])
+    units = pd.read_csv(SAMPLE / "units.csv", encoding="utf-8-sig", dtype=str)
+    assert list(a["units"]["unit_id"]) == list(units["unit_id"])
