@@ -195,3 +195,30 @@ def write(tables: dict, out: Path) -> None:
     write_csv(tables["rows"], out / "dept_rows.csv")
     X.atomic_write(out / "dept_story.json", (json.dumps(tables["story"], ensure_ascii=False, indent=2,
                                                         sort_keys=True) + "\n").encode("utf-8"))
+
+
+def readme_section() -> str:
+    """The sample README's section on the department files (every file and column named)."""
+    from ..dept.basic import BASIC_FIELDS
+
+    basic_cols = "、".join(f"`{k}`（{v}）" for k, v in BASIC_FIELDS.items())
+    p = PLANTED
+    return f"""
+## 部门整体支出绩效评价 (department-overall evaluation)
+
+`perfeval dept --data data/sample --out 输出目录` 与 `perfeval.dept.evaluate` 读取。40 个部门各有机关本级（一级预算单位，
+编码即部门编码）和 0–4 个二级预算单位；金额为元。
+
+| 文件 | 列 | 含义 |
+|---|---|---|
+| `units.csv` | `unit_id`, `unit_name`, `department_id`, `level`, `parent_id` | 预算单位层级（级次 1 = 部门/机关本级，2 = 二级预算单位） |
+| `dept_basic.csv` | `unit_id`, `year`, 及下列各列 | 部门整体支出基础数据表：每个单位 2020、2021 年各一行；项目支出不少于 `projects.csv` 中该单位的项目 |
+| `dept_rows.csv` | `entity`, `unit_id`, `department_id`, `year`, `system`, `code`, `level1`, `level2`, `level3`, `points`, `target`, `actual`, `target_value`, `actual_value`, `op`, `unit`, `rule`, `rule_params`, `standard`, `score`, `reason` | 2021 年各单位的部门整体支出绩效自评表指标行（指标体系 dept-overall 或 dept-hunan；`standard` 为评分标准原文） |
+
+`dept_basic.csv` 的列：{basic_cols}。
+
+`dept_story.json` 记下埋设的问题（测试用 `perfeval.dept` 从数据重新发现）：部门 {p['missing_form_department']} 有一个二级单位
+有资金但未提交自评表；部门 {p['sangong_up_department']} 机关本级三公经费预算较上年大幅增长；部门 {p['grades_differ_department']}
+各单位自评均为“优”，但合并评价（违规事项汇总后）为“良”；部门 {p['typed_differs_department']} 机关本级在职人数超过编制，
+自评表填报的在职人员控制率与基础数据表不符；部门 {p['adjustment_department']} 机关本级预算调整率超过 30%。
+"""
