@@ -43,6 +43,8 @@ TARGET_SUMMARY_TEMPLATE = registry.stage("targets").summary_notebook
 PRIORITY_TEMPLATE = registry.stage("priority").summary_notebook
 MONITOR_TEMPLATE = registry.stage("monitoring").summary_notebook
 ANNUAL_TEMPLATE = registry.stage("annual").summary_notebook
+DEPT_TEMPLATE = registry.stage("dept").notebook
+DEPT_SUMMARY_TEMPLATE = registry.stage("dept").summary_notebook
 BATCH_KINDS = tuple(s.batch_kind for s in registry.batch_stages()) + ("all",)
 APPLIED_WORKBOOK = "结果应用.xlsx"
 TASK_TITLES = {"self": "绩效自评报告", "key": "重点评价报告", "exante": "事前绩效评估报告", "targets": "绩效目标审核意见"}
@@ -76,7 +78,8 @@ def build_tasks(data_dir: str | os.PathLike, *, kind: str = "all", projects: lis
                 project_template: str | os.PathLike | None = None,
                 portfolio_template: str | os.PathLike | None = None, self_scheme: str | None = None,
                 key_scheme: str | None = None, exante_method: str | None = None, exante_rule: str | None = None,
-                cap: float | None = None, funding: str | None = None) -> list[Task]:
+                cap: float | None = None, funding: str | None = None,
+                departments: list[str] | None = None) -> list[Task]:
     """The batch's tasks from the data directory (see the module docstring).
 
     Self and key reports take their own schemes (``self_scheme``, ``key_scheme``); ``scheme`` is the
@@ -84,7 +87,9 @@ def build_tasks(data_dir: str | os.PathLike, *, kind: str = "all", projects: lis
     that project's report with the reason (the others go on). The stages before the budget: an
     ex-ante report per candidate of ``exante/`` (``exante_method``, ``exante_rule``), a target-review
     opinion per declaration of ``next_year/declarations/`` and their summary, the priority ranking
-    (``cap`` in 元, ``funding``). ``portfolio`` = False leaves out every city-wide report.
+    (``cap`` in 元, ``funding``). ``portfolio`` = False leaves out every city-wide report. Department
+    reports (kind ``dept``) where the folder has ``units.csv``: one per department (``departments`` selects
+    some; with ``projects`` and no ``departments`` none) and the city comparison.
     """
     schemes = {"self": self_scheme or scheme, "key": key_scheme or scheme}
     for name in schemes.values():
@@ -182,6 +187,35 @@ def build_tasks(data_dir: str | os.PathLike, *, kind: str = "all", projects: lis
         tasks.append(Task(task_id="annual", kind="annual", template=resolve_template(None, ANNUAL_TEMPLATE),
                           parameters=params, stem="annual-report", inputs=tuple(files),
                           title="预算绩效管理工作开展情况说明", name="预算绩效管理工作开展情况说明"))
+    if "dept" in kinds and known.status("units") != ABSENT and (departments or not projects or kind == "dept"):
+        tasks += _dept_tasks(data, files, departments, portfolio)
+    return tasks
+
+
+def _dept_tasks(data: Path, files: list, departments: list[str] | None, portfolio: bool) -> list[Task]:
+    """A report per department of ``units.csv`` (or those of ``departments``) and the city comparison."""
+    stage = registry.stage("dept")
+    paths = {registry.input_spec(k).path for k in stage.needs}
+    inputs = tuple(sorted(p for p in files if Path(p).relative_to(data).as_posix() in paths))
+    from ..dept import read_units
+
+    units = read_units(data / registry.input_spec("units").path)
+    top = units[units["level"] == 1]
+    names = dict(zip(top["unit_id"], top["unit_name"]))
+    if departments:
+        unknown = [d for d in departments if d not in names]
+        if unknown:
+            raise InputError("units.csv 中没有这些部门 (unknown department ids)", where=Location(file=str(data / "units.csv")),
+                             expected="级次为 1 的单位编码", found=",".join(unknown))
+    chosen = departments or sorted(names)
+    template = resolve_template(None, DEPT_TEMPLATE)
+    tasks = [Task(task_id=f"dept:{d}", kind="dept", template=template, parameters={"department_id": d, "data_dir": str(data)},
+                  stem=f"dept-{d}", inputs=inputs, project_id=d, name=names[d], title=f"部门整体支出绩效自评报告：{names[d]}（{d}）")
+             for d in chosen]
+    if portfolio:
+        tasks.append(Task(task_id="dept-summary", kind="dept-summary", template=resolve_template(None, DEPT_SUMMARY_TEMPLATE),
+                          parameters={"data_dir": str(data)}, stem="dept-summary", inputs=inputs,
+                          title="全市部门整体支出绩效对比", name="全市部门整体支出绩效对比"))
     return tasks
 
 

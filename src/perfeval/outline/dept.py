@@ -10,6 +10,7 @@ points is never a finding), 附表. A figure the data sheet does not give is sai
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -235,8 +236,14 @@ class DeptReport:
         return list(dict.fromkeys(s for _, s in self.findings()))
 
     def conventions(self) -> pd.DataFrame:
-        conv = self.city.evaluation.conventions()
-        return pd.DataFrame({"约定": list(conv), "内容": [fmt.chinese(v) for v in conv.values()]})
+        return conventions_table(self.city)
+
+
+def conventions_table(city: City) -> pd.DataFrame:
+    """The conventions of the evaluation, in Chinese (the rule's code name left out)."""
+    conv = city.evaluation.conventions()
+    text = [re.sub(r"\s*[A-Za-z_]+(?=：)", "", fmt.chinese(v)) for v in conv.values()]
+    return pd.DataFrame({"约定": [fmt.chinese(k) for k in conv], "内容": text})
 
 
 def build_dept_report(data_dir, department_id: str, year: int | None = None) -> DeptReport:
