@@ -130,3 +130,99 @@ def test_sample_departments_are_reproducible():
     pd.testing.assert_frame_equal(a["rows"], b["rows"])
     units = pd.read_csv(SAMPLE / "units.csv", encoding="utf-8-sig", dtype=str)
     assert list(a["units"]["unit_id"]) == list(units["unit_id"])
+
+
+# ------------------------------------------------------------------------------ the report content
+
+@pytest.fixture(scope="module")
+def city():
+    from perfeval.outline import dept as D
+    return D.load_city(SAMPLE)
+
+
+def test_report_findings_only_for_indicators_that_lost_points(city):
+    from perfeval.outline import dept as D
+    report = D.DeptReport(city, "102")
+    deducted = report.deducted()
+    g = report.groups()
+    full = set(g.loc[(g["points"] - g["score"]).abs() < 0.005, "level3"])
+    assert len(deducted) and not (set(deducted["三级指标"]) & full)
+    problems = " ".join(report.problems())
+    assert all(f"“{name}”" not in problems for name in full)
+    assert "合并评价等级（良）与所属单位加权平均等级（优）不同" in problems
+    assert deducted["评分标准"].str.contains("违规使用资金").any()  # the 评分标准 quoted
+
+
+def test_report_names_the_missing_form_and_the_typed_difference(city):
+    from perfeval.outline import dept as D
+    units = D.DeptReport(city, "101").units_table()
+    assert (units["自评表"] == "未提交（有资金）").sum() == 1
+    assert any("未提交单位整体支出自评表" in p for p in D.DeptReport(city, "101").problems())
+    assert any("表内填报 98.00%" in p for p in D.DeptReport(city, "104").problems())
+    assert any("三公经费预算较上年增长" in p for p in D.DeptReport(city, "110").problems())
+
+
+def test_absent_sheet_fields_are_said_to_be_not_given(tmp_path):
+    from perfeval.outline import dept as D
+    basic = pd.read_csv(SAMPLE / "dept_basic.csv", encoding="utf-8-sig", dtype=str)
+    basic[["sangong_budget", "sangong_budget_last", "sangong_spent", "sangong_spent_last", "income_fund"]] = ""
+    for name in ("units.csv", "dept_rows.csv"):
+        (tmp_path / name).write_bytes((SAMPLE / name).read_bytes())
+    basic.to_csv(tmp_path / "dept_basic.csv", index=False, encoding="utf-8-sig")
+    report = D.build_dept_report(tmp_path, "102")
+    table, text = report.sangong()
+    assert (table.iloc[:, 1] == "未提供").all() and "未提供" in text[0] and "0.00" not in table.to_string()
+    assert report.source_table().set_index("资金来源").at["政府性基金", "金额（万元）"] == "未提供"
+    assert not any("三公" in p for p in report.problems())
+
+
+def test_unknown_department_is_an_input_error():
+    from perfeval.errors import InputError
+    from perfeval.outline import dept as D
+    with pytest.raises(InputError, match="部门不在 units.csv 中"):
+        D.build_dept_report(SAMPLE, "999")
+
+
+# ------------------------------------------------------------------------------ batch kind and command
+
+def test_batch_kind_all_includes_departments_only_where_units_csv_is():
+    from perfeval.cli.batch import build_tasks
+    tasks = build_tasks(SAMPLE, kind="dept")
+    kinds = [t.kind for t in tasks]
+    assert kinds.count("dept") == 40 and kinds.count("dept-summary") == 1
+    assert {t.file_stem for t in tasks if t.kind == "dept"} >= {"dept-101", "dept-140"}
+    assert not [t for t in build_tasks(SAMPLE, kind="all", projects=["SZ2021-001"]) if t.kind == "dept"]
+    chosen = build_tasks(SAMPLE, kind="all", projects=["SZ2021-001"], departments=["102"])
+    assert [t.task_id for t in chosen if t.kind.startswith("dept")] == ["dept:102", "dept-summary"]
+
+
+def test_batch_without_units_makes_no_department_reports(tmp_path):
+    from perfeval.cli.batch import build_tasks
+    (tmp_path / "projects.csv").write_bytes((SAMPLE / "projects.csv").read_bytes())
+    assert not [t for t in build_tasks(tmp_path, kind="all") if t.kind.startswith("dept")]
+
+
+def test_perfeval_dept_writes_reports_that_pass_lint(tmp_path, capsys):
+    """Three departments through the batch (the notebook executed): ranking printed, reports linted."""
+    import json
+    from perfeval.cli import main
+    from perfeval.report.lint import lint_folder
+    code = main(["dept", "--data", str(SAMPLE), "--out", str(tmp_path), "--departments", "101,102,110"])
+    printed = capsys.readouterr().out
+    assert code == 0 and "示例市水务局" in printed and "88.94" in printed
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    by = {p["task_id"]: p for p in manifest["projects"]}
+    assert set(by) == {"dept:101", "dept:102", "dept:110", "dept-summary"}
+    assert by["dept:102"]["result"]["grade"] == "良"
+    assert by["dept:102"]["result"]["total"] == pytest.approx(88.94, abs=0.01)
+    html = (tmp_path / by["dept:102"]["outputs"]["html"]["path"]).read_text(encoding="utf-8")
+    for heading in ("一、部门（单位）基本情况", "二、部门整体支出情况", "三、自评得分与等级", "四、扣分指标分析",
+                    "五、所属单位评价情况", "六、存在的问题", "七、改进措施及结果应用建议"):
+        assert heading in html
+    result = lint_folder(tmp_path)
+    assert result.ok, result.summary()
+
+
+def test_unknown_department_on_the_command_line(tmp_path):
+    from perfeval.cli import main
+    assert main(["dept", "--data", str(SAMPLE), "--out", str(tmp_path), "--departments", "999"]) != 0

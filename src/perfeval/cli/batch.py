@@ -13,7 +13,8 @@ The stages before the budget add, where the data folder has them: an ex-ante rep
 opinion (kind ``targets``, ``target_review.ipynb``) per declaration of ``next_year/declarations/``
 and their summary (``targets-summary``, ``target_summary.ipynb``); the priority ranking under the
 cap (``priority``, ``priority.ipynb``). The city's annual report on its performance work (kind ``annual``,
-``annual_report.ipynb``). ``--kind all`` makes every kind; with the city-wide reports the batch also
+``annual_report.ipynb``). Where the folder has ``units.csv``: a department-overall report per department (kind
+``dept``, ``dept_report.ipynb``) and their comparison (``dept-summary``, ``dept_summary.ipynb``). ``--kind all`` makes every kind; with the city-wide reports the batch also
 writes the results applied to next year's budget as ``结果应用.xlsx`` into its output folder.
 
 A task's fingerprint inputs are the data files that belong to it: files whose path names its
@@ -394,7 +395,7 @@ def register(subparsers) -> None:
     b.add_argument("--kind", choices=list(BATCH_KINDS), default="all",
                    help="报告类型：self 自评、key 重点评价、exante 事前评估、targets 目标审核（含汇总）、priority 择优排序、"
                         "monitor 运行监控看板（6月底、10月底）、"
-                        "annual 全市预算绩效管理工作开展情况说明、all 全部 (default all)")
+                        "annual 全市预算绩效管理工作开展情况说明、dept 部门整体支出绩效（各部门及全市对比）、all 全部 (default all)")
     b.add_argument("--projects", metavar="ID,ID,…", help="只生成这些项目（逗号分隔）")
     b.add_argument("--jobs", type=positive_int, default=max(1, os.cpu_count() or 1), metavar="N",
                    help="并行进程数 (default: CPU 核数)")
