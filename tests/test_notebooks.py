@@ -186,7 +186,8 @@ def test_a_scheme_that_does_not_fit_fails_that_report_with_the_reason(tmp_path):
 def test_committed_notebooks_have_no_outputs_a_parameters_cell_and_a_first_cell_that_says_how_to_run():
     names = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
     assert {"project_report.ipynb", "portfolio.ipynb", "exante_report.ipynb", "target_review.ipynb",
-            "target_summary.ipynb", "priority.ipynb", "monitoring.ipynb", "annual_report.ipynb"} <= set(names)
+            "target_summary.ipynb", "priority.ipynb", "monitoring.ipynb", "annual_report.ipynb", "dept_report.ipynb",
+            "dept_summary.ipynb"} <= set(names)
     for name in names:
         nb = json.loads((ROOT / "notebooks" / name).read_text(encoding="utf-8"))
         code_cells = [c for c in nb["cells"] if c["cell_type"] == "code"]
