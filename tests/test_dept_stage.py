@@ -226,3 +226,24 @@ def test_perfeval_dept_writes_reports_that_pass_lint(tmp_path, capsys):
 def test_unknown_department_on_the_command_line(tmp_path):
     from perfeval.cli import main
     assert main(["dept", "--data", str(SAMPLE), "--out", str(tmp_path), "--departments", "999"]) != 0
+
+
+def test_sample_dept_forms_read_back_to_the_rows_in_three_layouts():
+    """data/sample/dept_forms: each department's workbook, read by the department-form reader and turned into rows
+    by the adapter, gives the units, indicators, points and scores of dept_rows.csv."""
+    units, _, rows = _sample()
+    layouts = set()
+    frames = []
+    for path in sorted((SAMPLE / "dept_forms").glob("*.xlsx")):
+        r, _, header = dept_forms_to_frames(read_dept_forms(path))
+        layouts |= set(header["layout"])
+        frames.append(dept.rows_from_forms(r, header, units, year=2021))
+    tidy = pd.concat(frames, ignore_index=True)
+    assert len(frames) == 40 and len(layouts) >= 3
+    assert (tidy["entity"] == "unit").all()
+    key = ["unit_id", "level3", "points", "score"]
+    left = tidy[key].astype({"points": float, "score": float}).sort_values(key).reset_index(drop=True)
+    right = rows[key].astype({"points": float, "score": float}).sort_values(key).reset_index(drop=True)
+    pd.testing.assert_frame_equal(left, right, check_dtype=False)
+    with_standard = tidy[tidy["standard"].notna()]
+    assert with_standard["standard"].isin(set(rows["standard"].dropna())).all() and len(with_standard)

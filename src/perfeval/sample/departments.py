@@ -11,6 +11,7 @@ number stays as it was) and returns the frames that ``write`` puts into the data
                      全年预算数; 2020's 三公 and 年末结转结余 are 2021's "last year" / 年初;
     dept_rows.csv    the 2021 self-evaluation rows of every unit (system dept-overall or dept-hunan by
                      department), typed actuals of formula rows from the data sheet, scores by the rules;
+    dept_forms/      the same rows as workbooks, one per department, in three layouts (:mod:`.dept_forms`);
     dept_story.json  what was planted (:data:`PLANTED`), for the tests and the README.
 
 Planted: a 二级 unit with money and no self-evaluation; a 机关本级 whose 三公经费 rise sharply; a department
@@ -185,14 +186,16 @@ def build(seed: int, projects: pd.DataFrame) -> dict:
 
 
 def write(tables: dict, out: Path) -> None:
-    """units.csv, dept_basic.csv, dept_rows.csv and dept_story.json into ``out``."""
+    """units.csv, dept_basic.csv, dept_rows.csv, dept_forms/ and dept_story.json into ``out``."""
     from ..io import _xlsx as X
+    from . import dept_forms
     from .files import write_csv
 
     out = Path(out)
     write_csv(tables["units"], out / "units.csv")
     write_csv(tables["basic"], out / "dept_basic.csv")
     write_csv(tables["rows"], out / "dept_rows.csv")
+    dept_forms.write(tables, out)
     X.atomic_write(out / "dept_story.json", (json.dumps(tables["story"], ensure_ascii=False, indent=2,
                                                         sort_keys=True) + "\n").encode("utf-8"))
 
@@ -213,6 +216,7 @@ def readme_section() -> str:
 |---|---|---|
 | `units.csv` | `unit_id`, `unit_name`, `department_id`, `level`, `parent_id` | 预算单位层级（级次 1 = 部门/机关本级，2 = 二级预算单位） |
 | `dept_basic.csv` | `unit_id`, `year`, 及下列各列 | 部门整体支出基础数据表：每个单位 2020、2021 年各一行；项目支出不少于 `projects.csv` 中该单位的项目 |
+| `dept_forms/<department_id>.xlsx` | — | 同一批指标行写成的部门整体自评表（每个单位一个工作表；评分表、财政部格式、湖北系统表格三种版式轮换） |
 | `dept_rows.csv` | `entity`, `unit_id`, `department_id`, `year`, `system`, `code`, `level1`, `level2`, `level3`, `points`, `target`, `actual`, `target_value`, `actual_value`, `op`, `unit`, `rule`, `rule_params`, `standard`, `score`, `reason` | 2021 年各单位的部门整体支出绩效自评表指标行（指标体系 dept-overall 或 dept-hunan；`standard` 为评分标准原文） |
 
 `dept_basic.csv` 的列：{basic_cols}。
