@@ -247,3 +247,16 @@ def test_sample_dept_forms_read_back_to_the_rows_in_three_layouts():
     pd.testing.assert_frame_equal(left, right, check_dtype=False)
     with_standard = tidy[tidy["standard"].notna()]
     assert with_standard["standard"].isin(set(rows["standard"].dropna())).all() and len(with_standard)
+
+
+def test_a_department_without_any_form_gets_no_score_and_says_so(tmp_path):
+    from perfeval.outline import dept as D
+    rows = pd.read_csv(SAMPLE / "dept_rows.csv", encoding="utf-8-sig", dtype=str)
+    rows[rows["department_id"] != "105"].to_csv(tmp_path / "dept_rows.csv", index=False, encoding="utf-8-sig")
+    for name in ("units.csv", "dept_basic.csv"):
+        (tmp_path / name).write_bytes((SAMPLE / name).read_bytes())
+    report = D.build_dept_report(tmp_path, "105")
+    assert "无法计算" in report.summary_text()[0] and len(report.summary_text()) == 1
+    assert report.deducted().empty and report.block_table().empty
+    assert (report.units_table()["自评表"] == "未提交（有资金）").all()
+    assert all("未提交单位整体支出自评表" in p for p in report.problems())

@@ -77,7 +77,13 @@ class DeptReport:
     @property
     def result(self) -> pd.Series:
         d = self.city.evaluation.ranking.departments
-        return d[d["department_id"] == self.department_id].iloc[0]
+        found = d[d["department_id"] == self.department_id]
+        if len(found):
+            return found.iloc[0]
+        # no unit of the department sent a form: nothing to score, no grade, no rank (absent, not zero)
+        return pd.Series({"department_id": self.department_id, "consolidated_total": np.nan, "mean_of_units": np.nan,
+                          "grade_consolidated": None, "grade_mean_of_units": None, "grades_differ": False,
+                          "rank": pd.NA})
 
     def _sheet(self, year: int) -> pd.Series:
         c = self.city.evaluation.rollup.consolidated_sheet
@@ -219,7 +225,7 @@ class DeptReport:
             out.append((f"“{d['level3']}”表内填报 {d['reported_actual']:.2f}%，按基础数据表计算为 {d['derived_actual']:.2f}%，二者不符",
                         "核实基础数据表与自评表的填报口径，按基础数据重新计算并修正自评表"))
         r = self.result
-        if r["grades_differ"]:
+        if bool(r["grades_differ"]):
             out.append((f"合并评价等级（{r['grade_consolidated']}）与所属单位加权平均等级（{r['grade_mean_of_units']}）不同",
                         "分析汇总后扣分较多的指标（如违规事项合计、比率汇总），对相关单位逐一落实整改"))
         s = self._sheet(self.city.year)
