@@ -260,3 +260,10 @@ def test_a_department_without_any_form_gets_no_score_and_says_so(tmp_path):
     assert report.deducted().empty and report.block_table().empty
     assert (report.units_table()["自评表"] == "未提交（有资金）").all()
     assert all("未提交单位整体支出自评表" in p for p in report.problems())
+
+
+def test_city_text_does_not_report_unchecked_coverage_as_zero(city):
+    from perfeval.outline import dept as D
+    text = "".join(D.city_text(city))
+    assert "有资金未提交自评表的单位 1 个" in text and "表内填报值与基础数据表计算值不符 1 个" in text
+    assert "未纳入的项目 0" not in text and "合计不符 0" not in text and "未核对" in text
