@@ -267,3 +267,14 @@ def test_city_text_does_not_report_unchecked_coverage_as_zero(city):
     text = "".join(D.city_text(city))
     assert "有资金未提交自评表的单位 1 个" in text and "表内填报值与基础数据表计算值不符 1 个" in text
     assert "未纳入的项目 0" not in text and "合计不符 0" not in text and "未核对" in text
+
+
+def test_perfeval_dept_names_the_missing_files(tmp_path, capsys):
+    from perfeval.cli import main
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "projects.csv").write_bytes((SAMPLE / "projects.csv").read_bytes())
+    (data / "units.csv").write_bytes((SAMPLE / "units.csv").read_bytes())
+    assert main(["dept", "--data", str(data), "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert "dept_basic.csv、dept_rows.csv" in err and "Traceback" not in err

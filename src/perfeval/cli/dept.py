@@ -20,7 +20,15 @@ def _print_ranking(data) -> None:
 def cmd_dept(args) -> int:
     from .batch import build_tasks, data_folder, run_tasks
 
+    from ..city import registry
+    from ..errors import InputError, Location
+
     data = data_folder(args.data)
+    needs = [registry.input_spec(k).path for k in registry.stage("dept").needs]
+    absent = [n for n in needs if not (data / n).is_file()]
+    if absent:
+        raise InputError("数据目录缺少部门整体评价所需的文件 (missing department files)：" + "、".join(absent),
+                         where=Location(file=str(data)), expected="、".join(needs))
     chosen = [d.strip() for d in args.departments.split(",") if d.strip()] if args.departments else None
     tasks = build_tasks(data, kind="dept", departments=chosen, portfolio=not args.no_summary)
     _print_ranking(data)
@@ -32,12 +40,14 @@ def cmd_dept(args) -> int:
 
 def register(subparsers) -> None:
     """Add ``dept`` to the ``perfeval`` command's subparsers."""
+    from .._argtypes import positive_int
+
     a = subparsers.add_parser("dept", help="部门整体支出绩效评价：各部门报告与全市对比 (department-overall reports)")
     a.add_argument("--data", required=True, metavar="DIR", help="数据目录（含 units.csv、dept_basic.csv、dept_rows.csv）")
     a.add_argument("--out", required=True, metavar="DIR", help="报告输出目录（含 index.html）")
     a.add_argument("--departments", metavar="ID,ID,…", help="只生成这些部门（逗号分隔的部门编码）")
     a.add_argument("--no-summary", action="store_true", help="不生成全市部门对比报告")
-    a.add_argument("--jobs", type=int, default=1, metavar="N", help="并行进程数 (default 1)")
+    a.add_argument("--jobs", type=positive_int, default=1, metavar="N", help="并行进程数 (default 1)")
     a.add_argument("--format", default="html", metavar="html,pdf", help="输出格式 (default html)")
     a.set_defaults(func=cmd_dept)
 
