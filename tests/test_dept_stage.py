@@ -278,3 +278,10 @@ def test_perfeval_dept_names_the_missing_files(tmp_path, capsys):
     assert main(["dept", "--data", str(data), "--out", str(tmp_path / "out")]) == 1
     err = capsys.readouterr().err
     assert "dept_basic.csv、dept_rows.csv" in err and "Traceback" not in err
+
+
+def test_application_follows_the_grade_and_names_units_without_a_form(city):
+    from perfeval.outline import dept as D
+    assert "据实合理保障" in D.DeptReport(city, "102").application_text()[0]  # 良
+    text = "".join(D.DeptReport(city, "101").application_text())
+    assert "优先保障" in text and "未提交自评表，没有等级" in text

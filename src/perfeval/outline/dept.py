@@ -242,6 +242,31 @@ class DeptReport:
     def suggestions(self) -> list[str]:
         return list(dict.fromkeys(s for _, s in self.findings()))
 
+    def application_text(self) -> list[str]:
+        """结果应用: the treatment of the department's grade and of each unit's (:func:`perfeval.dept.consequences`)."""
+        from ..dept import consequences
+
+        r = self.result
+        dep = consequences(pd.DataFrame({"unit_id": [self.department_id], "grade": [r["grade_consolidated"]]}))
+        t = dep.iloc[0]
+        share = f"（核减比例 {fmt.pct(t['cut_share'], 0)}，为 perfeval 默认设定）" if t["grade"] == "中" else ""
+        out = [fmt.sentence(f"按合并评价等级“{t['grade']}”，下一年度部门预算建议{t['treatment']}{share}"
+                            if pd.notna(t["grade"]) else "部门无合并评价等级，结果应用不作结论")]
+        units = self.city.evaluation.ranking.units
+        units = units[units["department_id"] == self.department_id]
+        if len(units):
+            c = consequences(units, grade_column="grade")
+            names = self.city.units.set_index("unit_id")["unit_name"]
+            weak = c[c["grade"].isin(["中", "差"])]
+            out.append(fmt.sentence("所属单位中，" + "；".join(f"{names[u]}（{g}）{tr}" for u, g, tr in
+                                                              zip(weak["unit_id"], weak["grade"], weak["treatment"])))
+                       if len(weak) else fmt.sentence("所属单位自评等级均在“良”及以上，按等级据实安排"))
+        miss = self.city.evaluation.rollup.coverage.missing_forms
+        miss = miss[miss["department_id"] == self.department_id]
+        if len(miss):
+            out.append(fmt.sentence("、".join(miss["unit_name"]) + "未提交自评表，没有等级，结果应用不作结论，须先补报自评"))
+        return out
+
     def conventions(self) -> pd.DataFrame:
         return conventions_table(self.city)
 
