@@ -47,16 +47,17 @@ def _text(html: str) -> str:
 
 def test_every_demo_report_is_made_and_passes_the_publication_lint(demo):
     """187 self, 23 key, the portfolio; 6 ex-ante, 17 target-review opinions, their summary, the priority ranking;
-    the June and October monitoring dashboards; the city's annual report on its performance work."""
+    the June and October monitoring dashboards; the city's annual report on its performance work; the 40
+    department-overall reports and their city comparison."""
     code, out, by = demo
     assert code == 0, [p.get("error") for p in by.values() if p["status"] != "ok"]
     kinds = [kind for _, kind in by]
     assert {k: kinds.count(k) for k in set(kinds)} == {"self": 187, "key": 23, "portfolio": 1, "exante": 6,
                                                        "targets": 17, "targets-summary": 1, "priority": 1,
-                                                       "monitor": 2, "annual": 1}
-    assert len(by) == 239 and all(p["status"] == "ok" for p in by.values())
+                                                       "monitor": 2, "annual": 1, "dept": 40, "dept-summary": 1}
+    assert len(by) == 280 and all(p["status"] == "ok" for p in by.values())
     result = lint_folder(out)
-    assert result.files == 240 and result.ok, result.summary()
+    assert result.files == 281 and result.ok, result.summary()
     assert (out / "结果应用.xlsx").is_file()  # the results applied to next year's budget, beside the reports
 
 
@@ -186,7 +187,8 @@ def test_a_scheme_that_does_not_fit_fails_that_report_with_the_reason(tmp_path):
 def test_committed_notebooks_have_no_outputs_a_parameters_cell_and_a_first_cell_that_says_how_to_run():
     names = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
     assert {"project_report.ipynb", "portfolio.ipynb", "exante_report.ipynb", "target_review.ipynb",
-            "target_summary.ipynb", "priority.ipynb", "monitoring.ipynb", "annual_report.ipynb"} <= set(names)
+            "target_summary.ipynb", "priority.ipynb", "monitoring.ipynb", "annual_report.ipynb", "dept_report.ipynb",
+            "dept_summary.ipynb"} <= set(names)
     for name in names:
         nb = json.loads((ROOT / "notebooks" / name).read_text(encoding="utf-8"))
         code_cells = [c for c in nb["cells"] if c["cell_type"] == "code"]

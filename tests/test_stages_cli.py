@@ -95,7 +95,7 @@ def test_the_batch_makes_a_task_per_candidate_and_declaration_and_the_city_repor
     kinds = [t.kind for t in tasks]
     assert {k: kinds.count(k) for k in set(kinds)} == {"self": 187, "key": 23, "portfolio": 1, "exante": 6,
                                                        "targets": 17, "targets-summary": 1, "priority": 1,
-                                                       "monitor": 2, "annual": 1}
+                                                       "monitor": 2, "annual": 1, "dept": 40, "dept-summary": 1}
     assert len({t.file_stem for t in tasks}) == len(tasks)
     n01 = next(t for t in tasks if t.task_id == "exante:SZ2022-N01")
     assert n01.title == "事前绩效评估报告：示例市清水河入河干流生态修复治理项目（SZ2022-N01）"

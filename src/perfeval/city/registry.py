@@ -174,10 +174,10 @@ STAGES: tuple[Stage, ...] = (
           summary_notebook="annual_report.ipynb", command="perfeval annual / perfeval batch --kind annual",
           cli="perfeval.cli.annual",
           batch_kind="annual"),
-    # notebook "dept_report.ipynb", command "perfeval dept" (module perfeval.cli.dept) and batch kind "dept" are
-    # built by a later step; until they exist the entry names only the library function (see tests).
     Stage("dept", "部门整体支出绩效评价", needs=("units", "dept_basic", "dept_rows"), uses=("projects",),
-          function="perfeval.dept.evaluate"),
+          function="perfeval.dept.evaluate", outline="perfeval.outline.dept.build_dept_report",
+          notebook="dept_report.ipynb", summary_notebook="dept_summary.ipynb",
+          command="perfeval dept / perfeval batch --kind dept", cli="perfeval.cli.dept", batch_kind="dept"),
 )
 
 _INPUTS = {i.key: i for i in INPUTS}

@@ -13,7 +13,8 @@ The stages before the budget add, where the data folder has them: an ex-ante rep
 opinion (kind ``targets``, ``target_review.ipynb``) per declaration of ``next_year/declarations/``
 and their summary (``targets-summary``, ``target_summary.ipynb``); the priority ranking under the
 cap (``priority``, ``priority.ipynb``). The city's annual report on its performance work (kind ``annual``,
-``annual_report.ipynb``). ``--kind all`` makes every kind; with the city-wide reports the batch also
+``annual_report.ipynb``). Where the folder has ``units.csv``: a department-overall report per department (kind
+``dept``, ``dept_report.ipynb``) and their comparison (``dept-summary``, ``dept_summary.ipynb``). ``--kind all`` makes every kind; with the city-wide reports the batch also
 writes the results applied to next year's budget as ``结果应用.xlsx`` into its output folder.
 
 A task's fingerprint inputs are the data files that belong to it: files whose path names its
@@ -43,6 +44,8 @@ TARGET_SUMMARY_TEMPLATE = registry.stage("targets").summary_notebook
 PRIORITY_TEMPLATE = registry.stage("priority").summary_notebook
 MONITOR_TEMPLATE = registry.stage("monitoring").summary_notebook
 ANNUAL_TEMPLATE = registry.stage("annual").summary_notebook
+DEPT_TEMPLATE = registry.stage("dept").notebook
+DEPT_SUMMARY_TEMPLATE = registry.stage("dept").summary_notebook
 BATCH_KINDS = tuple(s.batch_kind for s in registry.batch_stages()) + ("all",)
 APPLIED_WORKBOOK = "结果应用.xlsx"
 TASK_TITLES = {"self": "绩效自评报告", "key": "重点评价报告", "exante": "事前绩效评估报告", "targets": "绩效目标审核意见"}
@@ -76,7 +79,8 @@ def build_tasks(data_dir: str | os.PathLike, *, kind: str = "all", projects: lis
                 project_template: str | os.PathLike | None = None,
                 portfolio_template: str | os.PathLike | None = None, self_scheme: str | None = None,
                 key_scheme: str | None = None, exante_method: str | None = None, exante_rule: str | None = None,
-                cap: float | None = None, funding: str | None = None) -> list[Task]:
+                cap: float | None = None, funding: str | None = None,
+                departments: list[str] | None = None) -> list[Task]:
     """The batch's tasks from the data directory (see the module docstring).
 
     Self and key reports take their own schemes (``self_scheme``, ``key_scheme``); ``scheme`` is the
@@ -84,7 +88,9 @@ def build_tasks(data_dir: str | os.PathLike, *, kind: str = "all", projects: lis
     that project's report with the reason (the others go on). The stages before the budget: an
     ex-ante report per candidate of ``exante/`` (``exante_method``, ``exante_rule``), a target-review
     opinion per declaration of ``next_year/declarations/`` and their summary, the priority ranking
-    (``cap`` in 元, ``funding``). ``portfolio`` = False leaves out every city-wide report.
+    (``cap`` in 元, ``funding``). ``portfolio`` = False leaves out every city-wide report. Department
+    reports (kind ``dept``) where the folder has ``units.csv``: one per department (``departments`` selects
+    some; with ``projects`` and no ``departments`` none) and the city comparison.
     """
     schemes = {"self": self_scheme or scheme, "key": key_scheme or scheme}
     for name in schemes.values():
@@ -182,6 +188,8 @@ def build_tasks(data_dir: str | os.PathLike, *, kind: str = "all", projects: lis
         tasks.append(Task(task_id="annual", kind="annual", template=resolve_template(None, ANNUAL_TEMPLATE),
                           parameters=params, stem="annual-report", inputs=tuple(files),
                           title="预算绩效管理工作开展情况说明", name="预算绩效管理工作开展情况说明"))
+    if "dept" in kinds and known.status("units") != ABSENT and (departments or not projects or kind == "dept"):
+        tasks += _dept_tasks(data, files, departments, portfolio)
     return with_furniture(tasks, data, [r.get("department") for r in read_projects(data)])
 
 
@@ -200,6 +208,33 @@ def with_furniture(tasks: list, data, departments=()) -> list:
                                           ("city", None if city == "本市" else city), ("budget_year", s.year))
                       if v is not None)
     return [dataclasses.replace(t, furniture=furniture) for t in tasks]
+
+
+def _dept_tasks(data: Path, files: list, departments: list[str] | None, portfolio: bool) -> list[Task]:
+    """A report per department of ``units.csv`` (or those of ``departments``) and the city comparison."""
+    stage = registry.stage("dept")
+    paths = {registry.input_spec(k).path for k in stage.needs}
+    inputs = tuple(sorted(p for p in files if Path(p).relative_to(data).as_posix() in paths))
+    from ..dept import read_units
+
+    units = read_units(data / registry.input_spec("units").path)
+    top = units[units["level"] == 1]
+    names = dict(zip(top["unit_id"], top["unit_name"]))
+    if departments:
+        unknown = [d for d in departments if d not in names]
+        if unknown:
+            raise InputError("units.csv 中没有这些部门 (unknown department ids)", where=Location(file=str(data / "units.csv")),
+                             expected="级次为 1 的单位编码", found=",".join(unknown))
+    chosen = departments or sorted(names)
+    template = resolve_template(None, DEPT_TEMPLATE)
+    tasks = [Task(task_id=f"dept:{d}", kind="dept", template=template, parameters={"department_id": d, "data_dir": str(data)},
+                  stem=f"dept-{d}", inputs=inputs, project_id=d, name=names[d], title=f"部门整体支出绩效自评报告：{names[d]}（{d}）")
+             for d in chosen]
+    if portfolio:
+        tasks.append(Task(task_id="dept-summary", kind="dept-summary", template=resolve_template(None, DEPT_SUMMARY_TEMPLATE),
+                          parameters={"data_dir": str(data)}, stem="dept-summary", inputs=inputs,
+                          title="全市部门整体支出绩效对比", name="全市部门整体支出绩效对比"))
+    return tasks
 
 
 # --------------------------------------------------------------------------- commands
@@ -380,7 +415,7 @@ def register(subparsers) -> None:
     b.add_argument("--kind", choices=list(BATCH_KINDS), default="all",
                    help="报告类型：self 自评、key 重点评价、exante 事前评估、targets 目标审核（含汇总）、priority 择优排序、"
                         "monitor 运行监控看板（6月底、10月底）、"
-                        "annual 全市预算绩效管理工作开展情况说明、all 全部 (default all)")
+                        "annual 全市预算绩效管理工作开展情况说明、dept 部门整体支出绩效（各部门及全市对比）、all 全部 (default all)")
     b.add_argument("--projects", metavar="ID,ID,…", help="只生成这些项目（逗号分隔）")
     b.add_argument("--jobs", type=positive_int, default=max(1, os.cpu_count() or 1), metavar="N",
                    help="并行进程数 (default: CPU 核数)")

@@ -14,7 +14,7 @@ Inputs (the data folder; see the ``dept`` stage in :mod:`perfeval.city.registry`
 
 Modules: :mod:`.formulas` (the 2013 indicators computed from the data sheet), :mod:`.rules` (named roll-up
 rules), :mod:`.rollup` (units → department, both views), :mod:`.coverage` (the checks), :mod:`.ranking` (ranks,
-grades, budget treatment). :func:`evaluate` runs them on one year.
+grades, budget treatment), :mod:`.forms` (the readers' frames → these rows). :func:`evaluate` runs them on one year.
 """
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ import pandas as pd
 
 from .basic import BASIC_FIELDS, check_basic, consolidate, read_basic, split_problems
 from .coverage import Coverage
+from .forms import rows_from_forms
 from .formulas import FORMULAS, Formula, check_reported, derive
 from .ranking import Ranking, consequences, rank_departments
 from .rollup import Rollup, rollup
@@ -57,4 +58,4 @@ def evaluate(units: pd.DataFrame, rows: pd.DataFrame, basic: pd.DataFrame, rule:
 __all__ = ["BASIC_FIELDS", "Coverage", "DeptEvaluation", "FORMULAS", "Formula", "ROLLUP_RULES", "ROW_OPTIONAL",
            "ROW_REQUIRED", "Ranking", "Rollup", "RollupRule", "check_basic", "check_reported", "check_units",
            "consequences", "consolidate", "derive", "evaluate", "get_rule", "prepare_rows", "rank_departments",
-           "read_basic", "read_units", "rollup", "split_problems"]
+           "read_basic", "read_units", "rollup", "rows_from_forms", "split_problems"]

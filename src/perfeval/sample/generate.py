@@ -813,6 +813,9 @@ def write_city(city: City, out, limit: int | None = None) -> dict:
         next_year.write(city.planning, out)
     if city.monitoring is not None:
         monitoring_extras.write(city.monitoring, out)
+    from . import departments
+
+    departments.write(departments.build(city.seed, p), out)
     return checksums(out)
 
 

@@ -242,12 +242,18 @@ def readme_text(city) -> str:
 
 {next_year_text(city)}
 
-{DICTIONARY}"""
+{DICTIONARY}{_dept_section()}"""
 
 
 FLAW_WORDS = {"drop_timeliness": "缺少时效指标", "vague_outputs": "产出指标为定性表述", "below_history": "目标值低于上年实际完成值",
               "no_goal": "未填写年度总体目标", "inputs_as_outputs": "把资金到位率、投入人员作为产出指标",
               "satisfaction_100": "满意度目标为 100%"}
+
+
+def _dept_section() -> str:
+    from .departments import readme_section
+
+    return readme_section()
 
 
 def next_year_text(city) -> str:
