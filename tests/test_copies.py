@@ -45,3 +45,18 @@ def test_lint_folder_reads_the_copies(tmp_path):
         (tmp_path / "reports" / f"key-P{i}.html").write_text(_page(f"<p>{SHARED}。</p>"), encoding="utf-8")
     assert any(p.rule == "多份报告使用相同句子" for p in lint_folder(tmp_path).problems)
     assert lint_folder(tmp_path, copy_share=1.0).ok
+
+
+def test_the_furniture_every_report_carries_is_not_a_copy():
+    """The cover and the closing block (responsibility statement, issuer) are the same in every report by design;
+    the same sentence in the body still is a copy."""
+    from perfeval.report.furniture import RESPONSIBILITY
+
+    closing = (f'<section class="perfeval-closing"><h2>责任声明</h2><p>{RESPONSIBILITY}</p>'
+               f'<section class="perfeval-issuer"><p>{SHARED}</p></section></section>')
+    pages = {f"self-P{i}.html": _page(f"<p>项目{i}的执行率为 9{i}%，得分 {i} 分。</p>") .replace("</body>", closing + "</body>")
+             for i in range(6)}
+    assert copies.copy_problems(pages) == []
+    body = {k: v.replace("<h2>四、绩效评价指标分析</h2>", f"<h2>四、绩效评价指标分析</h2><p>{SHARED}。</p>")
+            for k, v in pages.items()}
+    assert [p.rule for p in copies.copy_problems(body)] == ["多份报告使用相同句子"]

@@ -149,7 +149,7 @@ def test_report_findings_only_for_indicators_that_lost_points(city):
     assert len(deducted) and not (set(deducted["三级指标"]) & full)
     problems = " ".join(report.problems())
     assert all(f"“{name}”" not in problems for name in full)
-    assert "合并评价等级（良）与所属单位加权平均等级（优）不同" in problems
+    assert "合并评价 88.94 分（良）与所属单位加权平均 90.90 分（优）等级不同" in problems
     assert deducted["评分标准"].str.contains("违规使用资金").any()  # the 评分标准 quoted
 
 

@@ -104,7 +104,8 @@ class DeptReport:
         if pd.notna(r["mean_of_units"]):
             out.append(fmt.sentence(f"所属单位自评总分按资金额度加权平均为 {fmt.score(r['mean_of_units'])} 分"
                                     f"（等级“{r['grade_mean_of_units']}”）"
-                                    + ("；两种口径等级不同，以合并评价为准，差异原因见“存在的问题”" if r["grades_differ"] else "")))
+                                    + (f"；与合并得分相差 {fmt.score(abs(r['mean_of_units'] - r['consolidated_total']))} 分、"
+                                       "等级不同，以合并评价为准，差异原因见“存在的问题”" if r["grades_differ"] else "")))
         return out
 
     def units_of(self) -> pd.DataFrame:
@@ -186,7 +187,12 @@ class DeptReport:
         r = self.city.evaluation.rollup.rows
         r = r[(r["department_id"] == self.department_id) & r["reason"].notna()]
         reasons = r.groupby("indicator")["reason"].agg(lambda s: "；".join(dict.fromkeys(map(str, s))))
+        value = np.where(lost["measure"].eq("rate") & lost["actual"].notna(),
+                         "合并完成值 " + lost["actual"].map(lambda v: f"{v:.2f}%").astype(object) + "（目标 "
+                         + lost["op"].fillna("").astype(str).astype(object)
+                         + lost["target"].map(lambda v: "" if pd.isna(v) else f"{v:g}%").astype(object) + "）", "")
         return pd.DataFrame({"一级指标": lost["level1"].to_numpy(), "三级指标": lost["level3"].to_numpy(),
+                             "完成情况": value,
                              "分值": lost["points"].map(fmt.score).to_numpy(), "得分": lost["score"].map(fmt.score).to_numpy(),
                              "扣分": (lost["points"] - lost["score"]).map(fmt.score).to_numpy(),
                              "评分标准": lost["standard"].fillna("（表内未载评分标准）").to_numpy(),
@@ -214,9 +220,12 @@ class DeptReport:
         """(problem, suggestion) pairs, each from evidence in the data (none when nothing was lost or flagged)."""
         ev, dep = self.city.evaluation, self.department_id
         out = []
-        for _, row in self.deducted().iterrows():
-            out.append((f"“{row['三级指标']}”得 {row['得分']} 分（满分 {row['分值']}），扣 {row['扣分']} 分：{fmt.clause(row['扣分原因（单位填报）'])}",
-                        f"对照“{row['三级指标']}”的评分标准逐项整改：{fmt.clause(row['评分标准'])}"))
+        for _, row in self.deducted().iterrows():  # each with the department's own figures, never a stock sentence
+            done = f"{row['完成情况']}，" if row["完成情况"] else ""
+            out.append((f"“{row['三级指标']}”{done}得 {row['得分']} 分（满分 {row['分值']}），扣 {row['扣分']} 分："
+                        f"{fmt.clause(row['扣分原因（单位填报）'])}",
+                        f"针对“{row['三级指标']}”扣减的 {row['扣分']} 分，{self.name}对照评分标准逐项整改："
+                        f"{fmt.clause(row['评分标准'])}"))
         miss = ev.rollup.coverage.missing_forms
         for _, m in miss[miss["department_id"] == dep].iterrows():
             out.append((f"{m['unit_name']}有资金（全年预算 {fmt.wan_text(m['budget_full_year'])}）但未提交单位整体支出自评表",
@@ -227,8 +236,10 @@ class DeptReport:
                         "核实基础数据表与自评表的填报口径，按基础数据重新计算并修正自评表"))
         r = self.result
         if bool(r["grades_differ"]):
-            out.append((f"合并评价等级（{r['grade_consolidated']}）与所属单位加权平均等级（{r['grade_mean_of_units']}）不同",
-                        "分析汇总后扣分较多的指标（如违规事项合计、比率汇总），对相关单位逐一落实整改"))
+            out.append((f"合并评价 {fmt.score(r['consolidated_total'])} 分（{r['grade_consolidated']}）与所属单位加权平均 "
+                        f"{fmt.score(r['mean_of_units'])} 分（{r['grade_mean_of_units']}）等级不同",
+                        f"{self.name}逐项分析合并评价与单位平均相差的 {fmt.score(abs(r['mean_of_units'] - r['consolidated_total']))} 分来自哪些指标"
+                        "（如违规事项合计、比率汇总），对相关单位逐一落实整改"))
         s = self._sheet(self.city.year)
         a, b = s.get("sangong_budget"), s.get("sangong_budget_last")
         if pd.notna(a) and pd.notna(b) and b > 0 and (a - b) / b > SHARP_RISE:
@@ -250,8 +261,9 @@ class DeptReport:
         dep = consequences(pd.DataFrame({"unit_id": [self.department_id], "grade": [r["grade_consolidated"]]}))
         t = dep.iloc[0]
         share = f"（核减比例 {fmt.pct(t['cut_share'], 0)}，为 perfeval 默认设定）" if t["grade"] == "中" else ""
-        out = [fmt.sentence(f"按合并评价等级“{t['grade']}”，下一年度部门预算建议{t['treatment']}{share}"
-                            if pd.notna(t["grade"]) else "部门无合并评价等级，结果应用不作结论")]
+        out = [fmt.sentence(f"{self.name}合并评价总分 {fmt.score(r['consolidated_total'])} 分、等级“{t['grade']}”，"
+                            f"下一年度部门预算建议{t['treatment']}{share}"
+                            if pd.notna(t["grade"]) else f"{self.name}无合并评价等级，结果应用不作结论")]
         units = self.city.evaluation.ranking.units
         units = units[units["department_id"] == self.department_id]
         if len(units):
@@ -260,7 +272,9 @@ class DeptReport:
             weak = c[c["grade"].isin(["中", "差"])]
             out.append(fmt.sentence("所属单位中，" + "；".join(f"{names[u]}（{g}）{tr}" for u, g, tr in
                                                               zip(weak["unit_id"], weak["grade"], weak["treatment"])))
-                       if len(weak) else fmt.sentence("所属单位自评等级均在“良”及以上，按等级据实安排"))
+                       if len(weak) else fmt.sentence(
+                           f"所属 {len(c)} 个单位自评等级均在“良”及以上（"
+                           + "、".join(f"{names[u]}“{g}”" for u, g in zip(c["unit_id"], c["grade"])) + "），按等级据实安排"))
         miss = self.city.evaluation.rollup.coverage.missing_forms
         miss = miss[miss["department_id"] == self.department_id]
         if len(miss):

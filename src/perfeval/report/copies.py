@@ -5,7 +5,8 @@ that more than a set share of the reports of one kind carry word for word (``COP
 30 %) is boilerplate standing in for a finding, and a sentence said twice in one report (in two of its
 sections) is one said once too often. Standard phrases — the wording of the outline and the legal
 formulas every report must carry — are listed in :data:`STANDARD_PHRASES` and never flagged.
-Appendices (附表/附录) and table cells are not read: a table repeats what the text says by design.
+Appendices (附表/附录), table cells and the furniture (cover, closing block with the responsibility statement) are
+not read: a table repeats what the text says, and every report carries the same furniture, by design.
 A report's kind is the part of its file name before the first “-” (``self``, ``key``, ``exante`` …).
 """
 from __future__ import annotations
@@ -35,6 +36,7 @@ STANDARD_PHRASES = (
     "评估程序：审核项目申报书",
     "本评估依据项目单位提供的申报材料和座谈情况作出",
 )
+FURNITURE = {"perfeval-cover", "perfeval-closing", "perfeval-technical"}  # sections every report carries by design
 FIGURE_TEMPLATE_CHARS = 24  # a sentence of figures whose words without them are shorter than this is data, not a copy
 _SPLIT = re.compile(r"[。！？；\n]+")  # clauses joined by ； count: a clause said twice is a copy too
 _BLOCKS = {"p", "li", "div", "h1", "h2", "h3", "h4", "h5", "h6", "br", "tr", "ul", "ol", "section", "header",
@@ -51,6 +53,7 @@ class _Sentences(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.section, self.heading, self.skip, self.table = "", None, 0, 0
+        self.furniture: list[bool] = []  # one entry per open <section>: inside the cover or the closing block?
         self.parts: list[tuple[str, str]] = []
 
     def handle_starttag(self, tag, attrs):
@@ -58,6 +61,9 @@ class _Sentences(HTMLParser):
             self.skip += 1
         elif tag == "table":
             self.table += 1
+        elif tag == "section":  # the cover, the closing block and the technical appendix are furniture, not text
+            classes = (dict(attrs).get("class") or "").split()
+            self.furniture.append(bool(self.furniture and self.furniture[-1]) or bool(FURNITURE & set(classes)))
         elif tag in ("h1", "h2"):
             self.heading = ""
         if tag in _BLOCKS:
@@ -68,13 +74,15 @@ class _Sentences(HTMLParser):
             self.skip = max(0, self.skip - 1)
         elif tag == "table":
             self.table = max(0, self.table - 1)
+        elif tag == "section" and self.furniture:
+            self.furniture.pop()
         elif tag in ("h1", "h2") and self.heading is not None:
             self.section, self.heading = self.heading.strip(), None
         if tag in _BLOCKS:
             self.parts.append((self.section, "\n"))
 
     def handle_data(self, data):
-        if self.skip or self.table:
+        if self.skip or self.table or (self.furniture and self.furniture[-1]):
             return
         if self.heading is not None:
             self.heading += data

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 BLANK_ISSUER = "＿＿＿＿＿＿＿＿（出具单位盖章）"
 BLANK_DATE = "　　　　年　　月　　日"
 KIND_CODES = {"self": "绩自评", "key": "绩评", "portfolio": "绩综", "exante": "事前评", "targets": "目标审",
-              "targets-summary": "目标审", "priority": "排序", "monitor": "绩监", "annual": "绩报"}
+              "targets-summary": "目标审", "priority": "排序", "monitor": "绩监", "annual": "绩报", "dept": "部评",
+              "dept-summary": "部评"}
 TECHNICAL_RE = re.compile(r'<section class="perfeval-technical"[^>]*>.*?</section>', re.S)
 HEADING_RE = re.compile(r"<h([12])(\s[^>]*)?>(.*?)</h\1>", re.S)
 TAG_RE = re.compile(r"<[^>]+>")

@@ -23,11 +23,12 @@ from .storage import safe_stem, sha256_bytes, sha256_file
 FORMATS = ("html", "pdf")
 KIND_LABELS = {"self": "绩效自评", "key": "重点评价", "portfolio": "全市综合对比", "exante": "事前绩效评估",
                "targets": "绩效目标审核", "targets-summary": "绩效目标审核汇总", "priority": "择优排序",
-               "monitor": "绩效运行监控", "annual": "工作开展情况说明"}
+               "monitor": "绩效运行监控", "annual": "工作开展情况说明", "dept": "部门整体支出绩效自评",
+               "dept-summary": "部门整体支出绩效对比"}
 # city-wide reports first in the index and the manifest (what a director opens), then the projects
 KIND_ORDER = {"annual": 0, "portfolio": 1, "monitor": 2, "priority": 3, "targets-summary": 4, "self": 5, "key": 6,
-              "exante": 7, "targets": 8}
-UNGRADED_KINDS = frozenset({"portfolio", "targets-summary", "priority", "monitor", "annual"})  # city-wide reports: no grade to show
+              "exante": 7, "targets": 8, "dept-summary": 9, "dept": 10}
+UNGRADED_KINDS = frozenset({"portfolio", "targets-summary", "priority", "monitor", "annual", "dept-summary"})  # city-wide reports: no grade to show
 # Ends the note on a task that a Dask worker was lost under and another worker made (`report.dask`).
 RERUN_MARK = "(worker lost; the task was rerun)"
 

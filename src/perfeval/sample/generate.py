@@ -78,6 +78,11 @@ class City:
 # small vectorised helpers
 # --------------------------------------------------------------------------------------------
 
+# the sample city's own settings (perfeval.settings): who issues its reports and when, and the score basis
+CITY_SETTINGS = ("# 示例市的城市设置（perfeval init 会为自己的城市写出同样的文件）\n"
+                 "city: 示例市\nyear: 2021\nbureau: 示例市财政局\nissuer: 示例市财政局\n"
+                 "report_date: 2022-04-30\nmoney_unit: 万元\nscore_basis: reviewed\n")
+
 def _round_step(x: np.ndarray, step: np.ndarray) -> np.ndarray:
     return np.round(np.round(np.asarray(x, float) / step) * step, 6)
 
@@ -790,6 +795,7 @@ def write_city(city: City, out, limit: int | None = None) -> dict:
     X.atomic_write(out / "story.json",
                    (json.dumps(city.story, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"))
     X.atomic_write(out / "README.md", readme_text(city).encode("utf-8"))
+    X.atomic_write(out / "city.yaml", CITY_SETTINGS.encode("utf-8"))
 
     chosen = p if limit is None else p.iloc[: int(limit)]
     form_rows = city.rows[city.rows["on_form"]]
