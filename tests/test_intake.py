@@ -3,8 +3,10 @@
 The end-to-end test starts from ``perfeval init`` in a temporary folder, imports 20 of the sample city's forms
 converted to a mix of containers (.xlsx as is, Word .docx and HTML tables and a GBK csv written by the container
 fixtures' own helpers) plus two bad files, checks the outcome table, the refusals and the exit codes, imports
-again (nothing changes, byte for byte), and makes the self-evaluation reports of three imported projects: they
-carry the forms' numbers and the city name of ``city.yaml``. The unit tests cover init's refusals and templates,
+again (nothing changes, byte for byte), imports the treasury's payment export (GBK csv, one row per payment, with a
+payment for an unknown project and one of another year: listed in payments_unmatched.csv, exit 1, the rest summed
+by project and month), and makes the self-evaluation reports of three imported projects: they carry the forms'
+numbers, the imported payments and the city name of ``city.yaml``. The unit tests cover init's refusals and templates,
 the derived id of a form without 项目编码, a newer file replacing an older one, a duplicate and a year mismatch.
 """
 from __future__ import annotations
@@ -16,6 +18,8 @@ import json
 import shutil
 import sys
 from pathlib import Path
+
+import pandas as pd
 
 from perfeval.city import registry
 from perfeval.city.columns import COLUMN_MEANINGS
@@ -231,6 +235,22 @@ def test_init_import_twenty_mixed_forms_then_the_batch_reports_carry_the_forms_n
     assert main(["import", "forms", str(tmp_path / "收到的自评表"), "--data", str(folder)]) == 1
     assert "未变 20 个" in capsys.readouterr().out
     assert _hashes(folder) == before  # idempotent: byte-identical
+    # the treasury's payment export (one row per payment), with a payment for a project the city does not
+    # have and one dated in another year: both listed, never dropped; the rest summed by project and month
+    sample_paid = pd.read_csv(ROOT / "data" / "sample" / "payments.csv", encoding="utf-8-sig", dtype={"project_id": str})
+    paid = sample_paid[sample_paid["project_id"].isin(made)]
+    export = pd.DataFrame({"支付日期": [f"2021-{m:02d}-15" for m in paid["month"]], "项目编码": paid["project_id"],
+                           "支付金额（元）": paid["amount"]})
+    export = pd.concat([export, pd.DataFrame({"支付日期": ["2021-03-02", "2020-12-30"],
+                                              "项目编码": ["XX-999", "SZ2021-001"], "支付金额（元）": [1000, 2000]})])
+    export.to_csv(tmp_path / "国库集中支付明细.csv", index=False, encoding="gbk")
+    capsys.readouterr()
+    assert main(["import", "payments", str(tmp_path / "国库集中支付明细.csv"), "--data", str(folder)]) == 1
+    left_out = pd.read_csv(folder / "payments_unmatched.csv", encoding="utf-8-sig", dtype=str)
+    assert len(left_out) == 2 and set(left_out.fillna("").apply(" ".join, axis=1).str.contains("XX-999|2020")) == {True}
+    written = pd.read_csv(folder / "payments.csv", encoding="utf-8-sig", dtype={"project_id": str})
+    got = written.groupby("project_id")["amount"].sum()
+    assert (got.reindex(sorted(made)) - paid.groupby("project_id")["amount"].sum().reindex(sorted(made))).abs().max() < 0.01
     chosen = ["SZ2021-001", "SZ2021-012", "SZ2021-016"]  # .xlsx, .docx, .html
     assert main(["batch", "--data", str(folder), "--out", str(tmp_path / "out"), "--projects", ",".join(chosen),
                  "--kind", "self"]) == 0
@@ -241,6 +261,7 @@ def test_init_import_twenty_mixed_forms_then_the_batch_reports_carry_the_forms_n
         page = (tmp_path / "out" / "reports" / f"self-{pid}.html").read_text(encoding="utf-8")
         total = sample[pid]["published_total"]
         assert f"{float(total):.2f}" in page, pid
+        assert "未提供资金支付数据" not in page and "没有支付记录" not in page, pid  # the imported payments are read
     portfolio = (tmp_path / "out" / "reports" / "portfolio.html").read_text(encoding="utf-8")
     assert "某某市" in portfolio
 
