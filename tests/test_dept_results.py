@@ -86,3 +86,68 @@ def test_absent_units_no_dept_decisions(tmp_path):
     assert d.dept is None
     wb = openpyxl.load_workbook(d.applied().to_xlsx(tmp_path / "x.xlsx"))
     assert DEPT_SHEET not in wb.sheetnames
+
+
+# ------------------------------------------------------------------------- city-wide facts
+
+def test_city_section_agrees_with_the_dept_evaluation():
+    from perfeval.outline import dept as D
+    from perfeval.outline import dept_city as DC
+
+    dd = _decisions().dept
+    city = D.load_city(SAMPLE)  # the department reports' own evaluation
+    assert DC.grade_counts(dd)["部门数（个）"].tolist() == D.grade_counts(city)["部门数"].tolist()
+    f = DC.facts(dd)
+    assert f["n_departments"] == 40 and sum(f["grades"].values()) == 40
+    assert sum(f["treatments"].values()) == 40
+    top, bottom = DC.top_bottom(dd)
+    ranking = D.ranking_table(city)
+    assert top.to_dict("list")["合并评价得分"] == ranking["合并评价得分"].head(3).tolist()
+    assert bottom.to_dict("list")["部门"] == ranking["部门"].iloc[37:40].tolist()
+    differ = DC.differ_table(dd)
+    assert differ["部门"].tolist() == ranking.loc[ranking["两口径等级不同"] == "是", "部门"].tolist()
+    assert len(differ) == f["n_differ"] >= 1
+    text = "".join(DC.section_text(dd))
+    assert f"{f['n_departments']} 个部门" in text and f"“优”{f['grades']['优']} 个" in text
+    para = DC.annual_paragraph(dd)
+    assert all(f"{k} {n} 个部门" in para for k, n in f["treatments"].items())
+
+
+def test_city_section_absent_says_so_never_zeros():
+    from perfeval.outline import dept_city as DC
+
+    assert DC.facts(None) is None
+    text = "".join(DC.section_text(None))
+    assert "未开展部门整体支出绩效评价" in text and "0 个" not in text
+
+
+def test_annual_report_states_the_dept_paragraph():
+    from perfeval.outline.annual import build_annual_report
+
+    r = build_annual_report(SAMPLE)
+    f = r.facts["dept"]
+    assert f["n_departments"] == 40
+    text = "".join(r.evaluation_text())
+    assert "40 个部门" in text and "部门合并评价等级为" in text
+
+
+# ------------------------------------------------------------------------- disclosure
+
+def test_disclosure_dept_table_on_the_sample():
+    from perfeval.disclose import disclose
+
+    t = disclose(SAMPLE).table("dept")
+    assert len(t.public) == 40
+    assert list(t.public.columns) == ["序号", "部门", "合并评价得分", "评价等级", "主要偏差原因"]
+    deps = _decisions().dept.departments
+    assert t.public["合并评价得分"].tolist() == pytest.approx(deps["score"].round(2).tolist())
+    assert t.public["评价等级"].tolist() == deps["grade"].tolist()
+    codes = set(_decisions().dept.units["unit_id"].astype(str))
+    assert not any(c in " ".join(t.display.astype(str).to_numpy().ravel()) for c in codes if "-" in c)
+
+
+def test_disclosure_without_units_has_no_dept_table(tmp_path):
+    from perfeval.disclose import disclose
+
+    d = disclose(_without_dept(tmp_path))
+    assert [t.spec.key for t in d.tables] == ["targets", "self", "key"]
