@@ -30,6 +30,10 @@ rules applied (``reasons`` a list of sentences, ``reason`` the sentence they mak
 The first rule that decides wins; the later ones are still stated as reasons. Everything is
 vectorised over the ledger; the views — 结果应用.xlsx (:meth:`Decisions.applied`), the priority report
 (:attr:`Decisions.priority`), the portfolio's and the annual report's sections — read this one ledger.
+
+Departments and units (issue 19): where ``units.csv`` is given, :attr:`Decisions.dept` holds the year's ONE
+department evaluation and each department's and unit's treatment from its grade
+(:class:`perfeval.dept.decisions.DeptDecisions`), written as the sheet 部门整体结果应用 of 结果应用.xlsx.
 """
 from __future__ import annotations
 
