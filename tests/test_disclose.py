@@ -29,10 +29,11 @@ from perfeval.disclose.tables import display_frame
 from perfeval.report.lint import lint_folder
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
-FILES = ["index.html", "key-evaluation.html", "key-evaluation.xlsx", "self-evaluation.html", "self-evaluation.xlsx",
+FILES = ["dept-overall.html", "dept-overall.xlsx", "index.html", "key-evaluation.html", "key-evaluation.xlsx", "self-evaluation.html", "self-evaluation.xlsx",
          "targets.html", "targets.xlsx"]
 ALLOWED_TAGS = {"html", "head", "meta", "title", "style", "body", "main", "p", "a", "h1", "h2", "table", "thead",
                 "tbody", "tr", "th", "td", "ul", "li", "br"}
+SMALL_FILES = [f for f in FILES if not f.startswith("dept-")]  # a city without department data: three tables
 OWN_LINKS = {"index.html"} | {f for f in FILES if f != "index.html"}
 
 
@@ -104,7 +105,7 @@ def test_the_sample_city_is_published_in_three_tables_and_passes_the_publication
     assert sorted(p.name for p in sample_out.iterdir()) == FILES
     result = lint_folder(sample_out)
     assert result.ok, result.summary()
-    assert result.files == 4
+    assert result.files == 5  # index and four tables (the sample city evaluates its departments)
     story = json.loads((SAMPLE / "story.json").read_text(encoding="utf-8"))
     targets = pd.read_csv(SAMPLE / "targets.csv", dtype=str)
     projects = pd.read_csv(SAMPLE / "projects.csv", dtype={"project_id": str})
@@ -200,7 +201,8 @@ def test_extra_columns_in_the_data_never_reach_the_output(tmp_path):
     data = small_city(tmp_path, edit=edit)
     out = tmp_path / "out"
     assert run(["--data", str(data), "--out", str(out)]) == 0
-    for name in FILES:
+    assert not (out / "dept-overall.html").exists()  # no department data: no department table
+    for name in SMALL_FILES:
         text = (out / name).read_text(encoding="utf-8") if name.endswith(".html") else _xlsx_text(out / name)
         for word in (SECRET, "审核人", "专家甲", "内部备注", "expert_name", "goal_note"):
             assert word not in text, (name, word)
@@ -241,12 +243,13 @@ def _xlsx_bytes_text(data: bytes) -> str:
 
 
 def test_the_whitelist_is_a_named_constant_with_chinese_headers():
-    assert set(PUBLIC_FIELDS) == {"targets", "self", "key"}
+    assert set(PUBLIC_FIELDS) == {"targets", "self", "key", "dept"}
     for fields in PUBLIC_FIELDS.values():
         for f in fields:
             assert re.search(r"[\u4e00-\u9fff]", f.header) and not re.search(r"[A-Za-z_]", f.header)
     banned = {"expert", "flags", "reader_notes", "source_file", "source_sheet", "source_row", "money_problem", "code"}
     assert not banned & {f.source for fields in PUBLIC_FIELDS.values() for f in fields}
+    assert {f.source for f in PUBLIC_FIELDS["dept"]} == {"department", "score", "grade", "reasons"}  # no unit code
 
 
 # ------------------------------------------------------------------------- escaping
@@ -275,13 +278,13 @@ def test_markup_links_and_formulas_in_the_data_show_as_text_and_are_never_live(t
     out = tmp_path / "out"
     assert run(["--data", str(data), "--out", str(out)]) == 0
     shown = ""
-    for name in (f for f in FILES if f.endswith(".html")):
+    for name in (f for f in SMALL_FILES if f.endswith(".html")):
         page = (out / name).read_text(encoding="utf-8")
         shown += "".join(assert_inert(page).text)
         assert "](http" not in page and "[x]" not in page and "<script" not in page.lower()
     for text in HOSTILE:
         assert text in shown, text  # shown exactly as typed
-    for name in (f for f in FILES if f.endswith(".xlsx")):
+    for name in (f for f in SMALL_FILES if f.endswith(".xlsx")):
         assert "<f>" not in _xlsx_text(out / name)  # no formula anywhere
         wb = load_workbook(out / name)
         cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]

@@ -79,7 +79,7 @@ def test_apply_results_cli_prints_and_writes_a_reproducible_workbook(tmp_path, c
     assert main(["apply-results", "--data", str(SAMPLE), "--xlsx", str(b), "--notice-date", "2022-06-30"]) == 0
     assert a.read_bytes() == b.read_bytes()
     wb = load_workbook(a)
-    assert wb.sheetnames == ["结果应用", "处理汇总", "应用规则"] and wb["结果应用"].max_row == 190
+    assert wb.sheetnames == ["结果应用", "处理汇总", "应用规则", "部门整体结果应用"] and wb["结果应用"].max_row == 190
     ws = wb["结果应用"]
     assert ws["A1"].value == "绩效评价结果应用—结果应用" and ws["A2"].value.startswith("单位：万元")
     assert ws.freeze_panes == "A4" and ws.print_title_rows == "$3:$3" and ws.page_setup.orientation == "landscape"

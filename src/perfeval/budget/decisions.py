@@ -30,6 +30,10 @@ rules applied (``reasons`` a list of sentences, ``reason`` the sentence they mak
 The first rule that decides wins; the later ones are still stated as reasons. Everything is
 vectorised over the ledger; the views — 结果应用.xlsx (:meth:`Decisions.applied`), the priority report
 (:attr:`Decisions.priority`), the portfolio's and the annual report's sections — read this one ledger.
+
+Departments and units (issue 19): where ``units.csv`` is given, :attr:`Decisions.dept` holds the year's ONE
+department evaluation and each department's and unit's treatment from its grade
+(:class:`perfeval.dept.decisions.DeptDecisions`), written as the sheet 部门整体结果应用 of 结果应用.xlsx.
 """
 from __future__ import annotations
 
@@ -131,6 +135,7 @@ class Decisions:
     cap: float | None = None
     priority: object | None = None  # budget.Priority: the ranking view of the ledger (None without requests or cap)
     evidence: object | None = None  # budget.Evidence of a data folder (ex-ante, target review, year)
+    dept: object | None = None  # dept.DeptDecisions: departments' and units' treatments (None without units.csv)
 
     def conventions(self) -> dict:
         return self.rules.describe(self.cap)
@@ -170,9 +175,11 @@ class Decisions:
         from .decisions_view import summary_table
 
         conv = self.conventions()
-        return write_sheets(path, {"决定台账": self.chinese_table(), "决定汇总": summary_table(self),
-                                   "决定规则": pd.DataFrame({"规则": list(conv), "设置": list(conv.values())})},
-                           title="下一年度预算决定台账", date=date)
+        sheets = {"决定台账": self.chinese_table(), "决定汇总": summary_table(self),
+                  "决定规则": pd.DataFrame({"规则": list(conv), "设置": list(conv.values())})}
+        if self.dept is not None:
+            sheets[DEPT_SHEET] = self.dept.chinese_table()
+        return write_sheets(path, sheets, title="下一年度预算决定台账", date=date)
 
     def _repr_html_(self) -> str:
         from ..display import table_html
@@ -360,7 +367,9 @@ def decisions_from_data(data_dir, *, rules: DecisionRules | None = None, cap: fl
                                         key_precedence=rules.apply.key_precedence, score_basis=score_basis)
         candidates = evidence.candidates
         cap = evidence.cap if cap is None else cap
-    return decide(results, candidates, cap, rules, evidence=evidence)
+    from ..dept.decisions import dept_decisions_from_data
+
+    return dataclasses.replace(decide(results, candidates, cap, rules, evidence=evidence), dept=dept_decisions_from_data(data))
 
 
 def _recoveries(data: Path, monitoring, ids: pd.Series) -> pd.Series:
@@ -382,4 +391,6 @@ def _recoveries(data: Path, monitoring, ids: pd.Series) -> pd.Series:
     return ids.map(recovery.assign(project_id=recovery["project_id"].astype(str)).set_index("project_id")["recovered"])
 
 
-__all__ = ["DECISIONS", "DECISION_ORDER", "DecisionRules", "Decisions", "decide", "decisions_from_data"]
+DEPT_SHEET = "部门整体结果应用"  # the departments' and units' treatments (dept.DeptDecisions), where units.csv is given
+
+__all__ = ["DEPT_SHEET", "DECISIONS", "DECISION_ORDER", "DecisionRules", "Decisions", "decide", "decisions_from_data"]

@@ -22,9 +22,22 @@ class DecisionsApplied(ResultsApplied):
     its amount, and the settings are the decisions' (the rule order first)."""
 
     settings: dict
+    dept: object | None = None  # dept.DeptDecisions of the same ledger (None without units.csv)
 
     def conventions(self) -> dict:
         return dict(self.settings)
+
+    def to_xlsx(self, path, date: str | None = None):
+        """结果应用 / 处理汇总 / 应用规则, and 部门整体结果应用 where the departments were evaluated."""
+        from ..export import write_sheets
+        from .decisions import DEPT_SHEET
+
+        conv = self.conventions()
+        sheets = {"结果应用": self.chinese_table(), "处理汇总": self.summary_table(),
+                  "应用规则": pd.DataFrame({"规则": list(conv), "设置": list(conv.values())})}
+        if self.dept is not None:
+            sheets[DEPT_SHEET] = self.dept.chinese_table()
+        return write_sheets(path, sheets, title="绩效评价结果应用", date=date)
 
     def chinese_table(self) -> pd.DataFrame:
         table = super().chinese_table()
@@ -47,7 +60,8 @@ def applied_view(d) -> DecisionsApplied:
         "suggested": t["amount"], "hard_rules": t["gates"], "rectify": t["rectify"], "feedback_due": t["feedback_due"],
         "plan_due": t["plan_due"], "reason": t["reason"], "grade_action": t["grade_action"].map(DECISIONS),
         "requested": t["requested"], "status": t["status"], "reason_codes": t["reason_codes"]})
-    return DecisionsApplied(table=table, rules=d.rules.apply, order=DECISION_ORDER, settings=d.conventions())
+    return DecisionsApplied(table=table, rules=d.rules.apply, order=DECISION_ORDER, settings=d.conventions(),
+                            dept=getattr(d, "dept", None))
 
 
 KIND = {"new": "新增", "continuing": "延续"}

@@ -17,12 +17,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from .fields import KEY, NOT_PUBLISHED, PUBLIC_FIELDS, SELF, TABLES, TARGETS, TableSpec, describe, whitelist_table
+from .fields import DEPT, KEY, NOT_PUBLISHED, PUBLIC_FIELDS, SELF, TABLES, TARGETS, TableSpec, describe, whitelist_table
 from .tables import DisclosureRules, display_frame, public_frame
 
 EMPTY_TEXTS = {"targets": "本年度数据中没有申报的绩效目标，暂无可公开的绩效目标。",
                "self": "本年度没有可公开的项目支出绩效自评结果。",
-               "key": "本年度未开展重点绩效评价，暂无可公开的重点绩效评价结果。"}
+               "key": "本年度未开展重点绩效评价，暂无可公开的重点绩效评价结果。",
+               "dept": "本年度未开展部门整体支出绩效评价。"}
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,8 @@ class PublicTable:
             return "无"
         if self.spec.key == "targets":
             return f"{self.n_projects} 个项目，{len(self.public)} 项指标"
+        if self.spec.key == "dept":
+            return f"{len(self.public)} 个部门"
         return f"{self.n_projects} 个项目"
 
     def _repr_html_(self) -> str:
@@ -127,6 +130,10 @@ def _leads(sources: dict) -> dict:
         out["key"] = EMPTY_TEXTS["key"]
     if not len(t):
         out["targets"] = EMPTY_TEXTS["targets"]
+    d = sources.get("dept")
+    if d is not None:
+        out["dept"] = (f"{len(d)} 个部门开展部门整体支出绩效自评（所属单位汇总评价），合并评价等级：{_grades(d['grade'])}。"
+                       if len(d) else EMPTY_TEXTS["dept"])
     return out
 
 
@@ -140,6 +147,9 @@ def _notes(spec: TableSpec, rules: DisclosureRules, public: pd.DataFrame) -> tup
     if spec.key == "self":
         notes.append(f"自评得分口径：{conv['自评得分口径']}；预算执行率 = 全年执行数 ÷ 全年预算数；“未定级”为须先更正自评表才能定级的项目。")
         notes.append(f"主要偏差原因：失分的绩效指标及单位填写的偏差原因，{conv['每个项目列示的偏差原因或问题']}。")
+    if spec.key == "dept":
+        notes.append("合并评价得分：所属二级预算单位汇总到一级预算单位后的部门整体得分；主要偏差原因取扣分最多的指标（至多三项）"
+                     "及单位填写的原因。")
     if spec.key == "key":
         notes.append("评价得分为评价组的综合得分；主要问题取失分最多的指标及评价组的一致意见，有关建议与问题逐条对应，"
                      f"{conv['每个项目列示的偏差原因或问题']}。")
@@ -173,10 +183,15 @@ def disclose(data_dir, year: int | None = None, rules: DisclosureRules | None = 
         if first:
             forms, _ = datasets.self_evaluation_forms(data, first[0].stem)
             year = forms[0].year
+    from .dept import dept_source
+
+    sources["dept"] = dept_source(data)  # None without units.csv: no table at all
     leads = _leads(sources)
     prefix = f"{city_name(data, projects['department'], city)}{year or ''}{'年度' if year else ''}"
     tables = []
-    for spec in TABLES:  # three tables
+    for spec in TABLES:  # three tables, and the departments' where evaluated
+        if sources[spec.key] is None:
+            continue
         public = public_frame(sources[spec.key], spec)
         tables.append(PublicTable(spec, prefix + spec.title, public, display_frame(public, spec), leads[spec.key],
                                   _notes(spec, rules, public)))
@@ -192,4 +207,4 @@ def write_disclosure(disclosure: Disclosure, out) -> dict:
 
 
 __all__ = ["disclose", "write_disclosure", "Disclosure", "PublicTable", "DisclosureRules", "PUBLIC_FIELDS",
-           "NOT_PUBLISHED", "TABLES", "TARGETS", "SELF", "KEY", "describe", "whitelist_table", "public_frame"]
+           "NOT_PUBLISHED", "TABLES", "TARGETS", "SELF", "KEY", "DEPT", "describe", "whitelist_table", "public_frame"]

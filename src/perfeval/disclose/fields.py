@@ -81,7 +81,14 @@ KEY = TableSpec(
             Field("problems", "主要问题", note="失分最多的指标及评价组意见"),
             Field("suggestions", "有关建议", note="与主要问题逐条对应")))
 
-TABLES = (TARGETS, SELF, KEY)
+DEPT = TableSpec(
+    key="dept", stem="dept-overall", title="部门整体支出绩效自评结果公开表", row="一个部门",
+    fields=(Field("department", "部门", note="一级预算单位（所属二级预算单位汇总评价）"),
+            Field("score", "合并评价得分", "score", "所属单位汇总后的部门整体得分"),
+            Field("grade", "评价等级", note="优、良、中、差"),
+            Field("reasons", "主要偏差原因", note="汇总后扣分最多的指标及单位填写的原因（至多三项）")))
+
+TABLES = (TARGETS, SELF, KEY, DEPT)  # DEPT only where the department-overall data are given
 PUBLIC_FIELDS = MappingProxyType({t.key: t.fields for t in TABLES})
 
 NOT_PUBLISHED = (
@@ -90,6 +97,7 @@ NOT_PUBLISHED = (
     "读表说明、资金表读取问题等内部处理记录",
     "源文件名、工作表名、行号、文件路径和 SHA-256 指纹",
     "项目负责人等个人信息，以及数据文件中未列入公开字段的其他各列",
+    "单位内部编码、所属二级预算单位的明细得分",
 )
 
 
@@ -106,5 +114,5 @@ def describe() -> str:
     return "\n".join(lines)
 
 
-__all__ = ["Field", "TableSpec", "TARGETS", "SELF", "KEY", "TABLES", "PUBLIC_FIELDS", "NOT_PUBLISHED",
+__all__ = ["Field", "TableSpec", "TARGETS", "SELF", "KEY", "DEPT", "TABLES", "PUBLIC_FIELDS", "NOT_PUBLISHED",
            "whitelist_table", "describe"]

@@ -181,7 +181,10 @@ class AnnualReport:
         applied = A.overview(self.city_report.applied)
         total = (f"综上，本年度 {f['n_projects']} 个项目和 {f['n_new_requests']} 个新增申请项目，下一年度预算共建议安排 "
                  f"{fmt.wan_text(f['decided_total'])}（" + "、".join(f"{k} {n} 个" for k, n in f["decisions"].items() if n) + "）")
-        return [fmt.sentence(self_text), fmt.sentence(key_text),
+        from .dept_city import annual_paragraph
+
+        dept = [annual_paragraph(self.city_report.decisions.dept)] if f["dept"] is not None else []
+        return [fmt.sentence(self_text), fmt.sentence(key_text)] + dept + [
                 fmt.sentence("始终将绩效评价结果与部门预算安排紧密挂钩，作为编制部门预算、调整支出结构和完善政策制度的重要依据")] + applied \
             + [fmt.sentence(total)]
 
@@ -383,6 +386,9 @@ def _facts(r: AnnualReport) -> dict:
                  priority_revise=int(status.get("退回修改", 0)), priority_stop=int(status.get("取消或暂停", 0)),
                  priority_used=float(L.loc[L["asked"], "amount"].sum()), priority_cap=float(p.cap))
     f["disclosed_targets"] = f["n_with_targets"]
+    from .dept_city import facts as dept_facts
+
+    f["dept"] = dept_facts(d.dept)  # the ledger's department evaluation (None: not carried out, nothing said)
     return f
 
 
