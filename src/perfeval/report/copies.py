@@ -36,7 +36,7 @@ STANDARD_PHRASES = (
     "评估程序：审核项目申报书",
     "本评估依据项目单位提供的申报材料和座谈情况作出",
 )
-FURNITURE = {"perfeval-cover", "perfeval-closing", "perfeval-technical"}  # sections every report carries by design
+FURNITURE = {"perfeval-cover", "perfeval-closing", "perfeval-technical", "perfeval-technical-note"}  # sections every report carries by design
 FIGURE_TEMPLATE_CHARS = 24  # a sentence of figures whose words without them are shorter than this is data, not a copy
 _SPLIT = re.compile(r"[。！？；\n]+")  # clauses joined by ； count: a clause said twice is a copy too
 _BLOCKS = {"p", "li", "div", "h1", "h2", "h3", "h4", "h5", "h6", "br", "tr", "ul", "ol", "section", "header",
