@@ -60,3 +60,19 @@ def test_the_furniture_every_report_carries_is_not_a_copy():
     body = {k: v.replace("<h2>四、绩效评价指标分析</h2>", f"<h2>四、绩效评价指标分析</h2><p>{SHARED}。</p>")
             for k, v in pages.items()}
     assert [p.rule for p in copies.copy_problems(body)] == ["多份报告使用相同句子"]
+
+
+
+def test_a_batch_page_without_its_cover_or_closing_block_is_a_problem(tmp_path):
+    """Beside a manifest (a batch's output) every report page carries the furniture of a real report."""
+    from perfeval.report.lint import furniture_problems
+
+    (tmp_path / "reports").mkdir()
+    bare = _page("<p>本项目预算执行率 98.6%，产出指标全部完成。</p>")
+    (tmp_path / "reports" / "self-P1.html").write_text(bare, encoding="utf-8")
+    assert lint_folder(tmp_path).ok  # a folder of pages, not a batch: no furniture rule
+    (tmp_path / "manifest.json").write_text("{}", encoding="utf-8")
+    assert {p.rule for p in lint_folder(tmp_path).problems} == {"缺少报告要件"}
+    dressed = bare.replace("<body>", '<body><section class="perfeval-cover">封面</section>').replace(
+        "</body>", '<section class="perfeval-closing">责任声明</section></body>')
+    assert furniture_problems(dressed, "self-P1.html") == [] and len(furniture_problems(bare)) == 2

@@ -210,3 +210,12 @@ def test_every_demo_output_tells_the_same_story(demo):
     _, out, _ = demo
     result = check_folder(out, data_dir=SAMPLE)
     assert result.ok, result.summary()
+
+
+def test_every_demo_workbook_keeps_numbers_as_numbers_under_a_title(demo):
+    """The workbook check of `perfeval lint` on the demo: 结果应用.xlsx and the disclosure workbooks."""
+    from perfeval.cli.batch import workbook_lint
+
+    _, out, _ = demo
+    assert (out / "结果应用.xlsx").is_file() and any((out / "disclosure").glob("*.xlsx"))
+    assert workbook_lint(out) == []

@@ -365,7 +365,21 @@ def cmd_lint(args) -> int:
         results.append(check_folder(folder, data_dir=args.data and data_folder(args.data)))
     for result in results:
         print(result.summary(), file=sys.stdout if result.ok else sys.stderr)
-    return EXIT_OK if all(r.ok for r in results) else EXIT_FAILED
+    books = [] if args.consistency else workbook_lint(folder)
+    if books:
+        print("工作簿检查 (workbooks)：\n" + "\n".join(f"  - {b}" for b in books), file=sys.stderr)
+    elif not args.consistency and any(folder.rglob("*.xlsx")):
+        print("工作簿检查通过：数字均以数字存储，每张表有标题行。")
+    return EXIT_OK if all(r.ok for r in results) and not books else EXIT_FAILED
+
+
+def workbook_lint(folder: Path) -> list[str]:
+    """What a clerk would trip over in every workbook of an output folder (:func:`perfeval.export.workbook_problems`:
+    a sheet without a title row, numbers stored as text); [] when none."""
+    from ..export import workbook_problems
+
+    return [p for book in sorted(folder.rglob("*.xlsx")) if not book.name.startswith("~$")
+            for p in workbook_problems(book)]
 
 
 def _timeout(text: str) -> float | None:

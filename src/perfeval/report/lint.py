@@ -10,7 +10,9 @@ batch (``reports/*.html``) and the index. Rules (issue 8, real-reports.md §5–
 - one money unit per table (万元 or 亿元, never 元 and 万元 mixed), no raw 元 amounts in a table;
 - a total within the scheme's maximum (100), SHA-256 fingerprints only in an appendix (附表/附录);
 - no report a copy of another (:mod:`perfeval.report.copies`): no sentence shared by too many reports of
-  one kind, none repeated within one report.
+  one kind, none repeated within one report;
+- the furniture of a real report on every page of a batch (``reports/*.html`` beside a manifest): a cover and
+  the closing block (responsibility statement, issuer and date).
 """
 from __future__ import annotations
 
@@ -155,6 +157,16 @@ def lint_html(text: str, name: str = "") -> list[Problem]:
     return out
 
 
+FURNITURE = (("perfeval-cover", "封面（标题、评价对象、出具单位、报告编号、日期）"),
+             ("perfeval-closing", "责任声明与出具单位、日期"))
+
+
+def furniture_problems(text: str, name: str = "") -> list[Problem]:
+    """A report page of a batch without its cover or its closing block (responsibility statement, issuer)."""
+    return [Problem(name, "报告结构", "缺少报告要件", f"没有{label}") for css, label in FURNITURE
+            if f'class="{css}"' not in text]
+
+
 @dataclass(frozen=True)
 class LintResult:
     files: int
@@ -185,8 +197,11 @@ def lint_folder(folder, copy_share: float | None = None) -> LintResult:
     from .copies import copy_problems
 
     problems, texts = [], {}
+    batch = (folder / "manifest.json").is_file()  # a batch's report pages carry the furniture of a real report
     for page in pages:  # a few hundred pages
         texts[page.name] = page.read_text(encoding="utf-8")
         problems += lint_html(texts[page.name], page.name)
+        if batch and page.parent.name == "reports":
+            problems += furniture_problems(texts[page.name], page.name)
     problems += copy_problems({k: v for k, v in texts.items() if k != "index.html"}, share=copy_share)
     return LintResult(files=len(pages), problems=tuple(problems))
