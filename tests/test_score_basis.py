@@ -103,3 +103,18 @@ def test_results_applied_use_the_basis_grade(city_report):
     self_only = t[t["grade_source"] == "单位自评"]
     assert (self_only["grade_used"] == own["reviewed_grade"].reindex(self_only.index)).all()
     assert isinstance(t, pd.DataFrame)
+
+
+def test_the_ledger_names_the_basis_of_the_self_grades_it_used(tmp_path):
+    """With score_basis: self the decisions' reasons and rules say 单位自评等级, not 复核后等级 (a named setting)."""
+    from perfeval.budget import decisions_from_data
+
+    data = tmp_path / "city"
+    shutil.copytree(SAMPLE, data)
+    (data / "city.yaml").write_text("score_basis: self\n", encoding="utf-8")
+    d = decisions_from_data(data)
+    assert d.rules.apply.score_basis == "self"
+    text = " ".join(d.ledger["reason"].astype(str))
+    assert "单位自评等级为" in text and "复核后等级" not in text
+    assert "复核后" not in d.rules.apply.describe()["采用的等级"]
+    assert "单位自评复核后等级为" in " ".join(decisions_from_data(SAMPLE).ledger["reason"].astype(str))

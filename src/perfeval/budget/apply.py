@@ -65,6 +65,12 @@ class ApplyRules:
     feedback_days: int = 20
     plan_days: int = 30
     rectify: tuple = ("cut", "stop", "none")
+    score_basis: str = "reviewed"   # the self-evaluation grade used (perfeval.basis): reviewed or self
+
+    @property
+    def self_grade_label(self) -> str:
+        """单位自评复核后等级 / 单位自评等级: what the self-evaluation grade is, as the reasons say it."""
+        return "单位自评复核后等级" if self.score_basis == "reviewed" else "单位自评等级"
 
     def __post_init__(self):
         problems = []
@@ -85,6 +91,8 @@ class ApplyRules:
             if compare.gt(seq[3], 0):
                 problems.append(f"“差”不得增加预算：{seq[3]:+.0%}")
         problems += [f"未知的硬性规则 {h}" for h in self.hard_rules if h not in HARD_RULES]
+        if self.score_basis not in ("reviewed", "self"):
+            problems.append(f"score_basis 须为 reviewed 或 self：{self.score_basis!r}")
         problems += [f"未知的整改处理方式 {a}" for a in self.rectify if a not in ACTIONS]
         for name in ("feedback_days", "plan_days"):
             v = getattr(self, name)
@@ -116,8 +124,8 @@ class ApplyRules:
                                 for g in GRADES),
             "未定级的项目": f"{ACTIONS[self.ungraded_action]}（{_share_text(self.share_of[self.ungraded_action])}），"
                             "待自评表更正、重新定级后按等级处理",
-            "采用的等级": "有重点评价的以重点评价等级为准，其余以单位自评复核后等级为准" if self.key_precedence
-            else "一律以单位自评复核后等级为准",
+            "采用的等级": f"有重点评价的以重点评价等级为准，其余以{self.self_grade_label}为准" if self.key_precedence
+            else f"一律以{self.self_grade_label}为准",
             "硬性规则": "；".join(f"{HARD_RULES[h][0]}的项目不予安排（{HARD_RULES[h][1]}），不论评价等级"
                               for h in self.hard_rules) or "不设",
             "建议安排金额": "本年度全年预算数 + 增减额（全年预算数 × 增减比例，四舍五入到分）；不予安排、取消或暂停的为 0",
@@ -363,7 +371,7 @@ def _reasons(t: pd.DataFrame, rules: ApplyRules) -> np.ndarray:
         elif source == SOURCES["key"]:
             basis = f"重点评价等级为“{used}”" + (f"（单位自评为“{own}”，以重点评价为准）" if own and own != used else "")
         else:
-            basis = f"单位自评复核后等级为“{used}”"
+            basis = f"{rules.self_grade_label}为“{used}”"
         if hard:
             heads.append(f"{hard}，按硬性规则不予安排下一年度预算，不论评价等级（{basis}）；须限期整改。")
             tails.append("")

@@ -66,7 +66,7 @@ def _grade(L: pd.DataFrame, rules) -> tuple[np.ndarray, np.ndarray]:
             basis = f"重点评价等级为“{used}”" + (f"（单位自评为“{own}”，以重点评价为准）" if own and own != used else "")
             code = f"GRADE_{act.upper()}"
         else:
-            basis = (f"单位自评复核后等级为“{used}”" if in_year else f"上年{src or '评价'}等级为“{used}”")
+            basis = (f"{rules.apply.self_grade_label}为“{used}”" if in_year else f"上年{src or '评价'}等级为“{used}”")
             code = f"GRADE_{act.upper()}"
         return f"{basis}，按评价结果应用规则{_WHAT.get(act, cut if act == 'cut' else act)}", code
 

@@ -44,7 +44,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .. import compare
+from .. import compare, settings
 from ..errors import InputError
 from . import apply as A
 from . import priority as P
@@ -359,6 +359,9 @@ def decisions_from_data(data_dir, *, rules: DecisionRules | None = None, cap: fl
 
     rules = rules or DecisionRules()
     data = Path(data_dir)
+    score_basis = settings.score_basis(data, score_basis)
+    if rules.apply.score_basis != score_basis:  # the reasons name the basis the grades are on
+        rules = dataclasses.replace(rules, apply=dataclasses.replace(rules.apply, score_basis=score_basis))
     results = A.results_from_data(data, self_totals=self_totals, key_totals=key_totals, score_basis=score_basis)
     results["recovered"] = _recoveries(data, monitoring, results["project_id"])
     evidence = candidates = None
